@@ -1,0 +1,87 @@
+"""The ``conclab`` command line: a thin adapter over the engine and the curriculum.
+
+Commands live in the private modules of this package; each exposes ``COMMANDS``
+(a list of click commands) and is found at start-up, so adding a command is one
+new file. Every error a user can fix leaves as one line and exit code 2.
+"""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+import sys
+from typing import Any
+
+import click
+
+from conclab import __version__
+from conclab.cli._common import LANG_CHOICE, print_error
+from conclab.errors import ConclabError
+
+
+class ConclabGroup(click.Group):
+    """A click group whose errors are one line, never a usage dump or a traceback."""
+
+    def main(self, *args: Any, **kwargs: Any) -> Any:  # type: ignore[override]
+        kwargs["standalone_mode"] = False
+        try:
+            return super().main(*args, **kwargs)
+        except click.exceptions.NoArgsIsHelpError as exc:
+            click.echo(exc.ctx.get_help() if exc.ctx else str(exc))
+            sys.exit(2)
+        except click.UsageError as exc:
+            command = exc.ctx.command_path if exc.ctx else "conclab"
+            print_error(f"{exc.format_message()} (see '{command} --help')")
+            sys.exit(2)
+        except click.exceptions.Abort:
+            sys.exit(130)
+        except click.ClickException as exc:
+            print_error(exc.format_message())
+            sys.exit(2)
+        except ConclabError as exc:
+            print_error(str(exc))
+            sys.exit(exc.exit_code)
+        except KeyboardInterrupt:
+            print_error("interrupted")
+            sys.exit(130)
+        except BrokenPipeError:
+            sys.exit(0)
+        except click.exceptions.Exit as exc:
+            sys.exit(exc.exit_code)
+
+
+@click.group(cls=ConclabGroup, invoke_without_command=True,
+             context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--lang", type=LANG_CHOICE, default=None,
+              help="Language of the lessons and messages (ja or en).")
+@click.version_option(__version__, prog_name="conclab")
+@click.pass_context
+def cli(ctx: click.Context, lang: str | None) -> None:
+    """conclab: learn concurrency and parallelism in Python by measuring it.
+
+    Run 'conclab' to see the lessons, 'conclab run LAB' to run one.
+    """
+    ctx.ensure_object(dict)
+    ctx.obj["lang"] = lang
+    if ctx.invoked_subcommand is None:
+        from conclab.cli._lab_commands import show_home
+
+        show_home(ctx)
+
+
+def _load_commands() -> None:
+    for info in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name):
+        if info.name == "_common":
+            continue
+        module = importlib.import_module(f"{__name__}.{info.name}")
+        for command in getattr(module, "COMMANDS", []):
+            cli.add_command(command)
+
+
+_load_commands()
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point of the ``conclab`` console script."""
+    cli.main(args=argv, prog_name="conclab")
+    sys.exit(0)

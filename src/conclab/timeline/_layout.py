@@ -1,0 +1,114 @@
+"""The layout model every timeline renderer draws from.
+
+Terminal, HTML and Perfetto output all start from one :class:`Layout`, so they
+show the same lanes in the same order with the same spans. A lane holds one or
+more rows: spans that overlap on the same lane (a ``sequential`` span around
+three ``download`` spans) are stacked, outer spans first.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from conclab.timeline._span import Span
+
+
+@dataclass
+class Lane:
+    """One horizontal lane: a thread, a process or an asyncio task."""
+
+    label: str
+    kind: str
+    pid: int
+    index: int
+    rows: list[list[Span]] = field(default_factory=list)
+
+    @property
+    def spans(self) -> list[Span]:
+        return [s for row in self.rows for s in row]
+
+
+@dataclass
+class Layout:
+    """Lanes in first-seen order, the time range, axis ticks and a legend of span names."""
+
+    lanes: list[Lane]
+    start_s: float
+    end_s: float
+    ticks: list[float]
+    names: list[str]
+
+    @property
+    def duration_s(self) -> float:
+        return max(self.end_s - self.start_s, 1e-9)
+
+    def fraction(self, t: float) -> float:
+        """Where ``t`` falls between the start (0.0) and the end (1.0)."""
+        return min(1.0, max(0.0, (t - self.start_s) / self.duration_s))
+
+    @classmethod
+    def from_spans(cls, spans: Iterable[Span], max_ticks: int = 6) -> Layout:
+        ordered = sorted(spans, key=lambda s: (s.start_s, -s.end_s))
+        lanes: dict[tuple[int, str], Lane] = {}
+        names: list[str] = []
+        for span in ordered:
+            key = (span.pid, span.lane)
+            lane = lanes.get(key)
+            if lane is None:
+                lane = lanes[key] = Lane(span.lane, span.lane_kind, span.pid, len(lanes))
+            _place(lane, span)
+            if span.name not in names:
+                names.append(span.name)
+        start = 0.0 if not ordered or ordered[0].start_s >= 0 else ordered[0].start_s
+        end = max((s.end_s for s in ordered), default=0.0)
+        return cls(list(lanes.values()), start, end, nice_ticks(start, end, max_ticks), names)
+
+    def same_label_in_several_processes(self) -> bool:
+        labels = [lane.label for lane in self.lanes]
+        return len(labels) != len(set(labels))
+
+    def lane_title(self, lane: Lane) -> str:
+        """The label, with the pid when two processes share a lane name."""
+        if self.same_label_in_several_processes():
+            return f"{lane.label} [{lane.pid}]"
+        return lane.label
+
+
+def _place(lane: Lane, span: Span) -> None:
+    for row in lane.rows:
+        if all(span.start_s >= other.end_s or span.end_s <= other.start_s for other in row):
+            row.append(span)
+            return
+    lane.rows.append([span])
+
+
+def nice_ticks(start: float, end: float, max_ticks: int = 6) -> list[float]:
+    """Round tick positions (0.1, 0.2, 0.25, 0.5, 1, 2, 5 ...) covering ``start`` to ``end``."""
+    span = end - start
+    if span <= 0:
+        return [start]
+    raw = span / max(1, max_ticks - 1)
+    magnitude = 10 ** math.floor(math.log10(raw))
+    step = magnitude
+    for factor in (1, 2, 2.5, 5, 10):
+        step = factor * magnitude
+        if step >= raw:
+            break
+    first = math.ceil(start / step - 1e-9) * step
+    ticks = []
+    value = first
+    while value <= end + 1e-9:
+        ticks.append(round(value, 9))
+        value += step
+    return ticks
+
+
+def format_seconds(value: float) -> str:
+    """``0s``, ``0.25s``, ``1.5s``, ``12s``; milliseconds below 0.01 s."""
+    if value == 0:
+        return "0s"
+    if abs(value) < 0.01:
+        return f"{value * 1000:.3g}ms"
+    return f"{value:.3g}s"

@@ -1,0 +1,49 @@
+"""The renderer protocol: one object, written to a terminal, a string or a file."""
+
+from __future__ import annotations
+
+import os
+from typing import IO, Any
+
+from conclab.errors import ConclabError
+
+
+class Renderer:
+    """Base class: subclasses implement :meth:`render_text` (and may add colour)."""
+
+    def render_text(self) -> str:
+        raise NotImplementedError
+
+    def to_string(self) -> str:
+        return self.render_text()
+
+    def write(self, out: IO[str]) -> None:
+        out.write(self.render_text())
+
+    def save(self, path: str | os.PathLike[str]) -> None:
+        """Write to ``path``; an unwritable path is a :class:`ConclabError`, not a traceback."""
+        try:
+            with open(path, "w", encoding="utf-8") as handle:
+                self.write(handle)
+        except OSError as exc:
+            reason = exc.strerror or str(exc)
+            raise ConclabError(
+                f"cannot write {os.fspath(path)!r}: {reason}; choose a writable path"
+            ) from None
+
+    def __rich_console__(self, console: Any, options: Any) -> Any:
+        from rich.text import Text
+
+        yield Text(self.render_text())
+
+
+def check_writable(path: str | os.PathLike[str]) -> None:
+    """Fail early, before any work runs, when ``path`` cannot be written."""
+    path = os.fspath(path)
+    folder = os.path.dirname(os.path.abspath(path)) or "."
+    if os.path.isdir(path):
+        raise ConclabError(f"cannot write {path!r}: it is a directory; give a file name")
+    if not os.path.isdir(folder):
+        raise ConclabError(f"cannot write {path!r}: folder {folder!r} does not exist")
+    if not os.access(folder, os.W_OK) or (os.path.exists(path) and not os.access(path, os.W_OK)):
+        raise ConclabError(f"cannot write {path!r}: permission denied; choose a writable path")

@@ -1,0 +1,115 @@
+"""A Gantt chart for the terminal: one row per lane (more when spans nest), a time axis.
+
+Readable at 80 columns, in colour on a terminal and as plain text in a file or
+a golden test. Each family of span names (the first word: ``download A`` and
+``download B`` are one family) gets its own glyph and colour; the span's name
+is written inside its bar when it fits.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from conclab.timeline._layout import Layout, format_seconds
+from conclab.timeline._render import Renderer
+from conclab.timeline._span import Span
+
+GLYPHS = "█▓▒░#=*+"
+COLOURS = ("cyan", "magenta", "green", "yellow", "blue", "red", "bright_cyan", "bright_magenta")
+
+
+def family(name: str) -> str:
+    return name.split(" ", 1)[0] if name else name
+
+
+class TerminalTimeline(Renderer):
+    """Render spans (or a :class:`Layout`) as a text Gantt chart ``width`` columns wide."""
+
+    def __init__(self, spans: Iterable[Span] | Layout, width: int = 80, title: str | None = None,
+                 max_label: int = 20) -> None:
+        self.layout = spans if isinstance(spans, Layout) else Layout.from_spans(spans)
+        self.width = max(40, width)
+        self.title = title
+        self.max_label = max_label
+        families: list[str] = []
+        for name in self.layout.names:
+            if family(name) not in families:
+                families.append(family(name))
+        self.families = families
+
+    def _style(self, name: str) -> tuple[str, str]:
+        index = self.families.index(family(name)) % len(GLYPHS)
+        return GLYPHS[index], COLOURS[index % len(COLOURS)]
+
+    def _lines(self) -> list[list[tuple[str, str | None]]]:
+        """Lines as runs of (text, colour); colour None is plain."""
+        layout = self.layout
+        labels = [layout.lane_title(lane) for lane in layout.lanes]
+        label_w = min(self.max_label, max([len(label) for label in labels] + [4]))
+        bar_w = self.width - label_w - 1
+        lines: list[list[tuple[str, str | None]]] = []
+        if self.title:
+            lines.append([(self.title, None)])
+        if not layout.lanes:
+            lines.append([("(no spans recorded)", None)])
+            return lines
+        # Axis labels and tick marks.
+        axis = [" "] * (bar_w + 8)
+        marks = ["─"] * bar_w
+        for tick in layout.ticks:
+            col = min(bar_w - 1, int(round(layout.fraction(tick) * (bar_w - 1))))
+            text = format_seconds(tick)
+            start = min(col, len(axis) - len(text))
+            if all(c == " " for c in axis[max(0, start - 1): start + len(text) + 1]):
+                axis[start: start + len(text)] = list(text)
+            marks[col] = "┬"
+        pad = " " * (label_w + 1)
+        lines.append([(pad + "".join(axis).rstrip(), None)])
+        lines.append([(pad + "".join(marks), None)])
+        for lane, label in zip(layout.lanes, labels):
+            shown = label if len(label) <= label_w else label[: label_w - 1] + "…"
+            for row_index, row in enumerate(lane.rows):
+                prefix = shown.ljust(label_w) if row_index == 0 else " " * label_w
+                cells: list[tuple[str, str | None]] = [(" ", None)] * bar_w
+                for span in sorted(row, key=lambda s: s.start_s):
+                    glyph, colour = self._style(span.name)
+                    first = min(bar_w - 1, int(layout.fraction(span.start_s) * bar_w))
+                    last = max(first + 1, min(bar_w, int(round(layout.fraction(span.end_s) * bar_w))))
+                    length = last - first
+                    text = list(glyph * length)
+                    if length >= len(span.name) + 2:
+                        text[1: 1 + len(span.name)] = list(span.name)
+                    for offset, char in enumerate(text):
+                        cells[first + offset] = (char, colour)
+                line: list[tuple[str, str | None]] = [(prefix + " ", None)]
+                for char, colour in cells:
+                    if line and line[-1][1] == colour:
+                        line[-1] = (line[-1][0] + char, colour)
+                    else:
+                        line.append((char, colour))
+                line[-1] = (line[-1][0].rstrip(), line[-1][1]) if line[-1][1] is None else line[-1]
+                lines.append(line)
+        legend: list[tuple[str, str | None]] = [(pad, None)]
+        for name in self.families:
+            glyph, colour = self._style(name)
+            legend.append((glyph, colour))
+            legend.append((f" {name}  ", None))
+        legend[-1] = (legend[-1][0].rstrip(), None)
+        lines.append(legend)
+        return lines
+
+    def render_text(self) -> str:
+        out = []
+        for line in self._lines():
+            out.append("".join(text for text, _ in line).rstrip())
+        return "\n".join(out) + "\n"
+
+    def __rich_console__(self, console: Any, options: Any) -> Any:
+        from rich.text import Text
+
+        for line in self._lines():
+            text = Text()
+            for chunk, colour in line:
+                text.append(chunk, style=colour or "")
+            yield text
