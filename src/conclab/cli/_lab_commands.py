@@ -1,0 +1,152 @@
+"""``conclab``, ``conclab list``, ``conclab run`` and ``conclab show``."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from conclab.cli._common import lang_option, make_console, print_json, resolve_lang
+from conclab.i18n import Messages, pick
+
+MESSAGES = Messages({
+    "welcome": {
+        "en": "conclab: learn concurrency and parallelism in Python by measuring it on this machine.",
+        "ja": "conclab: Python の並行処理と並列処理を、このマシンで計測しながら学びます。",
+    },
+    "chapter": {"en": "Chapter {number}: {title}", "ja": "第 {number} 章: {title}"},
+    "next": {"en": "Next steps", "ja": "次にやること"},
+    "next-run": {
+        "en": "conclab run concepts      the first lesson (then the others, in order)",
+        "ja": "conclab run concepts      最初のレッスン（そのあと順番に）",
+    },
+    "next-show": {
+        "en": "conclab show io-threads   the code a lesson runs",
+        "ja": "conclab show io-threads   レッスンが実行するコードを見る",
+    },
+    "next-doctor": {
+        "en": "conclab doctor            what this machine offers (cores, GIL, start method)",
+        "ja": "conclab doctor            このマシンの情報（コア数、GIL、起動方式）",
+    },
+    "next-lang": {
+        "en": "conclab --lang ja          日本語で表示します",
+        "ja": "conclab --lang en          show everything in English",
+    },
+    "source": {"en": "Code of {lab} ({file})", "ja": "{lab} のコード（{file}）"},
+    "run-hint": {"en": "Run it with: conclab run {lab}", "ja": "実行: conclab run {lab}"},
+    "kind-lab": {"en": "lab", "ja": "ラボ"},
+    "kind-exercise": {"en": "exercise", "ja": "演習"},
+})
+
+
+def _home_lines(lang: str) -> list[tuple[str, str]]:
+    """(text, style) lines of the catalogue, shared by ``conclab`` and ``conclab list``."""
+    from conclab.curriculum import registry
+
+    reg = registry()
+    lines: list[tuple[str, str]] = []
+    for chapter in reg.chapters():
+        labs = reg.labs(chapter.id)
+        entries = reg.entries(chapter.id)
+        if not labs and not entries:
+            continue
+        lines.append((MESSAGES.get("chapter", lang, number=chapter.number,
+                                   title=pick(chapter.title, lang)), "bold"))
+        for item in [*labs, *entries]:
+            status = getattr(item, "status", None)
+            suffix = f"  [{status}]" if status else ""
+            lines.append((f"  {item.id:<22} {pick(item.summary, lang)}{suffix}", ""))
+    return lines
+
+
+def show_home(ctx: click.Context) -> None:
+    """What ``conclab`` with no command prints: the catalogue and what to do next."""
+    lang = resolve_lang(None)
+    console = make_console()
+    console.print(MESSAGES.get("welcome", lang), style="bold")
+    console.print()
+    for text, style in _home_lines(lang):
+        console.print(text, style=style, overflow="ellipsis", no_wrap=True)
+    console.print()
+    console.print(MESSAGES.get("next", lang), style="bold")
+    for key in ("next-run", "next-show", "next-doctor", "next-lang"):
+        console.print("  " + MESSAGES.get(key, lang))
+
+
+@click.command("list")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON array of entries.")
+@lang_option
+def list_command(as_json: bool, lang: str | None) -> None:
+    """List chapters, labs and exercises."""
+    from conclab.curriculum import registry
+
+    lang = resolve_lang(lang)
+    reg = registry()
+    if as_json:
+        items = []
+        for chapter in reg.chapters():
+            items.append({"id": chapter.id, "chapter": chapter.id, "number": chapter.number,
+                          "title": pick(chapter.title, lang), "kind": "chapter"})
+            for item in [*reg.labs(chapter.id), *reg.entries(chapter.id)]:
+                items.append({"id": item.id, "chapter": item.chapter, "title": pick(item.title, lang),
+                              "summary": pick(item.summary, lang), "kind": item.kind})
+        print_json(items)
+        return
+    console = make_console()
+    for text, style in _home_lines(lang):
+        console.print(text, style=style, overflow="ellipsis", no_wrap=True)
+
+
+@click.command("run")
+@click.argument("lab_id", metavar="LAB")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object instead of the report.")
+@click.option("--trace", "trace_path", type=click.Path(dir_okay=False), default=None,
+              help="Also write the timeline as Chrome trace-event JSON (opens in Perfetto).")
+@click.option("--quick", is_flag=True, help="Shortened figures: finishes in about a second.")
+@lang_option
+def run_command(lab_id: str, as_json: bool, trace_path: str | None, quick: bool,
+                lang: str | None) -> None:
+    """Run a lab: the lesson, the measured figures, the timeline and each claim."""
+    from conclab.curriculum import registry
+    from conclab.lab import run_lab
+    from conclab.lab._terminal import LabReport
+    from conclab.timeline import PerfettoTrace, check_writable
+
+    lang = resolve_lang(lang)
+    reg = registry()
+    lab = reg.lab(lab_id)
+    if trace_path:
+        check_writable(trace_path)
+    result = run_lab(lab, lang=lang, quick=quick)
+    if trace_path:
+        PerfettoTrace(result.spans, {result.spans[0].pid: f"conclab {lab.id}"} if result.spans else None
+                      ).save(trace_path)
+    if as_json:
+        print_json(result.to_json())
+    else:
+        console = make_console()
+        console.print(LabReport(result, reg.prose(lab.id, lang), width=console.width))
+    if not result.passed:
+        sys.exit(1)
+
+
+@click.command("show")
+@click.argument("lab_id", metavar="LAB")
+@lang_option
+def show_command(lab_id: str, lang: str | None) -> None:
+    """Print the code a lab runs, syntax-highlighted."""
+    from rich.syntax import Syntax
+
+    from conclab.curriculum import registry
+
+    lang = resolve_lang(lang)
+    reg = registry()
+    console = make_console()
+    for file_name, source in reg.example_source(lab_id):
+        console.rule(MESSAGES.get("source", lang, lab=lab_id, file=file_name))
+        console.print(Syntax(source, "python", line_numbers=True, word_wrap=False,
+                             theme="ansi_dark", background_color="default"))
+    console.print(MESSAGES.get("run-hint", lang, lab=lab_id), style="dim")
+
+
+COMMANDS = [list_command, run_command, show_command]

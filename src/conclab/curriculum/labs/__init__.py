@@ -1,0 +1,1 @@
+"""One module per lab (or per small family of labs); each defines ``LAB`` or ``LABS``."""

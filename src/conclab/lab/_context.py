@@ -1,0 +1,89 @@
+"""What a lab's ``run`` function receives: measurement, tracing, tables and a log.
+
+The example code stays free of measurement plumbing: the lab wraps calls in
+:meth:`LabContext.measure` and :meth:`LabContext.trace`, which record spans on
+the timeline and figures in :attr:`LabContext.measured`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import threading
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from conclab.i18n import pick
+from conclab.machine import Machine
+from conclab.timeline import Recorder, span, trace
+
+
+@dataclass
+class Table:
+    """A measured table: a title, column headings and rows (all in the learner's language)."""
+
+    title: str
+    columns: list[str]
+    rows: list[list[Any]]
+
+    def to_json(self) -> dict[str, Any]:
+        return {"title": self.title, "columns": self.columns, "rows": self.rows}
+
+
+@dataclass
+class LabContext:
+    """The lab's handle on the run: language, speed, clock, recorder and results."""
+
+    lang: str
+    quick: bool
+    recorder: Recorder
+    machine: Machine
+    measured: dict[str, Any] = field(default_factory=dict)
+    tables: list[Table] = field(default_factory=list)
+    log_lines: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    _log_lock: threading.Lock = field(default_factory=threading.Lock)
+
+    # -- time ----------------------------------------------------------------
+    def now(self) -> float:
+        """Seconds since the lab started, on the recorder's (injectable) clock."""
+        return self.recorder.now()
+
+    def pick(self, default: float, quick: float) -> float:
+        """The default figure, or the smaller one under ``--quick``."""
+        return quick if self.quick else default
+
+    @contextlib.contextmanager
+    def measure(self, name: str, lane: str | None = None) -> Iterator[None]:
+        """Time the block into ``measured[name + "_s"]`` and draw it as a span."""
+        start = self.now()
+        try:
+            with span(name, lane=lane):
+                yield
+        finally:
+            self.measured[f"{name}_s"] = self.now() - start
+
+    def trace(self, target: Any, *names: str, **labels: str) -> contextlib.AbstractContextManager[None]:
+        """Record a span for each call of the named functions of a module or class."""
+        return trace(target, *names, **labels)
+
+    # -- output --------------------------------------------------------------
+    def text(self, texts: Mapping[str, str], *args: Any, **values: Any) -> str:
+        """Pick the learner's language from ``{"en": ..., "ja": ...}`` and fill it in."""
+        text = pick(texts, self.lang)
+        return text.format(*args, **values) if (args or values) else text
+
+    def table(self, title: Mapping[str, str], columns: Sequence[Mapping[str, str]],
+              rows: Sequence[Sequence[Any]]) -> Table:
+        table = Table(self.text(title), [self.text(c) for c in columns], [list(r) for r in rows])
+        self.tables.append(table)
+        return table
+
+    def log(self, line: str) -> None:
+        """Keep a log line (a server's "start"/"end" lines), stamped with the lab's time."""
+        with self._log_lock:
+            self.log_lines.append(f"{self.now():7.3f}s  {line}")
+
+    def note(self, texts: Mapping[str, str], *args: Any, **values: Any) -> None:
+        """A sentence shown with the results (an observation, in the learner's language)."""
+        self.notes.append(self.text(texts, *args, **values))

@@ -1,0 +1,98 @@
+"""Labs, chapters and claims: the data a lesson is made of.
+
+A :class:`Lab` is a measured experiment. Its ``run`` function drives the
+lesson's example code (a plain module a learner could have written) under a
+:class:`~conclab.lab.LabContext`, which measures and records spans around it.
+Its :class:`Claim` objects are pure functions of the measured values, so the
+claim logic is tested without running anything.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from conclab.i18n import pick
+
+if TYPE_CHECKING:
+    from conclab.lab._context import LabContext
+    from conclab.machine import Machine
+
+Measured = Mapping[str, Any]
+
+#: Conditions a claim can depend on; when one is not met the claim is "not applicable".
+REQUIREMENTS: dict[str, Callable[[Machine], bool]] = {
+    "multicore": lambda m: m.cores >= 2,
+    "gil": lambda m: m.gil_enabled,
+    "no-gil": lambda m: not m.gil_enabled,
+    "curl": lambda m: m.curl is not None,
+}
+
+
+@dataclass(frozen=True)
+class Claim:
+    """A sentence the lab checks on this machine.
+
+    ``text`` is ``{"en": ..., "ja": ...}`` and may name measured values in
+    braces (``"threads took {threads_s:.2f} s"``). ``check`` gets the measured
+    values and returns whether the claim held. ``uses`` names the measured
+    values reported with the claim. ``requires`` names conditions from
+    :data:`REQUIREMENTS`; ``sensitive_to`` names what could make an honest
+    claim fail here ("cores", "gil", "load", "timing") so a failure comes
+    with its likely reason.
+    """
+
+    id: str
+    text: Mapping[str, str]
+    check: Callable[[Measured], bool]
+    uses: tuple[str, ...] = ()
+    requires: tuple[str, ...] = ()
+    sensitive_to: tuple[str, ...] = ("timing", "load")
+
+    def render(self, lang: str, measured: Measured) -> str:
+        template = pick(self.text, lang)
+        try:
+            return template.format(**measured)
+        except (KeyError, IndexError, ValueError, TypeError):
+            return template
+
+
+@dataclass(frozen=True)
+class Chapter:
+    """A chapter of the curriculum: an id used on the command line, a number and a title."""
+
+    id: str
+    number: int
+    title: Mapping[str, str]
+
+
+@dataclass(frozen=True)
+class Lab:
+    """A measured experiment.
+
+    ``example`` names the module(s) whose source ``conclab show`` prints: the
+    code that ran. ``summary`` is the one line ``conclab list`` shows.
+    """
+
+    id: str
+    chapter: str
+    title: Mapping[str, str]
+    summary: Mapping[str, str]
+    example: tuple[str, ...]
+    run: Callable[[LabContext], None]
+    claims: tuple[Claim, ...] = ()
+    order: int = 0
+    kind: str = field(default="lab")
+
+
+@dataclass(frozen=True)
+class Entry:
+    """Anything else listed under a chapter (exercises): id, title, kind."""
+
+    id: str
+    chapter: str
+    title: Mapping[str, str]
+    summary: Mapping[str, str]
+    kind: str = "exercise"
+    order: int = 0

@@ -1,0 +1,101 @@
+"""The registry of chapters, labs and other entries (exercises).
+
+The engine defines the registry; the curriculum fills it. Lookups of unknown
+names raise :class:`ConclabError` naming the close matches.
+"""
+
+from __future__ import annotations
+
+import difflib
+import importlib
+import inspect
+from pathlib import Path
+
+from conclab.errors import ConclabError
+from conclab.lab._model import Chapter, Entry, Lab
+
+
+class Registry:
+    """Chapters in order, with their labs and entries; prose read from ``content_root``."""
+
+    def __init__(self, content_root: Path | None = None) -> None:
+        self.content_root = content_root
+        self._chapters: dict[str, Chapter] = {}
+        self._labs: dict[str, Lab] = {}
+        self._entries: dict[str, Entry] = {}
+
+    # -- filling ---------------------------------------------------------------
+    def add_chapter(self, chapter: Chapter) -> None:
+        self._chapters[chapter.id] = chapter
+
+    def add_lab(self, lab: Lab) -> None:
+        if lab.chapter not in self._chapters:
+            raise ValueError(f"lab {lab.id!r} names unknown chapter {lab.chapter!r}")
+        if lab.id in self._labs:
+            raise ValueError(f"lab {lab.id!r} registered twice")
+        self._labs[lab.id] = lab
+
+    def add_entry(self, entry: Entry) -> None:
+        self._entries[entry.id] = entry
+
+    # -- reading ---------------------------------------------------------------
+    def chapters(self) -> list[Chapter]:
+        return sorted(self._chapters.values(), key=lambda c: c.number)
+
+    def chapter(self, chapter_id: str) -> Chapter:
+        try:
+            return self._chapters[chapter_id]
+        except KeyError:
+            raise ConclabError(_unknown("chapter", chapter_id, list(self._chapters))) from None
+
+    def labs(self, chapter: str | None = None) -> list[Lab]:
+        order = {c.id: c.number for c in self._chapters.values()}
+        labs = [lab for lab in self._labs.values() if chapter in (None, lab.chapter)]
+        return sorted(labs, key=lambda lab: (order[lab.chapter], lab.order))
+
+    def entries(self, chapter: str | None = None) -> list[Entry]:
+        order = {c.id: c.number for c in self._chapters.values()}
+        entries = [e for e in self._entries.values() if chapter in (None, e.chapter)]
+        return sorted(entries, key=lambda e: (order.get(e.chapter, 99), e.order))
+
+    def lab(self, lab_id: str) -> Lab:
+        try:
+            return self._labs[lab_id]
+        except KeyError:
+            raise ConclabError(_unknown("lab", lab_id, list(self._labs))) from None
+
+    def prose(self, lab_id: str, lang: str) -> str:
+        """The lesson text in ``lang`` (Markdown), or an empty string when there is none."""
+        if self.content_root is None:
+            return ""
+        path = self.content_root / lang / f"{lab_id}.md"
+        try:
+            return path.read_text(encoding="utf-8")
+        except OSError:
+            return ""
+
+    def example_source(self, lab_id: str) -> list[tuple[str, str]]:
+        """(file name, source) of each example module of the lab: the code that ran."""
+        lab = self.lab(lab_id)
+        sources = []
+        for name in lab.example:
+            module = importlib.import_module(name)
+            path = inspect.getsourcefile(module) or name
+            sources.append((Path(path).name, inspect.getsource(module)))
+        return sources
+
+
+def _unknown(kind: str, name: str, known: list[str]) -> str:
+    close = difflib.get_close_matches(name, known, n=3, cutoff=0.5)
+    if close:
+        return f"no {kind} named {name!r}; did you mean {', '.join(repr(c) for c in close)}? (see 'conclab list')"
+    return f"no {kind} named {name!r}; run 'conclab list' to see them all"
+
+
+def split_prose(markdown: str) -> tuple[str, str]:
+    """Split a lesson at ``<!-- results -->``: what comes before the results and after."""
+    marker = "<!-- results -->"
+    if marker in markdown:
+        before, after = markdown.split(marker, 1)
+        return before.strip(), after.strip()
+    return markdown.strip(), ""

@@ -1,0 +1,118 @@
+"""The terminal report of a lab run: prose, measured tables, log, timeline, claims.
+
+A :class:`LabReport` is a renderer like the timeline ones: print it on a rich
+console, or get plain text at a fixed width for golden tests.
+"""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+from conclab.i18n import Messages, pick
+from conclab.lab._registry import split_prose
+from conclab.lab._runner import LabResult
+from conclab.timeline import TerminalTimeline, format_seconds
+
+MESSAGES = Messages({
+    "measured": {"en": "Measured on this machine", "ja": "このマシンでの計測結果"},
+    "log": {"en": "Log", "ja": "ログ"},
+    "timeline": {"en": "Timeline (what ran when)", "ja": "タイムライン（いつ何が動いたか）"},
+    "claims": {"en": "Claims", "ja": "確かめたこと"},
+    "held": {"en": "held", "ja": "成立"},
+    "not-held": {"en": "did not hold", "ja": "不成立"},
+    "n/a": {"en": "not applicable", "ja": "対象外"},
+    "why": {"en": "likely reason", "ja": "考えられる理由"},
+    "summary": {
+        "en": "{held} of {total} claims held in {seconds} on Python {python} ({cores} cores, GIL {gil}).",
+        "ja": "{total} 件中 {held} 件が成立（所要 {seconds}、Python {python}、{cores} コア、GIL {gil}）。",
+    },
+    "on": {"en": "on", "ja": "有効"},
+    "off": {"en": "off", "ja": "無効"},
+    "leftover": {
+        "en": "{count} child process(es) were still running at the end and were stopped.",
+        "ja": "終了時に子プロセスが {count} 個残っていたので停止しました。",
+    },
+    "quick": {"en": "(--quick: shortened figures)", "ja": "（--quick: 短縮した設定で実行）"},
+})
+
+
+class LabReport:
+    """Render a :class:`LabResult` with its prose for a terminal ``width`` columns wide."""
+
+    def __init__(self, result: LabResult, prose: str = "", width: int = 80) -> None:
+        self.result = result
+        self.before, self.after = split_prose(prose)
+        self.width = width
+
+    def __rich_console__(self, console: Any, options: Any) -> Any:
+        from rich.markdown import Markdown
+        from rich.rule import Rule
+        from rich.table import Table
+        from rich.text import Text
+
+        result, lang = self.result, self.result.lang
+        msg = MESSAGES.get
+        yield Rule(Text(f"{result.lab.id}: {pick(result.lab.title, lang)}", style="bold"))
+        if self.before:
+            yield Markdown(self.before)
+            yield Text("")
+        for table in result.tables:
+            rich_table = Table(title=table.title, title_justify="left", title_style="bold")
+            for column in table.columns:
+                rich_table.add_column(column)
+            for row in table.rows:
+                rich_table.add_row(*[_cell(value) for value in row])
+            yield rich_table
+        if result.log:
+            yield Text(msg("log", lang), style="bold")
+            for line in result.log:
+                yield Text("  " + line, style="dim")
+            yield Text("")
+        if result.spans:
+            yield Text(msg("timeline", lang), style="bold")
+            yield TerminalTimeline(result.spans, width=min(self.width, options.max_width))
+        yield Text(msg("claims", lang), style="bold")
+        for claim in result.claims:
+            if claim.held is True:
+                mark, style, word = "✓", "green", msg("held", lang)
+            elif claim.held is False:
+                mark, style, word = "✗", "red", msg("not-held", lang)
+            else:
+                mark, style, word = "–", "yellow", msg("n/a", lang)
+            line = Text(f" {mark} {word}: ", style=f"bold {style}")
+            line.append(claim.text)
+            yield line
+            if claim.reason:
+                yield Text(f"     {msg('why', lang)}: {claim.reason}", style="dim")
+        for note in result.notes:
+            yield Text(f" • {note}")
+        if result.leftover_processes:
+            yield Text(msg("leftover", lang, count=len(result.leftover_processes)), style="yellow")
+        held = sum(1 for c in result.claims if c.held)
+        total = sum(1 for c in result.claims if c.held is not None)
+        summary = msg("summary", lang, held=held, total=total,
+                      seconds=format_seconds(result.duration_s),
+                      python=result.machine.python_version, cores=result.machine.cores,
+                      gil=msg("on" if result.machine.gil_enabled else "off", lang))
+        if result.quick:
+            summary += " " + msg("quick", lang)
+        yield Text(summary, style="bold")
+        if self.after:
+            yield Text("")
+            yield Markdown(self.after)
+
+    def to_string(self) -> str:
+        """Plain text at ``width`` columns (no colour), for files and golden tests."""
+        from rich.console import Console
+
+        buffer = io.StringIO()
+        Console(file=buffer, width=self.width, color_system=None, highlight=False,
+                emoji=False, legacy_windows=False).print(self)
+        return buffer.getvalue()
+
+
+def _cell(value: Any) -> str:
+    if isinstance(value, float):
+        return f"{value:.3f}"
+    return str(value)
