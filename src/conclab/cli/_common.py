@@ -35,6 +35,9 @@ def make_console(width: int | None = None) -> Any:
     """A rich console on stdout; tests get plain text at a fixed width via COLUMNS."""
     from rich.console import Console
 
+    from conclab._cjk import enable_cjk_wrapping
+
+    enable_cjk_wrapping()
     return Console(width=width, highlight=False, soft_wrap=False)
 
 

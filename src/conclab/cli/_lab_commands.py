@@ -8,6 +8,7 @@ import click
 
 from conclab.cli._common import lang_option, make_console, print_json, resolve_lang
 from conclab.i18n import Messages, pick
+from conclab.lab import Entry, Lab
 
 MESSAGES = Messages({
     "welcome": {
@@ -52,7 +53,8 @@ def _home_lines(lang: str) -> list[tuple[str, str]]:
             continue
         lines.append((MESSAGES.get("chapter", lang, number=chapter.number,
                                    title=pick(chapter.title, lang)), "bold"))
-        for item in [*labs, *entries]:
+        items: list[Lab | Entry] = [*labs, *entries]
+        for item in items:
             status = getattr(item, "status", None)
             suffix = f"  [{status}]" if status else ""
             lines.append((f"  {item.id:<22} {pick(item.summary, lang)}{suffix}", ""))
@@ -83,11 +85,12 @@ def list_command(as_json: bool, lang: str | None) -> None:
     lang = resolve_lang(lang)
     reg = registry()
     if as_json:
-        items = []
+        items: list[dict[str, object]] = []
         for chapter in reg.chapters():
             items.append({"id": chapter.id, "chapter": chapter.id, "number": chapter.number,
                           "title": pick(chapter.title, lang), "kind": "chapter"})
-            for item in [*reg.labs(chapter.id), *reg.entries(chapter.id)]:
+            listed: list[Lab | Entry] = [*reg.labs(chapter.id), *reg.entries(chapter.id)]
+            for item in listed:
                 items.append({"id": item.id, "chapter": item.chapter, "title": pick(item.title, lang),
                               "summary": pick(item.summary, lang), "kind": item.kind})
         print_json(items)
@@ -102,10 +105,12 @@ def list_command(as_json: bool, lang: str | None) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object instead of the report.")
 @click.option("--trace", "trace_path", type=click.Path(dir_okay=False), default=None,
               help="Also write the timeline as Chrome trace-event JSON (opens in Perfetto).")
+@click.option("--html", "html_path", type=click.Path(dir_okay=False), default=None,
+              help="Also write the whole lesson with its results as one self-contained HTML page.")
 @click.option("--quick", is_flag=True, help="Shortened figures: finishes in about a second.")
 @lang_option
-def run_command(lab_id: str, as_json: bool, trace_path: str | None, quick: bool,
-                lang: str | None) -> None:
+def run_command(lab_id: str, as_json: bool, trace_path: str | None, html_path: str | None,
+                quick: bool, lang: str | None) -> None:
     """Run a lab: the lesson, the measured figures, the timeline and each claim."""
     from conclab.curriculum import registry
     from conclab.lab import run_lab
@@ -117,10 +122,16 @@ def run_command(lab_id: str, as_json: bool, trace_path: str | None, quick: bool,
     lab = reg.lab(lab_id)
     if trace_path:
         check_writable(trace_path)
+    if html_path:
+        check_writable(html_path)
     result = run_lab(lab, lang=lang, quick=quick)
     if trace_path:
         PerfettoTrace(result.spans, {result.spans[0].pid: f"conclab {lab.id}"} if result.spans else None
                       ).save(trace_path)
+    if html_path:
+        from conclab.lab._html import LabHtmlReport
+
+        LabHtmlReport(result, reg.prose(lab.id, lang), reg.example_source(lab.id)).save(html_path)
     if as_json:
         print_json(result.to_json())
     else:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import difflib
 import importlib
 import inspect
+import re
 from pathlib import Path
 
 from conclab.errors import ConclabError
@@ -70,9 +71,10 @@ class Registry:
             return ""
         path = self.content_root / lang / f"{lab_id}.md"
         try:
-            return path.read_text(encoding="utf-8")
+            text = path.read_text(encoding="utf-8")
         except OSError:
             return ""
+        return join_cjk_lines(text) if lang == "ja" else text
 
     def example_source(self, lab_id: str) -> list[tuple[str, str]]:
         """(file name, source) of each example module of the lab: the code that ran."""
@@ -90,6 +92,18 @@ def _unknown(kind: str, name: str, known: list[str]) -> str:
     if close:
         return f"no {kind} named {name!r}; did you mean {', '.join(repr(c) for c in close)}? (see 'conclab list')"
     return f"no {kind} named {name!r}; run 'conclab list' to see them all"
+
+
+_CJK_BREAK = re.compile(r"([^\x00-\x7f](?:\*\*|\*|`)?)\n((?:\*\*|\*|`)?[^\x00-\x7f\s])")
+
+
+def join_cjk_lines(markdown: str) -> str:
+    """Join lines broken between two Japanese characters.
+
+    Markdown turns a line break inside a paragraph into a space, which is
+    right for English and wrong for Japanese ("複数の クライアント").
+    """
+    return _CJK_BREAK.sub(r"\1\2", markdown)
 
 
 def split_prose(markdown: str) -> tuple[str, str]:

@@ -73,6 +73,9 @@ class LabReport:
             yield Text(msg("timeline", lang), style="bold")
             yield TerminalTimeline(result.spans, width=min(self.width, options.max_width))
         yield Text(msg("claims", lang), style="bold")
+        grid = Table.grid(padding=(0, 1))
+        grid.add_column(no_wrap=True)
+        grid.add_column()
         for claim in result.claims:
             if claim.held is True:
                 mark, style, word = "✓", "green", msg("held", lang)
@@ -80,11 +83,12 @@ class LabReport:
                 mark, style, word = "✗", "red", msg("not-held", lang)
             else:
                 mark, style, word = "–", "yellow", msg("n/a", lang)
-            line = Text(f" {mark} {word}: ", style=f"bold {style}")
-            line.append(claim.text)
-            yield line
+            body = Text(f"{word}: ", style=f"bold {style}")
+            body.append(claim.text)
             if claim.reason:
-                yield Text(f"     {msg('why', lang)}: {claim.reason}", style="dim")
+                body.append(f"\n{msg('why', lang)}: {claim.reason}", style="dim")
+            grid.add_row(Text(f" {mark}", style=f"bold {style}"), body)
+        yield grid
         for note in result.notes:
             yield Text(f" • {note}")
         if result.leftover_processes:
@@ -106,6 +110,9 @@ class LabReport:
         """Plain text at ``width`` columns (no colour), for files and golden tests."""
         from rich.console import Console
 
+        from conclab._cjk import enable_cjk_wrapping
+
+        enable_cjk_wrapping()
         buffer = io.StringIO()
         Console(file=buffer, width=self.width, color_system=None, highlight=False,
                 emoji=False, legacy_windows=False).print(self)

@@ -9,6 +9,7 @@ three ``download`` spans) are stacked, outer spans first.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -61,9 +62,14 @@ class Layout:
             _place(lane, span)
             if span.name not in names:
                 names.append(span.name)
+        # Lanes in order of their first span; a tie goes to the natural order of names.
+        ordered_lanes = sorted(lanes.values(), key=lambda lane: (
+            min(s.start_s for s in lane.spans), _natural(lane.label)))
+        for index, lane in enumerate(ordered_lanes):
+            lane.index = index
         start = 0.0 if not ordered or ordered[0].start_s >= 0 else ordered[0].start_s
         end = max((s.end_s for s in ordered), default=0.0)
-        return cls(list(lanes.values()), start, end, nice_ticks(start, end, max_ticks), names)
+        return cls(ordered_lanes, start, end, nice_ticks(start, end, max_ticks), names)
 
     def same_label_in_several_processes(self) -> bool:
         labels = [lane.label for lane in self.lanes]
@@ -74,6 +80,11 @@ class Layout:
         if self.same_label_in_several_processes():
             return f"{lane.label} [{lane.pid}]"
         return lane.label
+
+
+def _natural(label: str) -> list[object]:
+    """Sort key where "worker-2" comes before "worker-10"."""
+    return [int(part) if part.isdigit() else part for part in re.split(r"(\d+)", label)]
 
 
 def _place(lane: Lane, span: Span) -> None:

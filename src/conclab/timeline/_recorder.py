@@ -304,11 +304,16 @@ def _owner_path(target: Any) -> str:
     return f"{target.__module__}:{target.__qualname__}"
 
 
-def _apply(spec: tuple[tuple[str, str, str], ...]) -> list[tuple[Any, str, Any]]:
-    """Patch every (owner, attr, label) in ``spec``; return what to restore."""
+def _apply(spec: tuple[tuple[str, str, str], ...], target: Any = None) -> list[tuple[Any, str, Any]]:
+    """Patch every (owner, attr, label) in ``spec``; return what to restore.
+
+    ``target`` is the object itself when the caller has it (a class defined in
+    a function cannot be found again by its path); children resolve the path.
+    """
     undo: list[tuple[Any, str, Any]] = []
     for owner, attr, label in spec:
-        target = _resolve(owner)
+        if target is None:
+            target = _resolve(owner)
         original = target.__dict__[attr] if isinstance(target, type) else getattr(target, attr)
         if isinstance(original, Traced):
             continue
@@ -343,7 +348,7 @@ def trace(target: Any, *names: str, **labels: str) -> Iterator[None]:
     for attr in wanted:
         if not hasattr(target, attr):
             raise AttributeError(f"{owner} has no attribute {attr!r} to trace")
-    undo = _apply(spec)
+    undo = _apply(spec, target)
     try:
         yield
     finally:

@@ -15,7 +15,7 @@ from conclab.timeline._layout import Layout, format_seconds
 from conclab.timeline._render import Renderer
 from conclab.timeline._span import Span
 
-GLYPHS = "█▓▒░#=*+"
+GLYPHS = "█▓▒░#=*+%@&~"
 COLOURS = ("cyan", "magenta", "green", "yellow", "blue", "red", "bright_cyan", "bright_magenta")
 
 
@@ -46,7 +46,7 @@ class TerminalTimeline(Renderer):
         """Lines as runs of (text, colour); colour None is plain."""
         layout = self.layout
         labels = [layout.lane_title(lane) for lane in layout.lanes]
-        label_w = min(self.max_label, max([len(label) for label in labels] + [4]))
+        label_w = max([len(_shorten(label, self.max_label)) for label in labels] + [4])
         bar_w = self.width - label_w - 1
         lines: list[list[tuple[str, str | None]]] = []
         if self.title:
@@ -67,21 +67,23 @@ class TerminalTimeline(Renderer):
         pad = " " * (label_w + 1)
         lines.append([(pad + "".join(axis).rstrip(), None)])
         lines.append([(pad + "".join(marks), None)])
-        for lane, label in zip(layout.lanes, labels):
-            shown = label if len(label) <= label_w else label[: label_w - 1] + "…"
+        for lane, label in zip(layout.lanes, labels, strict=False):
+            shown = _shorten(label, label_w)
             for row_index, row in enumerate(lane.rows):
                 prefix = shown.ljust(label_w) if row_index == 0 else " " * label_w
                 cells: list[tuple[str, str | None]] = [(" ", None)] * bar_w
                 for span in sorted(row, key=lambda s: s.start_s):
-                    glyph, colour = self._style(span.name)
+                    glyph, style = self._style(span.name)
                     first = min(bar_w - 1, int(layout.fraction(span.start_s) * bar_w))
                     last = max(first + 1, min(bar_w, int(round(layout.fraction(span.end_s) * bar_w))))
                     length = last - first
-                    text = list(glyph * length)
+                    bar = list(glyph * length)
                     if length >= len(span.name) + 2:
-                        text[1: 1 + len(span.name)] = list(span.name)
-                    for offset, char in enumerate(text):
-                        cells[first + offset] = (char, colour)
+                        bar[1: 1 + len(span.name)] = list(span.name)
+                    if first > 0 and cells[first - 1][0] != " " and length > 1:
+                        bar[0] = "│"  # mark where back-to-back spans meet
+                    for offset, char in enumerate(bar):
+                        cells[first + offset] = (char, style)
                 line: list[tuple[str, str | None]] = [(prefix + " ", None)]
                 for char, colour in cells:
                     if line and line[-1][1] == colour:
@@ -91,11 +93,16 @@ class TerminalTimeline(Renderer):
                 line[-1] = (line[-1][0].rstrip(), line[-1][1]) if line[-1][1] is None else line[-1]
                 lines.append(line)
         legend: list[tuple[str, str | None]] = [(pad, None)]
+        used = len(pad)
         for name in self.families:
             glyph, colour = self._style(name)
+            item = f" {name}  "
+            if used + 1 + len(item) > self.width and used > len(pad):
+                lines.append(legend)
+                legend, used = [(pad, None)], len(pad)
             legend.append((glyph, colour))
-            legend.append((f" {name}  ", None))
-        legend[-1] = (legend[-1][0].rstrip(), None)
+            legend.append((item, None))
+            used += 1 + len(item)
         lines.append(legend)
         return lines
 
@@ -113,3 +120,14 @@ class TerminalTimeline(Renderer):
             for chunk, colour in line:
                 text.append(chunk, style=colour or "")
             yield text
+
+
+def _shorten(label: str, width: int) -> str:
+    """Fit a lane label in ``width`` columns; "Thread-3 (process_request_thread)" -> "Thread-3"."""
+    if len(label) <= width:
+        return label
+    if label.endswith(")") and " (" in label:
+        head = label[: label.index(" (")]
+        if len(head) <= width:
+            return head
+    return label[: width - 1] + "…"

@@ -19,8 +19,8 @@ def run(ctx: LabContext) -> None:
     m = ctx.measured
     m["speedup"] = m["sequential_s"] / m["threads_s"]
     ctx.table(
-        {"en": "Three waits of {0}".format(", ".join(f"{s:.2f} s" for _, s in tasks)),
-         "ja": "{0} の待ちを三つ".format("、".join(f"{s:.2f} 秒" for _, s in tasks))},
+        {"en": "Three waits of {}".format(", ".join(f"{s:.2f} s" for _, s in tasks)),
+         "ja": "{} の待ちを三つ".format("、".join(f"{s:.2f} 秒" for _, s in tasks))},
         [{"en": "way", "ja": "やり方"}, {"en": "took (s)", "ja": "所要 (秒)"},
          {"en": "compared with", "ja": "比べる値"}],
         [[ctx.text({"en": "one after another", "ja": "順番に"}), m["sequential_s"],
