@@ -1,10 +1,11 @@
 """Timelines: record what ran when (threads, processes, asyncio tasks) and draw it.
 
 Record with :func:`span` or :func:`trace` while a :class:`Recorder` is active
-(:func:`recording`); draw with :class:`TerminalTimeline` or export with
-:class:`PerfettoTrace`. All renderers share one :class:`Layout`.
+(:func:`recording`); draw with :class:`TerminalTimeline` or :class:`HtmlTimeline`,
+or export with :class:`PerfettoTrace`. All renderers share one :class:`Layout`.
 """
 
+from conclab.timeline._html import HtmlTimeline, html_page
 from conclab.timeline._layout import Lane, Layout, format_seconds, nice_ticks
 from conclab.timeline._perfetto import PerfettoTrace, trace_events
 from conclab.timeline._recorder import (
@@ -21,6 +22,7 @@ from conclab.timeline._span import Span
 from conclab.timeline._terminal import TerminalTimeline
 
 __all__ = [
+    "HtmlTimeline",
     "Lane",
     "Layout",
     "PerfettoTrace",
@@ -33,6 +35,7 @@ __all__ = [
     "check_writable",
     "current_lane",
     "format_seconds",
+    "html_page",
     "nice_ticks",
     "recording",
     "span",
