@@ -11,8 +11,8 @@ import asyncio
 import contextlib
 import time
 from collections.abc import Callable, Coroutine
-from typing import Any
 from concurrent.futures import ThreadPoolExecutor
+from typing import Any
 
 SECONDS = 0.5  # how long each blocking call takes
 PROBE_EVERY = 0.02  # how often the heartbeat wants to run
