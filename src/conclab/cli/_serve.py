@@ -1,0 +1,130 @@
+"""``conclab serve counter|practice``: run a local server in the foreground until Ctrl-C.
+
+A thin adapter: the servers live in :mod:`conclab.services`; this module
+parses options, prints the address and the log, and turns SIGINT/SIGTERM
+into a clean stop (children reaped, no traceback).
+"""
+
+from __future__ import annotations
+
+import signal
+import threading
+from collections.abc import Callable
+from typing import Any
+
+import click
+
+from conclab.cli._common import lang_option, resolve_lang
+from conclab.i18n import Messages
+from conclab.services import COUNTERS, LOOPBACK, MODES, BackgroundServer, CounterServer, LogEvent
+from conclab.services import PracticeServer as _PracticeServer
+from conclab.services.counter import check_counter_options
+
+MESSAGES = Messages({
+    "counter_up": {
+        "en": "counter server (mode {mode}, counter {counter}, work {work:g} s) listening on "
+              "{url}/  (Ctrl-C to stop)",
+        "ja": "カウンターサーバー (モード {mode}、カウンター {counter}、処理時間 {work:g} 秒) を "
+              "{url}/ で起動しました (Ctrl-C で停止)",
+    },
+    "practice_up": {
+        "en": "practice server listening on {url}/  (endpoints: {url}/ ; Ctrl-C to stop)",
+        "ja": "練習用サーバーを {url}/ で起動しました (エンドポイント一覧: {url}/ 、Ctrl-C で停止)",
+    },
+    "counter_down": {
+        "en": "stopped: handled {handled} requests; the count in this process is {count}",
+        "ja": "停止しました: 処理したリクエストは {handled} 件、このプロセスのカウントは {count} です",
+    },
+    "practice_down": {
+        "en": "stopped: served {served} requests, at most {peak} at once",
+        "ja": "停止しました: 応答したリクエストは {served} 件、同時に処理した最大数は {peak} 件です",
+    },
+})
+
+
+def _print_event(event: LogEvent) -> None:
+    click.echo(event.line)
+
+
+def run_until_signal(server: BackgroundServer, banner: Callable[[str], str]) -> None:
+    """Start ``server``, print ``banner(url)``, serve until SIGINT or SIGTERM, then stop it.
+
+    The signal handlers only set an event; the stop itself happens here, in
+    the main thread, so a forking server waits for and reaps its children.
+    """
+    stop = threading.Event()
+
+    def on_signal(signum: int, frame: Any) -> None:
+        stop.set()
+
+    previous: dict[signal.Signals, Any] = {}
+    if threading.current_thread() is threading.main_thread():
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            previous[sig] = signal.signal(sig, on_signal)
+    try:
+        server.start()  # a port in use raises here: one line, exit 2
+        click.echo(banner(server.url))
+        while not stop.wait(0.25):
+            pass
+    finally:
+        server.stop()
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+
+
+@click.group("serve")
+def serve() -> None:
+    """Run a local server (counter or practice) on 127.0.0.1 until Ctrl-C."""
+
+
+@serve.command("counter")
+@click.option("--mode", default="threading", show_default=True, metavar="|".join(MODES),
+              help="How requests are served: one at a time, a thread, a child process, or a task each.")
+@click.option("--counter", default="unsafe", show_default=True, metavar="|".join(COUNTERS),
+              help="How the count is kept: unprotected, hand-made spin lock, Lock around "
+                   "everything, Lock around the increment only.")
+@click.option("--work", type=float, default=0.0, show_default=True,
+              help="Seconds each request works (sleeps) between reading and writing the count.")
+@click.option("--port", type=int, default=8000, show_default=True,
+              help="Port to listen on; 0 picks a free one (printed).")
+@click.option("--host", default=LOOPBACK, show_default=True, help="Address to listen on.")
+@click.option("--quiet", is_flag=True, help="Do not print a log line per request.")
+@lang_option
+def serve_counter(mode: str, counter: str, work: float, port: int, host: str, quiet: bool,
+                  lang: str | None) -> None:
+    """A web server that counts its requests (GET /count reads the count as JSON).
+
+    Each request logs start and end with the count before and after. Try
+    three background curls at once with --counter unsafe --work 1, then the
+    other counters.
+    """
+    language = resolve_lang(lang)
+    check_counter_options(mode, counter, work, language)
+    server = CounterServer(mode=mode, counter=counter, work=work, host=host, port=port,
+                           on_log=None if quiet else _print_event, lang=language)
+    run_until_signal(server, lambda url: MESSAGES.get("counter_up", language, mode=mode,
+                                                      counter=counter, work=work, url=url))
+    stats = server.stats()
+    click.echo(MESSAGES.get("counter_down", language, handled=stats["handled"],
+                            count=stats["count"]))
+
+
+@serve.command("practice")
+@click.option("--port", type=int, default=8001, show_default=True,
+              help="Port to listen on; 0 picks a free one (printed).")
+@click.option("--host", default=LOOPBACK, show_default=True, help="Address to listen on.")
+@click.option("--quiet", is_flag=True, help="Do not print a log line per request.")
+@lang_option
+def serve_practice(port: int, host: str, quiet: bool, lang: str | None) -> None:
+    """A local stand-in for public echo services: /delay/N, /status/CODE, /html, /json, /xml,
+    /robots.txt, /bytes/N, and /stats with live in-flight gauges (POST /stats/reset)."""
+    language = resolve_lang(lang)
+    server = _PracticeServer(host=host, port=port, on_log=None if quiet else _print_event,
+                             lang=language)
+    run_until_signal(server, lambda url: MESSAGES.get("practice_up", language, url=url))
+    stats = server.stats()
+    click.echo(MESSAGES.get("practice_down", language, served=stats["served"],
+                            peak=stats["peak_in_flight"]))
+
+
+COMMANDS = [serve]
