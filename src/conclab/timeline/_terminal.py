@@ -55,7 +55,7 @@ class TerminalTimeline(Renderer):
             lines.append([("(no spans recorded)", None)])
             return lines
         # Axis labels and tick marks.
-        axis = [" "] * (bar_w + 8)
+        axis = [" "] * bar_w
         marks = ["─"] * bar_w
         for tick in layout.ticks:
             col = min(bar_w - 1, int(round(layout.fraction(tick) * (bar_w - 1))))

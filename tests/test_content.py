@@ -1,0 +1,67 @@
+"""Every lab has prose in both languages, and every UI string table is complete."""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+import re
+
+import pytest
+
+import conclab
+from conclab.curriculum import registry
+from conclab.i18n import LANGS, Messages, choose_lang
+
+LAB_IDS = [lab.id for lab in registry().labs()]
+JAPANESE = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")
+
+
+@pytest.mark.parametrize("lab_id", LAB_IDS)
+def test_lab_has_prose_in_both_languages(lab_id: str) -> None:
+    english = registry().prose(lab_id, "en")
+    japanese = registry().prose(lab_id, "ja")
+    assert len(english) > 200, f"{lab_id}: English prose missing or too short"
+    assert len(japanese) > 100, f"{lab_id}: Japanese prose missing or too short"
+    assert JAPANESE.search(japanese), f"{lab_id}: the Japanese prose has no Japanese in it"
+
+
+@pytest.mark.parametrize("lab_id", LAB_IDS)
+def test_lab_titles_summaries_and_claims_exist_in_both_languages(lab_id: str) -> None:
+    lab = registry().lab(lab_id)
+    for texts in (lab.title, lab.summary, *(claim.text for claim in lab.claims)):
+        assert set(LANGS) <= set(texts), f"{lab_id}: {texts}"
+        assert JAPANESE.search(texts["ja"]) or texts["ja"] == texts["en"]
+    assert lab.claims, f"{lab_id} states no claim"
+    assert len({c.id for c in lab.claims}) == len(lab.claims)
+    assert registry().example_source(lab_id)
+
+
+def _message_tables() -> list[tuple[str, Messages]]:
+    tables = []
+    for info in pkgutil.walk_packages(conclab.__path__, "conclab."):
+        if ".curriculum.examples" in info.name or ".explore.scenarios" in info.name:
+            continue
+        try:
+            module = importlib.import_module(info.name)
+        except Exception:  # noqa: BLE001 - an optional module that cannot import here
+            continue
+        for name, value in vars(module).items():
+            if isinstance(value, Messages):
+                tables.append((f"{info.name}.{name}", value))
+    return tables
+
+
+def test_every_ui_string_exists_in_both_languages() -> None:
+    tables = _message_tables()
+    assert tables
+    missing = {name: table.missing() for name, table in tables if table.missing()}
+    assert not missing
+
+
+def test_language_choice_order() -> None:
+    assert choose_lang("ja", {"CONCLAB_LANG": "en"}) == "ja"
+    assert choose_lang(None, {"CONCLAB_LANG": "ja", "LANG": "en_US.UTF-8"}) == "ja"
+    assert choose_lang(None, {"LANG": "ja_JP.UTF-8"}) == "ja"
+    assert choose_lang(None, {"LC_ALL": "C", "LANG": "ja_JP.UTF-8"}) == "en"
+    assert choose_lang(None, {}) == "en"
+    assert choose_lang("fr", {"CONCLAB_LANG": "de"}) == "en"
