@@ -1,0 +1,112 @@
+"""``conclab trace SCRIPT.py [ARGS...]``: draw what the learner's own script ran, and when."""
+
+from __future__ import annotations
+
+import click
+
+from conclab.cli._common import lang_option, make_console, print_json, resolve_lang
+from conclab.errors import ConclabError
+from conclab.i18n import Messages
+
+MESSAGES = Messages({
+    "crashed": {
+        "en": "{script} exited with status {code} (its traceback is above); "
+              "the timeline shows what ran until then",
+        "ja": "{script} は終了ステータス {code} で終わりました（トレースバックは上にあります）。"
+              "タイムラインはそこまでに動いたものです",
+    },
+    "timed-out": {
+        "en": "{script} was stopped after {limit:g} s (its threads' stacks are above); "
+              "if it needs longer, raise --timeout",
+        "ja": "{script} は {limit:g} 秒で停止しました（各スレッドのスタックは上にあります）。"
+              "もっと時間が必要なら --timeout を増やしてください",
+    },
+    "no-trace": {
+        "en": "{script} ended before VizTracer could save a trace (exit status {code})",
+        "ja": "VizTracer がトレースを保存する前に {script} が終了しました（終了ステータス {code}）",
+    },
+    "wrote": {"en": "wrote {path}", "ja": "{path} に書き出しました"},
+})
+
+
+@click.command("trace", context_settings={"ignore_unknown_options": True})
+@click.argument("script", type=click.Path(dir_okay=True))
+@click.argument("script_args", nargs=-1, type=click.UNPROCESSED, metavar="[ARGS]...")
+@click.option("--html", "html_path", type=click.Path(dir_okay=False), default=None,
+              help="Also write the timeline as a self-contained HTML page.")
+@click.option("--trace", "trace_path", type=click.Path(dir_okay=False), default=None,
+              help="Also write Chrome trace-event JSON (opens in Perfetto).")
+@click.option("--timeout", "limit_s", type=click.FloatRange(min=0, min_open=True), default=60.0,
+              show_default=True, help="Stop the script after this many seconds.")
+@click.option("--min-wait", "min_wait_ms", type=click.FloatRange(min=0), default=1.0,
+              show_default=True, help="Hide sleeps and waits shorter than this many milliseconds.")
+@click.option("--json", "as_json", is_flag=True,
+              help="Print one JSON object (script, exit status, lanes, spans) instead of the chart.")
+@lang_option
+def trace_command(script: str, script_args: tuple[str, ...], html_path: str | None,
+                  trace_path: str | None, limit_s: float, min_wait_ms: float, as_json: bool,
+                  lang: str | None) -> None:
+    """Run your own SCRIPT under VizTracer and draw its threads, processes and asyncio tasks.
+
+    Only your functions (files in the script's folder) and the sleeps, lock
+    waits, joins and I/O waits inside them are drawn. Options of conclab go
+    anywhere; put '--' before arguments of your script that look like them.
+    """
+    from conclab.timeline import PerfettoTrace, TerminalTimeline, check_writable
+    from conclab.timeline._viztracer import (
+        ScriptTracePage,
+        problem_line,
+        summary_lines,
+        trace_script,
+    )
+
+    lang = resolve_lang(lang)
+    for path in (html_path, trace_path):
+        if path:
+            check_writable(path)
+    console = make_console()
+    min_wait_s = min_wait_ms / 1000
+    result = trace_script(script, script_args, limit_s=limit_s, min_wait_s=min_wait_s,
+                          on_output=None if as_json else (lambda line: click.echo(line, nl=False)))
+    name = result.script.name
+    problem = problem_line(result, lang)
+    if problem and not as_json:
+        click.echo(problem, err=True)
+        click.echo(result.stderr.rstrip("\n"), err=True)
+    elif result.stderr and not as_json:
+        click.echo(result.stderr.rstrip("\n"), err=True)
+    if result.conversion is None:
+        raise ConclabError(MESSAGES.get("no-trace", lang, script=name, code=result.returncode))
+    if trace_path:
+        PerfettoTrace(result.spans, result.conversion.process_names).save(trace_path)
+    if html_path:
+        ScriptTracePage(result, lang, min_wait_s).save(html_path)
+    if as_json:
+        from conclab.timeline import Layout
+
+        layout = Layout.from_spans(result.spans)
+        print_json({
+            "script": str(result.script), "args": list(result.args),
+            "returncode": result.returncode, "timed_out": result.timed_out,
+            "elapsed_s": round(result.elapsed_s, 4), "stdout": result.stdout, "stderr": result.stderr,
+            "lanes": [{"lane": layout.lane_title(lane), "kind": lane.kind, "pid": lane.pid}
+                      for lane in layout.lanes],
+            "spans": [span.to_json() for span in result.spans],
+        })
+    else:
+        from conclab.timeline._viztracer import MESSAGES as TRACE_MESSAGES
+
+        console.print(TerminalTimeline(result.spans, width=console.width,
+                                       title=TRACE_MESSAGES.get("title", lang, script=name)))
+        for line in summary_lines(result, lang, min_wait_s):
+            console.print(line, style="dim")
+        for path in (html_path, trace_path):
+            if path:
+                console.print(MESSAGES.get("wrote", lang, path=path), style="dim")
+    if result.timed_out:
+        raise ConclabError(MESSAGES.get("timed-out", lang, script=name, limit=limit_s))
+    if result.crashed:
+        raise ConclabError(MESSAGES.get("crashed", lang, script=name, code=result.returncode))
+
+
+COMMANDS = [trace_command]
