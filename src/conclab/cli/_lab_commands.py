@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import sys
+from typing import Any
 
 import click
 
 from conclab.cli._common import lang_option, make_console, print_json, resolve_lang
 from conclab.i18n import Messages, pick
-from conclab.lab import Entry, Lab
+from conclab.lab import Chapter, Entry, Lab
 
 MESSAGES = Messages({
     "welcome": {
@@ -40,25 +41,33 @@ MESSAGES = Messages({
 })
 
 
-def _home_lines(lang: str) -> list[tuple[str, str]]:
-    """(text, style) lines of the catalogue, shared by ``conclab`` and ``conclab list``."""
+def _catalogue(lang: str) -> Any:
+    """The catalogue as a rich grid: chapters, then an id and a wrapped summary per entry."""
+    from rich.console import Group
+    from rich.table import Table
+    from rich.text import Text
+
     from conclab.curriculum import registry
 
     reg = registry()
-    lines: list[tuple[str, str]] = []
-    for chapter in reg.chapters():
-        labs = reg.labs(chapter.id)
-        entries = reg.entries(chapter.id)
-        if not labs and not entries:
+    chapters: list[tuple[Chapter, list[Lab | Entry]]] = [
+        (c, [*reg.labs(c.id), *reg.entries(c.id)]) for c in reg.chapters()]
+    id_width = max([len(item.id) for _, items in chapters for item in items] + [8]) + 2
+    parts: list[Any] = []
+    for chapter, items in chapters:
+        if not items:
             continue
-        lines.append((MESSAGES.get("chapter", lang, number=chapter.number,
-                                   title=pick(chapter.title, lang)), "bold"))
-        items: list[Lab | Entry] = [*labs, *entries]
+        title = MESSAGES.get("chapter", lang, number=chapter.number, title=pick(chapter.title, lang))
+        parts.append(Text(title, style="bold"))
+        grid = Table.grid(padding=(0, 1))
+        grid.add_column(no_wrap=True, width=id_width)
+        grid.add_column(overflow="fold")
         for item in items:
             status = getattr(item, "status", None)
-            suffix = f"  [{status}]" if status else ""
-            lines.append((f"  {item.id:<22} {pick(item.summary, lang)}{suffix}", ""))
-    return lines
+            summary = pick(item.summary, lang) + (f"  [{status}]" if status else "")
+            grid.add_row(Text(f"  {item.id}", style="cyan"), summary)
+        parts.append(grid)
+    return Group(*parts)
 
 
 def show_home(ctx: click.Context) -> None:
@@ -67,8 +76,7 @@ def show_home(ctx: click.Context) -> None:
     console = make_console()
     console.print(MESSAGES.get("welcome", lang), style="bold")
     console.print()
-    for text, style in _home_lines(lang):
-        console.print(text, style=style, overflow="ellipsis", no_wrap=True)
+    console.print(_catalogue(lang))
     console.print()
     console.print(MESSAGES.get("next", lang), style="bold")
     for key in ("next-run", "next-show", "next-doctor", "next-lang"):
@@ -95,9 +103,7 @@ def list_command(as_json: bool, lang: str | None) -> None:
                               "summary": pick(item.summary, lang), "kind": item.kind})
         print_json(items)
         return
-    console = make_console()
-    for text, style in _home_lines(lang):
-        console.print(text, style=style, overflow="ellipsis", no_wrap=True)
+    make_console().print(_catalogue(lang))
 
 
 @click.command("run")
