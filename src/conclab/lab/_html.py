@@ -321,3 +321,39 @@ class ReportPage(Renderer):
 def chapter_heading(number: int, title: str, lang: str) -> str:
     """"Chapter 2: Threads for I/O", in the reader's language."""
     return MESSAGES.get("chapter", lang, number=number, title=title)
+
+
+@dataclass(frozen=True)
+class ExerciseRow:
+    """One exercise in a report's progress table."""
+
+    id: str
+    title: str
+    passed: bool
+    attempts: int
+
+
+PROGRESS_MESSAGES = Messages({
+    "exercise": {"en": "exercise", "ja": "演習"},
+    "status": {"en": "status", "ja": "状態"},
+    "attempts": {"en": "checks run", "ja": "チェック回数"},
+    "passed": {"en": "✓ passed", "ja": "✓ 合格"},
+    "open": {"en": "not yet", "ja": "未完了"},
+    "summary": {"en": "{passed} of {total} exercises passed in {folder}.",
+                "ja": "{folder} の演習 {total} 件中 {passed} 件に合格。"},
+})
+
+
+def progress_html(rows: Sequence[ExerciseRow], folder: str, lang: str) -> str:
+    """A workspace's exercise progress as a section for :class:`ReportPage`'s ``extra_html``."""
+    msg = PROGRESS_MESSAGES.get
+    passed = sum(1 for row in rows if row.passed)
+    body = "".join(
+        f'<tr data-exercise="{_esc(row.id)}"><td><code>{_esc(row.id)}</code> {_esc(row.title)}</td>'
+        f'<td>{_esc(msg("passed" if row.passed else "open", lang))}</td>'
+        f'<td class="cl-num">{row.attempts}</td></tr>'
+        for row in rows)
+    return (f'<section class="cl-progress" id="progress"><h2>{_esc(MESSAGES.get("exercises", lang))}</h2>'
+            f'<p>{_esc(msg("summary", lang, passed=passed, total=len(rows), folder=folder))}</p>'
+            f'<table><thead><tr><th>{_esc(msg("exercise", lang))}</th><th>{_esc(msg("status", lang))}</th>'
+            f'<th>{_esc(msg("attempts", lang))}</th></tr></thead><tbody>{body}</tbody></table></section>')

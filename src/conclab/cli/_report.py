@@ -1,0 +1,128 @@
+"""``conclab report``: run every lab (of a chapter, or all) into one HTML page with contents."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+
+from conclab.cli._common import lang_option, make_console, resolve_lang
+from conclab.errors import ConclabError
+from conclab.i18n import Messages, pick
+
+if TYPE_CHECKING:
+    from conclab.lab._html import ExerciseRow
+
+MESSAGES = Messages({
+    "no-labs": {"en": "chapter {chapter!r} has no labs yet; run 'conclab list' to see them",
+                "ja": "章 {chapter!r} にはまだラボがありません。'conclab list' で一覧を見られます"},
+    "running": {"en": "running {lab} ...", "ja": "{lab} を実行中 ..."},
+    "line": {"en": "{mark} {lab:<20} {held}/{total} claims held  {seconds}",
+             "ja": "{mark} {lab:<20} {total} 件中 {held} 件成立  {seconds}"},
+    "exercises": {"en": "Exercises: {passed} of {total} passed in {folder}",
+                  "ja": "演習: {folder} で {total} 件中 {passed} 件に合格"},
+    "wrote": {"en": "wrote {path}", "ja": "{path} に書き出しました"},
+    "failed": {"en": "{count} lab(s) had a claim that did not hold here: {labs}",
+               "ja": "この環境で成立しなかった主張のあるラボが {count} 件: {labs}"},
+    "no-exercises-engine": {
+        "en": "--dir needs the exercises engine, which this conclab does not have",
+        "ja": "--dir には演習エンジンが必要ですが、この conclab には含まれていません",
+    },
+})
+
+
+def _exercise_rows(folder: str, chapter: str | None, lang: str) -> tuple[list[ExerciseRow], str]:
+    """The exercises of the chapter(s) with the workspace's progress, and the workspace path."""
+    from conclab.curriculum import registry
+    from conclab.lab._html import ExerciseRow
+
+    try:
+        from conclab.exercises import Workspace
+    except ImportError:
+        raise ConclabError(MESSAGES.get("no-exercises-engine", lang)) from None
+    workspace = Workspace.find(explicit=Path(folder))
+    progress = workspace.progress.load()
+    rows: list[ExerciseRow] = []
+    for entry in registry().entries(chapter):
+        if entry.kind != "exercise":
+            continue
+        known = progress.exercises.get(entry.id)
+        rows.append(ExerciseRow(entry.id, pick(entry.title, lang), bool(known and known.passed),
+                                known.attempts if known else 0))
+    return rows, str(workspace.root)
+
+
+@click.command("report")
+@click.option("--html", "html_path", type=click.Path(dir_okay=False), default=None,
+              help="Write every lab's lesson and results into this one self-contained HTML page.")
+@click.option("--chapter", "chapter_id", default=None, metavar="ID",
+              help="Only the labs of this chapter (see 'conclab list').")
+@click.option("--quick", is_flag=True, help="Shortened figures: each lab finishes in about a second.")
+@click.option("--dir", "workspace_dir", type=click.Path(file_okay=False), default=None,
+              metavar="WORKSPACE", help="Include the exercise progress of this workspace.")
+@lang_option
+def report_command(html_path: str | None, chapter_id: str | None, quick: bool,
+                   workspace_dir: str | None, lang: str | None) -> None:
+    """Run all labs (of a chapter, or all) and put them in one page with a table of contents."""
+    from conclab.curriculum import registry
+    from conclab.lab import run_lab
+    from conclab.lab._html import (
+        LabHtmlReport,
+        ReportPage,
+        ReportSection,
+        chapter_heading,
+        progress_html,
+    )
+    from conclab.timeline import check_writable, format_seconds
+
+    lang = resolve_lang(lang)
+    reg = registry()
+    chapters = [reg.chapter(chapter_id)] if chapter_id else reg.chapters()
+    labs = [lab for chapter in chapters for lab in reg.labs(chapter.id)]
+    if not labs:
+        raise ConclabError(MESSAGES.get("no-labs", lang, chapter=chapter_id or ""))
+    if html_path:
+        check_writable(html_path)
+    extra = ""
+    rows: list[ExerciseRow] = []
+    folder = ""
+    if workspace_dir:
+        rows, folder = _exercise_rows(workspace_dir, chapter_id, lang)
+        extra = progress_html(rows, folder, lang)
+    console = make_console()
+    sections: list[ReportSection] = []
+    failed: list[str] = []
+    for chapter in chapters:
+        reports = []
+        for lab in reg.labs(chapter.id):
+            with console.status(MESSAGES.get("running", lang, lab=lab.id)):
+                result = run_lab(lab, lang=lang, quick=quick)
+            held = sum(1 for c in result.claims if c.held)
+            total = sum(1 for c in result.claims if c.held is not None)
+            mark = "✓" if result.passed else "✗"
+            if not result.passed:
+                failed.append(lab.id)
+            console.print(MESSAGES.get("line", lang, mark=mark, lab=lab.id, held=held, total=total,
+                                       seconds=format_seconds(result.duration_s)),
+                          style="green" if result.passed else "red")
+            if html_path:
+                reports.append(LabHtmlReport(result, reg.prose(lab.id, lang), reg.example_source(lab.id)))
+        if reports:
+            sections.append(ReportSection(chapter.id, chapter_heading(chapter.number,
+                                                                      pick(chapter.title, lang), lang),
+                                          reports))
+    if workspace_dir:
+        passed = sum(1 for row in rows if row.passed)
+        console.print(MESSAGES.get("exercises", lang, passed=passed, total=len(rows), folder=folder))
+    if html_path:
+        ReportPage(sections, lang, extra_html=extra).save(html_path)
+        console.print(MESSAGES.get("wrote", lang, path=html_path), style="dim")
+    if failed:
+        console.print(MESSAGES.get("failed", lang, count=len(failed), labs=", ".join(failed)),
+                      style="yellow")
+        sys.exit(1)
+
+
+COMMANDS = [report_command]
