@@ -30,7 +30,9 @@ def test_lab_titles_summaries_and_claims_exist_in_both_languages(lab_id: str) ->
     lab = registry().lab(lab_id)
     for texts in (lab.title, lab.summary, *(claim.text for claim in lab.claims)):
         assert set(LANGS) <= set(texts), f"{lab_id}: {texts}"
-        assert JAPANESE.search(texts["ja"]) or texts["ja"] == texts["en"]
+    for texts in (lab.summary, *(claim.text for claim in lab.claims)):
+        # A title may be only API names; a sentence in Japanese has Japanese in it.
+        assert JAPANESE.search(texts["ja"]), f"{lab_id}: untranslated: {texts['ja']}"
     assert lab.claims, f"{lab_id} states no claim"
     assert len({c.id for c in lab.claims}) == len(lab.claims)
     assert registry().example_source(lab_id)
