@@ -116,8 +116,11 @@ def serve_counter(mode: str, counter: str, work: float, port: int, host: str, qu
 @click.option("--quiet", is_flag=True, help="Do not print a log line per request.")
 @lang_option
 def serve_practice(port: int, host: str, quiet: bool, lang: str | None) -> None:
-    """A local stand-in for public echo services: /delay/N, /status/CODE, /html, /json, /xml,
-    /robots.txt, /bytes/N, and /stats with live in-flight gauges (POST /stats/reset)."""
+    """A local practice server standing in for public echo services.
+
+    Endpoints: /delay/N, /status/CODE, /html, /json, /xml, /robots.txt,
+    /bytes/N, and /stats with live in-flight gauges (POST /stats/reset).
+    """
     language = resolve_lang(lang)
     server = _PracticeServer(host=host, port=port, on_log=None if quiet else _print_event,
                              lang=language)
