@@ -11,7 +11,7 @@ from conclab.services import LoadReport, run_load
 MESSAGES = Messages({
     "head": {
         "en": "GET {url}: {requests} requests, {concurrency} in flight",
-        "ja": "GET {url}: リクエスト {requests} 件、同時 {concurrency} 件",
+        "ja": "GET {url}: {requests} 件のリクエストを同時 {concurrency} 件で送信",
     },
     "outcome": {
         "en": "  ok {ok}, errors {errors}",
@@ -31,7 +31,7 @@ MESSAGES = Messages({
     },
     "counter": {
         "en": "  counter: sent {sent}, counted {counted}, lost {lost} (GET /count: {after}, pid {pid})",
-        "ja": "  カウンター: 送信 {sent} 件、カウント {counted} 件、消えた更新 {lost} 件 "
+        "ja": "  カウンター: 送信 {sent} 件、カウント {counted} 件、失われた更新 {lost} 件 "
               "(GET /count: {after}、pid {pid})",
     },
     "no_counter": {
