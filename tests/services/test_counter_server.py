@@ -143,3 +143,10 @@ def test_stop_is_idempotent_and_the_port_is_free_again() -> None:
     server.stop()
     again = CounterServer(port=port).start()
     again.stop()
+
+
+def test_asyncio_spinlock_without_a_gap_is_exact_because_nothing_runs_between_test_and_set() -> None:
+    with CounterServer(mode="asyncio", counter="spinlock", work=0.001, spin_gap=False) as server:
+        report = run_load(server.url, concurrency=10, requests=40)
+    assert report.counter is not None and report.counter.counted == 40
+    assert server.stats()["peak_in_critical"] == 1

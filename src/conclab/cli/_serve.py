@@ -88,10 +88,12 @@ def serve() -> None:
 @click.option("--port", type=int, default=8000, show_default=True,
               help="Port to listen on; 0 picks a free one (printed).")
 @click.option("--host", default=LOOPBACK, show_default=True, help="Address to listen on.")
+@click.option("--spin-gap/--no-spin-gap", default=True, show_default=True,
+              help="spinlock only: yield between the flag's test and set, so the flaw shows.")
 @click.option("--quiet", is_flag=True, help="Do not print a log line per request.")
 @lang_option
-def serve_counter(mode: str, counter: str, work: float, port: int, host: str, quiet: bool,
-                  lang: str | None) -> None:
+def serve_counter(mode: str, counter: str, work: float, port: int, host: str, spin_gap: bool,
+                  quiet: bool, lang: str | None) -> None:
     """A web server that counts its requests (GET /count reads the count as JSON).
 
     Each request logs start and end with the count before and after. Try
@@ -101,7 +103,8 @@ def serve_counter(mode: str, counter: str, work: float, port: int, host: str, qu
     language = resolve_lang(lang)
     check_counter_options(mode, counter, work, language)
     server = CounterServer(mode=mode, counter=counter, work=work, host=host, port=port,
-                           on_log=None if quiet else _print_event, lang=language)
+                           on_log=None if quiet else _print_event, lang=language,
+                           spin_gap=spin_gap)
     run_until_signal(server, lambda url: MESSAGES.get("counter_up", language, mode=mode,
                                                       counter=counter, work=work, url=url))
     stats = server.stats()

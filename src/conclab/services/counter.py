@@ -118,18 +118,26 @@ class CounterServer(BackgroundServer):
     copy of the count is the parent's: it never moves). ``/favicon.ico`` is not
     counted either, so a browser does not add two per visit. Any other GET
     counts and answers ``count: N (pid P)`` with headers ``X-Count``/``X-Pid``.
+
+    ``work`` is seconds to sleep between read and write, or a callable run as
+    the work. ``on_log`` receives each :class:`LogEvent` (forked children's
+    included, sent up a pipe). ``spin_gap`` applies to the spinlock only.
     """
 
     kind = "counter"
 
     def __init__(self, mode: str = "threading", counter: str = "unsafe", work: Work = 0.0,
                  host: str = LOOPBACK, port: int = 0, *, on_log: LogCallback | None = None,
-                 lang: str | None = None) -> None:
+                 lang: str | None = None, spin_gap: bool = True) -> None:
         check_counter_options(mode, counter, work, lang)
         super().__init__(host, port, on_log=on_log, lang=lang)
         self.mode = mode
         self.counter = counter
         self.work = work
+        #: spinlock only: yield between the flag's test and its set, so the flaw
+        #: shows on most runs. False gives the bare test-then-set, which under
+        #: the GIL "seems to work" and fails only when a switch lands in the gap.
+        self.spin_gap = spin_gap
         #: The shared count, as this (the parent) process sees it.
         self.count = 0
         self._lock = threading.Lock()
@@ -271,7 +279,8 @@ class CounterServer(BackgroundServer):
                     time.sleep(0)
                 # ... a thread switch can land here, between the test and the set;
                 # sleep(0) makes it likely enough to see, not just to reason about.
-                time.sleep(0)
+                if self.spin_gap:
+                    time.sleep(0)
             self._busy = True  # ... then set: too late, another thread may be past the test too
             try:
                 with self._critical():
@@ -312,8 +321,10 @@ class CounterServer(BackgroundServer):
             with span("spin"):
                 while self._busy:
                     await asyncio.sleep(0)
-                # The same flaw as with threads: an await between test and set.
-                await asyncio.sleep(0)
+                # The same flaw as with threads: an await between test and set
+                # (without it, nothing can run in between on one event loop).
+                if self.spin_gap:
+                    await asyncio.sleep(0)
             self._busy = True
             try:
                 with self._critical():
