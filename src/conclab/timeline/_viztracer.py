@@ -495,6 +495,9 @@ def trace_script(script: str | os.PathLike[str], args: Sequence[str] = (), *, li
         psutil.wait_procs(leftovers, timeout=2.0)
         for pump in pumps:
             pump.join(timeout=2.0)
+        for stream in (proc.stdout, proc.stderr):
+            if stream is not None:
+                stream.close()
     elapsed = time.perf_counter() - start
     conversion = None
     try:
