@@ -17,7 +17,12 @@ import sys
 
 SETTING = "set at import"
 
-print(f"top level ran in {multiprocessing.current_process().name} (pid {os.getpid()})", flush=True)
+# The top level runs each time this file is run or imported. Run, it is "__main__";
+# re-imported by a spawned child, it is "__mp_main__". (Imported as a library, as
+# conclab itself does, it stays quiet.)
+if __name__ in ("__main__", "__mp_main__"):
+    print(f"top level ran in {multiprocessing.current_process().name} as {__name__} (pid {os.getpid()})",
+          flush=True)
 
 
 def child():
