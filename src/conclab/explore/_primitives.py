@@ -1,0 +1,604 @@
+"""Scheduler-aware stand-ins for threading, queue and time.sleep.
+
+While the explorer runs a scenario, ``threading.Lock``, ``RLock``,
+``Condition``, ``Event``, ``Semaphore``, ``BoundedSemaphore``, ``Barrier``,
+``Thread``, ``queue.Queue`` (and its Lifo, Priority and Simple variants) and
+``time.sleep`` are these classes. The scenario module is executed afresh for
+every schedule while they are installed, so ``from threading import Lock``
+captures them too.
+
+Blocking is a scheduler state, never a real wait: when a scenario thread cannot
+take a lock it tells the scheduler what it waits for and hands the baton on.
+That is what lets the explorer report a deadlock with its wait-for cycle
+instead of hanging, and lets ``time.sleep`` run on a virtual clock.
+
+Called from a thread the explorer does not control (the engine itself, the
+scenario's ``setup()`` and ``check()``, or any other thread that happens to
+create a lock while a run is in progress) every class behaves exactly like the
+standard one, backed by a real lock.
+"""
+
+from __future__ import annotations
+
+import _thread
+import asyncio
+import contextlib
+import queue as _queue
+import socket
+import threading
+import time as _time
+from collections import deque
+from collections.abc import Callable, Iterator
+from typing import Any
+
+from conclab.explore._async import AsyncLock
+from conclab.explore._control import BY_IDENT, DONE, Worker
+
+_allocate = _thread.allocate_lock
+_get_ident = _thread.get_ident
+_monotonic = _time.monotonic
+_real_sleep = _time.sleep
+
+_OrigEvent = threading.Event
+_OrigSemaphore = threading.Semaphore
+_OrigBarrier = threading.Barrier
+_OrigThread = threading.Thread
+_OrigQueue = _queue.Queue
+_OrigLifo = _queue.LifoQueue
+_OrigPriority = _queue.PriorityQueue
+_Empty = _queue.Empty
+_Full = _queue.Full
+
+
+def _now(worker: Worker | None) -> float:
+    return worker.run.now if worker is not None else _monotonic()
+
+
+@contextlib.contextmanager
+def _reason(worker: Worker | None, kind: str, obj: Any) -> Iterator[None]:
+    """Label what ``worker`` is about to wait for, so a deadlock report can say it."""
+    if worker is None:
+        yield
+        return
+    previous = worker.reason
+    worker.reason = (kind, obj)
+    try:
+        yield
+    finally:
+        worker.reason = previous
+
+
+def _check_timeout(blocking: bool, timeout: float) -> None:
+    if not blocking and timeout != -1:
+        raise ValueError("can't specify a timeout for a non-blocking call")
+    if timeout < 0 and timeout != -1:
+        raise ValueError("timeout value must be a non-negative number")
+
+
+class Lock:
+    """``threading.Lock`` whose waiting is a scheduler state."""
+
+    _conclab_primitive = True
+    __slots__ = ("_real", "_holder", "__weakref__")
+
+    def __init__(self) -> None:
+        self._real = _allocate()
+        self._holder: Worker | None = None
+
+    def acquire(self, blocking: bool = True, timeout: float = -1) -> bool:
+        worker = BY_IDENT.get(_get_ident())
+        if worker is None:
+            return self._real.acquire(blocking, timeout)
+        _check_timeout(blocking, timeout)
+        run = worker.run
+        deadline = None if timeout == -1 else run.now + timeout
+        while not self._real.acquire(False):
+            if not blocking or timeout == 0 or not run.block(worker, self, deadline):
+                run.note(worker, "acquire-failed", self)
+                return False
+        self._holder = worker
+        worker.held.append(self)
+        run.note(worker, "acquire", self)
+        return True
+
+    def release(self) -> None:
+        self._real.release()
+        holder, self._holder = self._holder, None
+        if holder is not None and self in holder.held:
+            holder.held.remove(self)
+        worker = BY_IDENT.get(_get_ident())
+        if worker is not None:
+            worker.run.released(worker, self)
+
+    def locked(self) -> bool:
+        return self._real.locked()
+
+    def _is_owned(self) -> bool:
+        return self._real.locked()
+
+    def _release_save(self) -> None:
+        self.release()
+
+    def _acquire_restore(self, state: None) -> None:
+        self.acquire()
+
+    def _at_fork_reinit(self) -> None:
+        self._real = _allocate()
+        self._holder = None
+
+    def __enter__(self) -> bool:
+        return self.acquire()
+
+    def __exit__(self, *exc: object) -> None:
+        self.release()
+
+    def __repr__(self) -> str:
+        state = "locked" if self._real.locked() else "unlocked"
+        return f"<conclab {state} Lock>"
+
+
+class RLock:
+    """``threading.RLock`` whose waiting is a scheduler state."""
+
+    _conclab_primitive = True
+    __slots__ = ("_block", "_owner", "_count", "_holder", "__weakref__")
+
+    def __init__(self) -> None:
+        self._block = _allocate()
+        self._owner: int | None = None
+        self._count = 0
+        self._holder: Worker | None = None
+
+    def acquire(self, blocking: bool = True, timeout: float = -1) -> bool:
+        me = _get_ident()
+        if self._owner == me:
+            self._count += 1
+            return True
+        worker = BY_IDENT.get(me)
+        if worker is None:
+            if not self._block.acquire(blocking, timeout):
+                return False
+        else:
+            _check_timeout(blocking, timeout)
+            run = worker.run
+            deadline = None if timeout == -1 else run.now + timeout
+            while not self._block.acquire(False):
+                if not blocking or timeout == 0 or not run.block(worker, self, deadline):
+                    run.note(worker, "acquire-failed", self)
+                    return False
+            worker.held.append(self)
+            run.note(worker, "acquire", self)
+        self._owner = me
+        self._count = 1
+        self._holder = worker
+        return True
+
+    def release(self) -> None:
+        me = _get_ident()
+        if self._owner != me:
+            raise RuntimeError("cannot release un-acquired lock")
+        self._count -= 1
+        if self._count:
+            return
+        self._owner = None
+        holder, self._holder = self._holder, None
+        if holder is not None and self in holder.held:
+            holder.held.remove(self)
+        self._block.release()
+        worker = BY_IDENT.get(me)
+        if worker is not None:
+            worker.run.released(worker, self)
+
+    def locked(self) -> bool:
+        return self._block.locked()
+
+    def _is_owned(self) -> bool:
+        return self._owner == _get_ident()
+
+    def _release_save(self) -> int:
+        if self._owner != _get_ident():
+            raise RuntimeError("cannot release un-acquired lock")
+        count = self._count
+        self._count = 1
+        self.release()
+        return count
+
+    def _acquire_restore(self, count: int) -> None:
+        self.acquire()
+        self._count = count
+
+    def _at_fork_reinit(self) -> None:
+        self._block = _allocate()
+        self._owner = None
+        self._count = 0
+
+    __enter__ = acquire
+
+    def __exit__(self, *exc: object) -> None:
+        self.release()
+
+    def __repr__(self) -> str:
+        return f"<conclab RLock owner={self._owner} count={self._count}>"
+
+
+class _Waiter:
+    """What a controlled thread blocks on inside ``Condition.wait``."""
+
+    __slots__ = ("condition",)
+
+    def __init__(self, condition: Condition) -> None:
+        self.condition = condition
+
+
+class Condition:
+    """``threading.Condition`` over a conclab lock (an RLock by default)."""
+
+    _conclab_primitive = True
+
+    def __init__(self, lock: Any = None) -> None:
+        if lock is None:
+            lock = RLock()
+        self._lock = lock
+        self.acquire = lock.acquire
+        self.release = lock.release
+        self._waiters: deque[Any] = deque()
+
+    def __enter__(self) -> bool:
+        return self._lock.__enter__()
+
+    def __exit__(self, *exc: object) -> None:
+        self._lock.__exit__(*exc)
+
+    def __repr__(self) -> str:
+        return f"<conclab Condition({self._lock!r}, {len(self._waiters)})>"
+
+    def _is_owned(self) -> bool:
+        if hasattr(self._lock, "_is_owned"):
+            return bool(self._lock._is_owned())
+        if self._lock.acquire(False):
+            self._lock.release()
+            return False
+        return True
+
+    def _release_save(self) -> Any:
+        if hasattr(self._lock, "_release_save"):
+            return self._lock._release_save()
+        self._lock.release()
+        return None
+
+    def _acquire_restore(self, state: Any) -> None:
+        if hasattr(self._lock, "_acquire_restore"):
+            self._lock._acquire_restore(state)
+        else:
+            self._lock.acquire()
+
+    def wait(self, timeout: float | None = None) -> bool:
+        if not self._is_owned():
+            raise RuntimeError("cannot wait on un-acquired lock")
+        worker = BY_IDENT.get(_get_ident())
+        waiter: Any = _Waiter(self) if worker is not None else _allocate()
+        if worker is None:
+            waiter.acquire()
+        self._waiters.append(waiter)
+        saved = self._release_save()
+        got = False
+        try:
+            if worker is not None:
+                if timeout is not None and timeout <= 0:
+                    got = False
+                else:
+                    deadline = None if timeout is None else worker.run.now + timeout
+                    got = worker.run.block(worker, waiter, deadline)
+            elif timeout is None:
+                got = waiter.acquire()
+            elif timeout > 0:
+                got = waiter.acquire(True, timeout)
+            else:
+                got = waiter.acquire(False)
+            return got
+        finally:
+            self._acquire_restore(saved)
+            if not got:
+                with contextlib.suppress(ValueError):
+                    self._waiters.remove(waiter)
+
+    def wait_for(self, predicate: Callable[[], Any], timeout: float | None = None) -> Any:
+        worker = BY_IDENT.get(_get_ident())
+        endtime: float | None = None
+        waittime = timeout
+        result = predicate()
+        while not result:
+            if waittime is not None:
+                if endtime is None:
+                    endtime = _now(worker) + waittime
+                else:
+                    waittime = endtime - _now(worker)
+                    if waittime <= 0:
+                        break
+            self.wait(waittime)
+            result = predicate()
+        return result
+
+    def notify(self, n: int = 1) -> None:
+        if not self._is_owned():
+            raise RuntimeError("cannot notify on un-acquired lock")
+        worker = BY_IDENT.get(_get_ident())
+        while self._waiters and n > 0:
+            waiter = self._waiters.popleft()
+            if isinstance(waiter, _Waiter):
+                if worker is not None:
+                    worker.run.wake(waiter)
+            else:
+                with contextlib.suppress(RuntimeError):
+                    waiter.release()
+            n -= 1
+        if worker is not None:
+            worker.run.note(worker, "notify", self)
+
+    def notify_all(self) -> None:
+        self.notify(len(self._waiters))
+
+    notifyAll = notify_all  # noqa: N815  (the standard library's old spelling)
+
+
+class Event(_OrigEvent):
+    """``threading.Event`` on a conclab condition."""
+
+    _conclab_primitive = True
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._cond = Condition(Lock())  # type: ignore[assignment]
+
+    def wait(self, timeout: float | None = None) -> bool:
+        with _reason(BY_IDENT.get(_get_ident()), "event", self):
+            return super().wait(timeout)
+
+
+class Semaphore(_OrigSemaphore):
+    """``threading.Semaphore`` on a conclab condition and the virtual clock."""
+
+    _conclab_primitive = True
+
+    def __init__(self, value: int = 1) -> None:
+        super().__init__(value)
+        self._cond = Condition(Lock())  # type: ignore[assignment]
+
+    def acquire(self, blocking: bool = True, timeout: float | None = None) -> bool:
+        if not blocking and timeout is not None:
+            raise ValueError("can't specify timeout for non-blocking acquire")
+        worker = BY_IDENT.get(_get_ident())
+        rc = False
+        endtime: float | None = None
+        with self._cond:
+            while self._value == 0:
+                if not blocking:
+                    break
+                if timeout is not None:
+                    if endtime is None:
+                        endtime = _now(worker) + timeout
+                    else:
+                        timeout = endtime - _now(worker)
+                        if timeout <= 0:
+                            break
+                with _reason(worker, "semaphore", self):
+                    self._cond.wait(timeout)
+            else:
+                self._value -= 1
+                rc = True
+        return rc
+
+    __enter__ = acquire
+
+
+class BoundedSemaphore(Semaphore):
+    """``threading.BoundedSemaphore``: releasing too often is a ValueError."""
+
+    def __init__(self, value: int = 1) -> None:
+        super().__init__(value)
+        self._initial_value = value
+
+    def release(self, n: int = 1) -> None:
+        if n < 1:
+            raise ValueError("n must be one or more")
+        with self._cond:
+            if self._value + n > self._initial_value:
+                raise ValueError("Semaphore released too many times")
+            self._value += n
+            self._cond.notify(n)
+
+
+class Barrier(_OrigBarrier):
+    """``threading.Barrier`` on a conclab condition (timeouts on the virtual clock)."""
+
+    _conclab_primitive = True
+
+    def __init__(self, parties: int, action: Callable[[], None] | None = None,
+                 timeout: float | None = None) -> None:
+        super().__init__(parties, action, timeout)
+        self._cond = Condition(Lock())  # type: ignore[assignment]
+
+    def wait(self, timeout: float | None = None) -> int:
+        with _reason(BY_IDENT.get(_get_ident()), "barrier", self):
+            return super().wait(timeout)
+
+
+class Thread(_OrigThread):
+    """``threading.Thread``: started from a scenario thread, it becomes one more scenario thread."""
+
+    _conclab_worker: Worker | None = None
+
+    def start(self) -> None:
+        worker = BY_IDENT.get(_get_ident())
+        if worker is None:
+            super().start()
+            return
+        if self._conclab_worker is not None:
+            raise RuntimeError("threads can only be started once")
+        self._conclab_worker = worker.run.spawn(worker, self)
+
+    def join(self, timeout: float | None = None) -> None:
+        target = self._conclab_worker
+        if target is None:
+            super().join(timeout)
+            return
+        worker = BY_IDENT.get(_get_ident())
+        if worker is None:
+            raise RuntimeError("conclab: only scenario threads can join a scenario thread")
+        if target is worker:
+            raise RuntimeError("cannot join current thread")
+        worker.run.join(worker, target, timeout)
+
+    def is_alive(self) -> bool:
+        target = self._conclab_worker
+        if target is None:
+            return super().is_alive()
+        return target.state != DONE
+
+
+class Queue(_OrigQueue):  # type: ignore[type-arg]
+    """``queue.Queue`` on conclab conditions and the virtual clock."""
+
+    _conclab_primitive = True
+
+    def __init__(self, maxsize: int = 0) -> None:
+        super().__init__(maxsize)
+        self.mutex = Lock()  # type: ignore[assignment]
+        self.not_empty = Condition(self.mutex)  # type: ignore[assignment]
+        self.not_full = Condition(self.mutex)  # type: ignore[assignment]
+        self.all_tasks_done = Condition(self.mutex)  # type: ignore[assignment]
+
+    def put(self, item: Any, block: bool = True, timeout: float | None = None) -> None:
+        worker = BY_IDENT.get(_get_ident())
+        with self.not_full:
+            if self.maxsize > 0:
+                if not block:
+                    if self._qsize() >= self.maxsize:
+                        raise _Full
+                elif timeout is None:
+                    while self._qsize() >= self.maxsize:
+                        with _reason(worker, "queue-put", self):
+                            self.not_full.wait()
+                elif timeout < 0:
+                    raise ValueError("'timeout' must be a non-negative number")
+                else:
+                    endtime = _now(worker) + timeout
+                    while self._qsize() >= self.maxsize:
+                        remaining = endtime - _now(worker)
+                        if remaining <= 0.0:
+                            raise _Full
+                        with _reason(worker, "queue-put", self):
+                            self.not_full.wait(remaining)
+            self._put(item)
+            self.unfinished_tasks += 1
+            self.not_empty.notify()
+
+    def get(self, block: bool = True, timeout: float | None = None) -> Any:
+        worker = BY_IDENT.get(_get_ident())
+        with self.not_empty:
+            if not block:
+                if not self._qsize():
+                    raise _Empty
+            elif timeout is None:
+                while not self._qsize():
+                    with _reason(worker, "queue-get", self):
+                        self.not_empty.wait()
+            elif timeout < 0:
+                raise ValueError("'timeout' must be a non-negative number")
+            else:
+                endtime = _now(worker) + timeout
+                while not self._qsize():
+                    remaining = endtime - _now(worker)
+                    if remaining <= 0.0:
+                        raise _Empty
+                    with _reason(worker, "queue-get", self):
+                        self.not_empty.wait(remaining)
+            item = self._get()
+            self.not_full.notify()
+            return item
+
+    def join(self) -> None:
+        with self.all_tasks_done, _reason(BY_IDENT.get(_get_ident()), "queue-join", self):
+            while self.unfinished_tasks:
+                self.all_tasks_done.wait()
+
+
+class LifoQueue(Queue):
+    """``queue.LifoQueue`` on conclab primitives."""
+
+    _init = _OrigLifo._init
+    _qsize = _OrigLifo._qsize
+    _put = _OrigLifo._put
+    _get = _OrigLifo._get
+
+
+class PriorityQueue(Queue):
+    """``queue.PriorityQueue`` on conclab primitives."""
+
+    _init = _OrigPriority._init
+    _qsize = _OrigPriority._qsize
+    _put = _OrigPriority._put
+    _get = _OrigPriority._get
+
+
+class SimpleQueue(Queue):
+    """``queue.SimpleQueue`` (unbounded) on conclab primitives."""
+
+    def put(self, item: Any, block: bool = True, timeout: float | None = None) -> None:
+        super().put(item)
+
+
+def sleep(secs: float) -> None:
+    """``time.sleep`` on the virtual clock: the scenario thread waits, no real time passes."""
+    worker = BY_IDENT.get(_get_ident())
+    if worker is None:
+        _real_sleep(secs)
+        return
+    if secs < 0:
+        raise ValueError("sleep length must be non-negative")
+    worker.run.sleep(worker, float(secs))
+
+
+_REPLACEMENTS: list[tuple[Any, str, Any]] = [
+    (threading, "Lock", Lock),
+    (threading, "RLock", RLock),
+    (threading, "Condition", Condition),
+    (threading, "Event", Event),
+    (threading, "Semaphore", Semaphore),
+    (threading, "BoundedSemaphore", BoundedSemaphore),
+    (threading, "Barrier", Barrier),
+    (threading, "Thread", Thread),
+    (_queue, "Queue", Queue),
+    (_queue, "LifoQueue", LifoQueue),
+    (_queue, "PriorityQueue", PriorityQueue),
+    (_queue, "SimpleQueue", SimpleQueue),
+    (_time, "sleep", sleep),
+    (asyncio, "Lock", AsyncLock),
+    (asyncio.locks, "Lock", AsyncLock),
+]
+
+#: The standard objects the explorer replaces, as found at import time.
+ORIGINALS: dict[tuple[str, str], Any] = {
+    (module.__name__, name): getattr(module, name) for module, name, _ in _REPLACEMENTS
+}
+
+
+@contextlib.contextmanager
+def installed(socket_timeout: float | None) -> Iterator[None]:
+    """Install the replacements; restore exactly what was there, even on error.
+
+    New sockets get a default timeout so that a scenario thread stuck in real
+    network I/O wakes up and can be stopped.
+    """
+    saved = [(module, name, getattr(module, name)) for module, name, _ in _REPLACEMENTS]
+    saved_timeout = socket.getdefaulttimeout()
+    try:
+        for module, name, replacement in _REPLACEMENTS:
+            setattr(module, name, replacement)
+        if socket_timeout is not None and saved_timeout is None:
+            socket.setdefaulttimeout(socket_timeout)
+        yield
+    finally:
+        for module, name, value in saved:
+            setattr(module, name, value)
+        socket.setdefaulttimeout(saved_timeout)

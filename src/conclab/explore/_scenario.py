@@ -1,0 +1,236 @@
+"""Loading a scenario file (or a built-in) and checking it at the door.
+
+A scenario is a plain Python file (see DESIGN.md): shared state at module
+level, optional ``setup()``, ``THREADS = [...]`` or ``TASKS = [...]``, optional
+``check()``. The file is compiled once and executed afresh for every schedule
+(while the scheduler-aware primitives are installed), so every schedule starts
+from the same state even without ``setup()``, and ``from threading import Lock``
+picks up the explorer's lock.
+"""
+
+from __future__ import annotations
+
+import ast
+import difflib
+import inspect
+import linecache
+import os
+import sys
+import traceback
+import types
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from conclab.errors import ConclabError
+from conclab.explore._control import RawFinding
+from conclab.explore._messages import MESSAGES
+
+SCENARIO_DIR = Path(__file__).parent / "scenarios"
+
+
+def builtin_names() -> list[str]:
+    """Names of the built-in scenarios (``lost-update``, ``locked-counter``, ...)."""
+    return sorted(p.stem.replace("_", "-") for p in SCENARIO_DIR.glob("*.py")
+                  if not p.stem.startswith("_"))
+
+
+def builtin_path(name: str) -> Path:
+    return SCENARIO_DIR / (name.replace("-", "_") + ".py")
+
+
+def builtin_info(name: str) -> dict[str, str]:
+    """A built-in's one-line summary and what it is expected to show (``bug`` or ``fixed``).
+
+    Read from the file's docstring: the first line is the summary; a line
+    ``Expect: none`` marks a fixed version that must report no finding.
+    """
+    source = builtin_path(name).read_text(encoding="utf-8")
+    doc = ast.get_docstring(ast.parse(source)) or ""
+    lines = [line.strip() for line in doc.splitlines()]
+    expect = "bug"
+    fixes = ""
+    for line in lines:
+        if line.lower().startswith("expect:"):
+            expect = "none" if "none" in line.lower() else "bug"
+        if line.lower().startswith("fixes:"):
+            fixes = line.split(":", 1)[1].strip()
+    return {"name": name, "summary": lines[0] if lines else "", "expect": expect, "fixes": fixes}
+
+
+@dataclass
+class Scenario:
+    """A compiled scenario, ready to be executed once per schedule."""
+
+    name: str
+    path: str
+    code: types.CodeType
+    kind: str = "threads"                  # "threads" or "tasks"
+    labels: list[str] = field(default_factory=list)
+    has_setup: bool = False
+
+    @property
+    def module_name(self) -> str:
+        return "conclab_scenario_" + "".join(c if c.isalnum() else "_" for c in self.name)
+
+    def namespace(self) -> dict[str, Any]:
+        """Execute the module afresh and return its globals."""
+        module = types.ModuleType(self.module_name)
+        module.__file__ = self.path
+        previous = sys.modules.get(self.module_name)
+        sys.modules[self.module_name] = module
+        try:
+            exec(self.code, module.__dict__)
+        except Exception as exc:
+            raise ConclabError(
+                f"{_where(exc, self.path)}: the scenario raised {type(exc).__name__}: {exc} while "
+                "loading; fix the module-level code") from None
+        finally:
+            if previous is None:
+                sys.modules.pop(self.module_name, None)
+            else:
+                sys.modules[self.module_name] = previous
+        return module.__dict__
+
+    def entries(self, namespace: dict[str, Any]) -> list[Callable[..., Any]]:
+        return list(namespace["TASKS" if self.kind == "tasks" else "THREADS"])
+
+    def jobs(self, namespace: dict[str, Any], run: Any) -> list[tuple[str, Callable[[], Any]]]:
+        """What each worker thread runs: one per THREADS entry, or one event loop for TASKS."""
+        funcs = self.entries(namespace)
+        if self.kind == "tasks":
+            from conclab.explore._async import run_tasks
+
+            return [("asyncio", lambda: run_tasks(run, funcs))]
+        return [(getattr(f, "__name__", "thread"), f) for f in funcs]
+
+    def call_setup(self, namespace: dict[str, Any]) -> None:
+        setup = namespace.get("setup")
+        if not callable(setup):
+            return
+        try:
+            setup()
+        except Exception as exc:
+            raise ConclabError(
+                f"{_where(exc, self.path)}: setup() raised {type(exc).__name__}: {exc}; "
+                "setup() must only reset shared state") from None
+
+    def call_check(self, namespace: dict[str, Any], session: Any) -> RawFinding | None:
+        check = namespace.get("check")
+        if not callable(check):
+            return None
+        lang = session.lang
+        try:
+            check()
+        except AssertionError as exc:
+            file, line, source = _frame_of(exc, self.path)
+            detail = str(exc) or source or "AssertionError"
+            return RawFinding(
+                kind="assertion",
+                message=MESSAGES.get("finding.assertion", lang, where=session.where(file, line), detail=detail),
+                file=file, line=line, source=source,
+                traceback="".join(traceback.format_exception(type(exc), exc, exc.__traceback__)),
+            )
+        except Exception as exc:
+            file, line, source = _frame_of(exc, self.path)
+            return RawFinding(
+                kind="exception",
+                message=MESSAGES.get("finding.check-exception", lang, where=session.where(file, line),
+                                     detail=f"{type(exc).__name__}: {exc}"),
+                file=file, line=line, source=source,
+                traceback="".join(traceback.format_exception(type(exc), exc, exc.__traceback__)),
+            )
+        return None
+
+
+def _frame_of(exc: BaseException, path: str) -> tuple[str, int, str]:
+    frames = [f for f in traceback.extract_tb(exc.__traceback__) if f.filename == path]
+    if not frames:
+        return path, 0, ""
+    last = frames[-1]
+    return last.filename, last.lineno or 0, (last.line or "").strip()
+
+
+def _where(exc: BaseException, path: str) -> str:
+    file, line, _ = _frame_of(exc, path)
+    return f"{file}:{line}" if line else file
+
+
+def resolve(spec: str | os.PathLike[str] | types.ModuleType) -> tuple[str, Path]:
+    """(display name, path) of a scenario given as a built-in name, a path or a module."""
+    if isinstance(spec, types.ModuleType):
+        file = getattr(spec, "__file__", None)
+        if not file:
+            raise ConclabError(
+                f"module {spec.__name__!r} has no source file; pass the path of a scenario file instead")
+        return spec.__name__, Path(file)
+    text = os.fspath(spec)
+    path = Path(text)
+    if text in builtin_names():
+        return text, builtin_path(text)
+    if path.is_file():
+        return path.name, path
+    if path.exists():
+        raise ConclabError(f"{text} is not a file; give a scenario .py file or a built-in name")
+    if text.endswith(".py") or os.sep in text or "/" in text:
+        raise ConclabError(f"no such scenario file: {text}; check the path")
+    close = difflib.get_close_matches(text, builtin_names(), n=3, cutoff=0.5)
+    hint = f"did you mean {', '.join(close)}? " if close else ""
+    raise ConclabError(f"unknown built-in scenario {text!r}; {hint}see 'conclab explore --list'")
+
+
+def load(spec: str | os.PathLike[str] | types.ModuleType) -> Scenario:
+    """Read and compile a scenario; syntax errors name the file and line."""
+    name, path = resolve(spec)
+    try:
+        source = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConclabError(f"cannot read scenario {path}: {exc}") from None
+    filename = str(path.resolve())
+    try:
+        code = compile(source, filename, "exec", dont_inherit=True)
+    except SyntaxError as exc:
+        raise ConclabError(
+            f"{path}:{exc.lineno}: syntax error: {exc.msg}; fix the scenario file") from None
+    linecache.checkcache(filename)
+    return Scenario(name=name, path=filename, code=code)
+
+
+def validate(scenario: Scenario) -> dict[str, Any]:
+    """Execute the module once and check its shape; fill ``kind`` and ``labels``.
+
+    Must run while the primitives are installed (it executes module-level code).
+    """
+    namespace = scenario.namespace()
+    shown = os.path.basename(scenario.path)
+    has_threads = "THREADS" in namespace
+    has_tasks = "TASKS" in namespace
+    if has_threads and has_tasks:
+        raise ConclabError(f"{shown} defines both THREADS and TASKS; keep one of them")
+    if not has_threads and not has_tasks:
+        raise ConclabError(
+            f"{shown} defines neither THREADS nor TASKS; add for example 'THREADS = [worker, worker]' "
+            "(functions run as threads) or 'TASKS = [job, job]' (async functions run as asyncio tasks)")
+    key = "THREADS" if has_threads else "TASKS"
+    entries = namespace[key]
+    if not isinstance(entries, (list, tuple)) or not entries:
+        raise ConclabError(f"{shown}: {key} must be a non-empty list of functions, not {entries!r}")
+    for position, entry in enumerate(entries):
+        if not callable(entry):
+            raise ConclabError(f"{shown}: {key}[{position}] is {entry!r}, not a function")
+        if key == "TASKS" and not inspect.iscoroutinefunction(entry):
+            raise ConclabError(
+                f"{shown}: TASKS[{position}] ({getattr(entry, '__name__', entry)!r}) is not an "
+                "'async def' function; use THREADS for plain functions")
+        if key == "THREADS" and inspect.iscoroutinefunction(entry):
+            raise ConclabError(
+                f"{shown}: THREADS[{position}] ({entry.__name__!r}) is an 'async def' function; "
+                "put coroutine functions in TASKS")
+    for hook in ("setup", "check"):
+        if hook in namespace and not callable(namespace[hook]):
+            raise ConclabError(f"{shown}: {hook} must be a function, not {namespace[hook]!r}")
+    scenario.kind = "tasks" if key == "TASKS" else "threads"
+    scenario.labels = [getattr(f, "__name__", "thread") for f in entries]
+    scenario.has_setup = callable(namespace.get("setup"))
+    return namespace

@@ -1,0 +1,74 @@
+"""Schedule strings: a replayable interleaving written as a few characters.
+
+A run is a sequence of choices, one at each scheduling point where more than one
+thread (or task) could go next. The string lists those choices as runs of a
+thread number with an optional repeat count, comma separated: ``0x5,1x3,0``
+means "thread 0 at the next five choice points, thread 1 at three, then thread
+0". After the last choice the scheduler's default applies (keep the current
+thread while it can run), so a string ends at its last context switch and stays
+short. Like Hypothesis' choice sequences, this is what makes a finding
+replayable and shrinkable. Schedules recorded with ``--granularity line`` start
+with ``line:`` so they are not replayed at the wrong granularity.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from conclab.errors import ConclabError
+
+_RUN = re.compile(r"^(\d+)(?:x(\d+))?$")
+LINE_PREFIX = "line:"
+
+
+def encode(choices: Sequence[int], granularity: str = "opcode") -> str:
+    """The short string for ``choices`` (run-length encoded)."""
+    parts: list[str] = []
+    index = 0
+    while index < len(choices):
+        thread = choices[index]
+        end = index
+        while end < len(choices) and choices[end] == thread:
+            end += 1
+        count = end - index
+        parts.append(f"{thread}x{count}" if count > 1 else str(thread))
+        index = end
+    text = ",".join(parts)
+    return (LINE_PREFIX + text) if granularity == "line" else text
+
+
+def decode(text: str) -> tuple[list[int], str | None]:
+    """Parse a schedule string into its choices and the granularity it names (or None).
+
+    Raises :class:`ConclabError` naming the bad part, because a schedule usually
+    comes from a user's command line.
+    """
+    original = text
+    text = text.strip()
+    granularity: str | None = None
+    if text.startswith(LINE_PREFIX):
+        granularity = "line"
+        text = text[len(LINE_PREFIX):]
+    choices: list[int] = []
+    if not text or text == "-":
+        return choices, granularity
+    for position, part in enumerate(text.split(","), start=1):
+        match = _RUN.match(part.strip())
+        if not match:
+            raise ConclabError(
+                f"bad schedule string {original!r}: part {position} ({part!r}) is not a thread "
+                "number with an optional xCOUNT; copy the schedule a finding printed, "
+                "for example '0x5,1x3,0'")
+        count = int(match.group(2) or 1)
+        if count < 1:
+            raise ConclabError(
+                f"bad schedule string {original!r}: part {position} ({part!r}) repeats zero times; "
+                "use a count of 1 or more")
+        choices.extend([int(match.group(1))] * count)
+    return choices, granularity
+
+
+def context_switches(choices: Sequence[int]) -> int:
+    """How many times the running thread changes along ``choices``."""
+    return sum(1 for a, b in zip(choices, choices[1:], strict=False) if a != b)

@@ -1,0 +1,214 @@
+"""What an exploration returns: a Result, its Finding, and the step table."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from typing import Any
+
+from conclab.explore._messages import MESSAGES
+from conclab.timeline import Span
+
+#: Virtual seconds per step when a schedule is drawn as a timeline.
+STEP_SECONDS = 0.001
+
+
+@dataclass(frozen=True)
+class Op:
+    """One operation inside a step: ``read counter -> 0``, ``acquire lock_a``, ..."""
+
+    kind: str
+    target: str = ""
+    value: str = ""
+
+    def text(self, lang: str = "en") -> str:
+        return MESSAGES.get(f"op.{self.kind}", lang, target=self.target, value=self.value)
+
+    def to_json(self) -> dict[str, str]:
+        return {"kind": self.kind, "target": self.target, "value": self.value}
+
+
+@dataclass(frozen=True)
+class Step:
+    """One row of the step table: a thread running one source line without interruption.
+
+    ``index`` and ``end`` are the first and last scheduling-point numbers the
+    row covers (the explorer's clock), ``ops`` what the row read, wrote,
+    acquired or waited for, in order.
+    """
+
+    index: int
+    end: int
+    thread: int
+    thread_name: str
+    file: str
+    line: int
+    source: str
+    ops: tuple[Op, ...] = ()
+
+    @property
+    def location(self) -> str:
+        return f"{os.path.basename(self.file)}:{self.line}" if self.file else ""
+
+    def operation(self, lang: str = "en") -> str:
+        return "; ".join(op.text(lang) for op in self.ops)
+
+    def to_json(self, lang: str = "en") -> dict[str, Any]:
+        return {
+            "step": self.index,
+            "thread": self.thread_name,
+            "location": self.location,
+            "source": self.source,
+            "operation": self.operation(lang),
+            "ops": [op.to_json() for op in self.ops],
+        }
+
+
+@dataclass(frozen=True)
+class Finding:
+    """A bug the explorer found, with the schedule that shows it."""
+
+    kind: str                 # assertion | exception | deadlock | step-limit | hang
+    message: str
+    schedule: str
+    thread: str | None = None
+    file: str | None = None
+    line: int | None = None
+    source: str = ""
+    cycle: tuple[dict[str, Any], ...] = ()
+    traceback: str = ""
+    context_switches: int = 0
+
+    @property
+    def location(self) -> str:
+        return f"{os.path.basename(self.file)}:{self.line}" if self.file and self.line else ""
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind,
+            "message": self.message,
+            "schedule": self.schedule,
+            "thread": self.thread,
+            "location": self.location,
+            "source": self.source,
+            "cycle": list(self.cycle),
+            "context_switches": self.context_switches,
+        }
+
+
+@dataclass
+class Result:
+    """The outcome of :func:`conclab.explore.run`.
+
+    ``verdict`` is ``"finding"`` or ``"none"``. ``"none"`` means no bug in the
+    schedules explored (``schedules_explored``; for ``dfs``, ``exhausted`` says
+    whether every schedule within the preemption bound was run): it is never a
+    proof beyond that. ``steps`` is the step table of the finding's schedule
+    (or of the replayed schedule), in ``lang``.
+    """
+
+    scenario: str
+    path: str
+    verdict: str
+    finding: Finding | None
+    schedules_explored: int
+    exhausted: bool | None
+    elapsed_s: float
+    strategy: str
+    preemptions: int
+    seed: int
+    granularity: str
+    lang: str
+    python: str
+    threads: tuple[str, ...] = ()
+    steps: tuple[Step, ...] = ()
+    final_state: dict[str, str] = field(default_factory=dict)
+    schedule: str | None = None
+    found_after_s: float | None = None
+    kind_of_lanes: str = "thread"
+    pct_extra: int = 0
+
+    @property
+    def ok(self) -> bool:
+        """True when no finding was reported."""
+        return self.finding is None
+
+    @property
+    def kind(self) -> str | None:
+        return self.finding.kind if self.finding else None
+
+    @property
+    def message(self) -> str:
+        return self.finding.message if self.finding else self.summary()
+
+    def summary(self, lang: str | None = None) -> str:
+        """One sentence: what was found, or how much was explored without finding anything."""
+        lang = lang or self.lang
+        if self.finding is not None:
+            return MESSAGES.get("summary.finding", lang,
+                                kind=MESSAGES.get(f"kind.{self.finding.kind}", lang),
+                                n=self.schedules_explored, seconds=f"{self.elapsed_s:.3f}",
+                                strategy=self.strategy)
+        return MESSAGES.get("summary.none", lang, n=self.schedules_explored, how=self.how(lang))
+
+    def how(self, lang: str | None = None) -> str:
+        lang = lang or self.lang
+        if self.strategy == "dfs":
+            key = "how.dfs-exhausted" if self.exhausted else "how.dfs-partial"
+            return MESSAGES.get(key, lang, bound=self.preemptions)
+        if self.strategy == "auto":
+            if self.exhausted:
+                return MESSAGES.get("how.auto-exhausted", lang, bound=self.preemptions, extra=self.pct_extra)
+            return MESSAGES.get("how.dfs-partial", lang, bound=self.preemptions)
+        if self.strategy in ("random", "pct"):
+            return MESSAGES.get(f"how.{self.strategy}", lang, seed=self.seed)
+        return MESSAGES.get(f"how.{self.strategy}", lang)
+
+    def table(self, lang: str | None = None) -> list[dict[str, Any]]:
+        """The step table as rows of plain values, in ``lang``."""
+        return [step.to_json(lang or self.lang) for step in self.steps]
+
+    def spans(self) -> list[Span]:
+        """The schedule as timeline spans: one lane per thread, one span per step-table row.
+
+        Time is virtual: ``STEP_SECONDS`` per scheduling point, so the chart
+        shows the interleaving, not how long anything took. Draw it with
+        ``conclab.timeline.TerminalTimeline(result.spans())``.
+        """
+        spans = []
+        for step in self.steps:
+            name = step.operation(self.lang) or step.source or f"line {step.line}"
+            spans.append(Span(
+                name=name,
+                lane=step.thread_name,
+                start_s=step.index * STEP_SECONDS,
+                end_s=(step.end + 1) * STEP_SECONDS,
+                tid=step.thread,
+                lane_kind=self.kind_of_lanes,
+                args={"location": step.location, "source": step.source},
+            ))
+        return spans
+
+    def to_json(self) -> dict[str, Any]:
+        """The ``--json`` object (see the issue's contract)."""
+        finding = self.finding
+        return {
+            "scenario": self.scenario,
+            "verdict": self.verdict,
+            "kind": finding.kind if finding else None,
+            "message": finding.message if finding else self.summary(),
+            "schedule": finding.schedule if finding else self.schedule,
+            "schedules_explored": self.schedules_explored,
+            "exhausted": self.exhausted,
+            "elapsed_s": round(self.elapsed_s, 6),
+            "found_after_s": round(self.found_after_s, 6) if self.found_after_s is not None else None,
+            "strategy": self.strategy,
+            "preemptions": self.preemptions,
+            "seed": self.seed,
+            "granularity": self.granularity,
+            "python": self.python,
+            "threads": list(self.threads),
+            "finding": finding.to_json() if finding else None,
+            "final_state": self.final_state,
+            "steps": self.table(),
+        }

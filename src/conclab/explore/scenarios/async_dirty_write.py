@@ -1,0 +1,23 @@
+"""Two asyncio tasks read a balance, await, then write: one withdrawal is lost.
+
+A task only yields at an await, but here the await sits between the read and
+the write, so the other task works on the same stale balance.
+"""
+
+import asyncio
+
+balance = 100
+
+
+async def withdraw():
+    global balance
+    seen = balance
+    await asyncio.sleep(0.01)   # talk to the bank: other tasks run meanwhile
+    balance = seen - 10
+
+
+TASKS = [withdraw, withdraw]
+
+
+def check():
+    assert balance == 80, f"a withdrawal was lost: balance={balance}, expected 80"

@@ -1,0 +1,27 @@
+"""A cache filled on a miss: both threads see the miss and both fill it.
+
+`if key not in cache: cache[key] = load(key)` checks and acts in two steps;
+another thread can act in between, so the expensive load runs twice.
+"""
+
+cache: dict[str, str] = {}
+loads = 0
+
+
+def load(key):
+    global loads
+    loads += 1
+    return key.upper()
+
+
+def get_user():
+    if "ada" not in cache:
+        cache["ada"] = load("ada")
+    return cache["ada"]
+
+
+THREADS = [get_user, get_user]
+
+
+def check():
+    assert loads == 1, f"the cache was filled {loads} times, expected once"

@@ -1,0 +1,24 @@
+"""A home-made spin lock: check a flag, then set it. Both threads get in.
+
+Testing `locked` and setting it are two steps, so both threads can see it
+free before either sets it, and the counter it protects loses an update.
+"""
+
+locked = False
+counter = 0
+
+
+def worker():
+    global locked, counter
+    while locked:
+        pass
+    locked = True
+    counter += 1
+    locked = False
+
+
+THREADS = [worker, worker]
+
+
+def check():
+    assert counter == 2, f"both threads were inside the spin lock: counter={counter}, expected 2"
