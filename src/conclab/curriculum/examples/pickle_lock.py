@@ -9,6 +9,7 @@ Run it on its own:
 """
 
 import multiprocessing
+from typing import Any
 
 ITEMS = list(range(20))
 
@@ -48,8 +49,8 @@ def with_function(items):
 # Right way 2: when workers really must share something, hand the lock (and the
 # shared value) to each worker once, while it starts: the pool's initializer.
 
-_lock = None
-_processed = None
+_lock: Any = None  # set in each worker by init_worker
+_processed: Any = None
 
 
 def init_worker(lock, processed):
