@@ -75,7 +75,7 @@ document.querySelectorAll('.cl-timeline').forEach(function (figure) {
 
 _BASE_PAGE_CSS = """
 html { background: var(--cl-bg); color: var(--cl-fg); }
-body { font: 15px/1.5 system-ui, sans-serif; max-width: 72rem; margin: 1.5rem auto; padding: 0 1rem; }
+body { font: 15px/1.5 system-ui, "Hiragino Sans", "Yu Gothic", Meiryo, "Noto Sans CJK JP", sans-serif; max-width: 72rem; margin: 1.5rem auto; padding: 0 1rem; }
 """
 
 
