@@ -205,9 +205,12 @@ def test_child_processes_are_named_after_the_process(folder: Path) -> None:
         _meta("thread_name", "MainThread", 11, 11), _meta("thread_name", "feeder", 12, 11),
         _x(mine, 10, 50, tid=11, pid=11), _x(mine, 20, 50, tid=12, pid=11),
     ]}
+    document["traceEvents"] += [_meta("process_name", "python -c", pid=13, tid=13),
+                                _meta("thread_name", "MainThread", 13, 13), _x(mine, 30, 50, 13, 13)]
     conversion = spans_from_trace(document, folder, root_pid=10)
     assert sorted((s.lane, s.lane_kind) for s in conversion.spans) == sorted([
-        ("SpawnProcess-1", "process"), ("SpawnProcess-1/feeder", "thread"), ("MainThread", "thread")])
+        ("SpawnProcess-1", "process"), ("SpawnProcess-1/feeder", "thread"), ("MainThread", "thread"),
+        ("pid 13", "process")])
     assert conversion.process_names[10] == "MainProcess (your script)"
 
 

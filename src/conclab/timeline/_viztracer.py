@@ -46,6 +46,7 @@ MIN_WAIT_S = 0.001
 MAX_SPANS = 3000
 
 _PY_FUNC = re.compile(r"^(?P<func>.+) \((?P<file>.+):(?P<line>\d+)\)$")
+_MP_NAME = re.compile(r"^[A-Za-z][\w.]*-\d+(:\d+)*$")
 _COMPREHENSIONS = ("<listcomp>", "<dictcomp>", "<setcomp>", "<genexpr>")
 
 #: Python-level stdlib functions that wait: (file suffix, qualified name) -> label.
@@ -337,7 +338,9 @@ def _lane_name(pid: int, tid: int, root_pid: int, process_names: Mapping[int, st
     if pid == root_pid:
         return thread, "thread"
     process = process_names.get(pid, "")
-    if not process or process == "MainProcess":
+    # multiprocessing names its children ("ForkProcess-1", "SpawnPoolWorker-2"); VizTracer
+    # falls back to the command line ("python -c") for others, which says nothing: use the pid.
+    if not _MP_NAME.match(process):
         process = f"pid {pid}"
     if thread == "MainThread":
         return process, "process"
