@@ -195,3 +195,19 @@ def test_unwritable_paths_are_one_clear_error(tmp_path) -> None:  # type: ignore
         check_writable(tmp_path)
     with pytest.raises(ConclabError, match="cannot write"):
         PerfettoTrace(_spans()).save(tmp_path / "missing" / "trace.json")
+
+
+def test_a_child_whose_recording_ended_drops_spans_quietly(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from conclab.timeline import _recorder
+
+    writer = _recorder._SpoolWriter(str(tmp_path / "gone"), owner_pid=1)
+    with writer.span("late"):
+        pass  # the spool folder does not exist: no error reaches the learner's code
+
+
+def test_perfetto_names_child_processes_after_their_lane() -> None:
+    spans = [Span("main", "MainThread", 0, 1, pid=1, tid=1),
+             Span("work", "ForkPoolWorker-1", 0.1, 0.5, pid=2, tid=9, lane_kind="process")]
+    events = PerfettoTrace(spans, {1: "conclab"}).document["traceEvents"]
+    names = {e["pid"]: e["args"]["name"] for e in events if e["name"] == "process_name"}
+    assert names == {1: "conclab", 2: "ForkPoolWorker-1 (pid 2)"}

@@ -24,10 +24,13 @@ def trace_events(spans: Iterable[Span] | Layout, process_names: dict[int, str] |
     layout = spans if isinstance(spans, Layout) else Layout.from_spans(spans)
     events: list[dict[str, Any]] = []
     seen_pids: list[int] = []
+    names = {lane.pid: f"{lane.label} (pid {lane.pid})" for lane in reversed(layout.lanes)
+             if lane.kind == "process"}
+    names.update(process_names or {})
     for lane in layout.lanes:
         if lane.pid not in seen_pids:
             seen_pids.append(lane.pid)
-            name = (process_names or {}).get(lane.pid, f"pid {lane.pid}")
+            name = names.get(lane.pid, f"pid {lane.pid}")
             events.append({"name": "process_name", "ph": "M", "pid": lane.pid, "tid": 0,
                            "args": {"name": name}})
         tid = lane.index + 1

@@ -167,8 +167,14 @@ class _SpoolWriter:
         finally:
             record = Span(name, lane_name, start, _perf_counter(), self.pid, tid, kind, dict(args))
             line = json.dumps(record.to_json() | {"start_s": start, "end_s": record.end_s})
-            with self._lock, open(self.path, "a", encoding="utf-8") as handle:
-                handle.write(line + "\n")
+            try:
+                with self._lock, open(self.path, "a", encoding="utf-8") as handle:
+                    handle.write(line + "\n")
+            except OSError:
+                # The recording this child was started for has ended (a forkserver
+                # keeps the environment of its first use): drop the span, never
+                # fail the learner's code because of a timeline.
+                pass
 
 
 _active: Recorder | None = None
