@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from typing import Any
 
@@ -132,8 +133,7 @@ def run_command(lab_id: str, as_json: bool, trace_path: str | None, html_path: s
         check_writable(html_path)
     result = run_lab(lab, lang=lang, quick=quick)
     if trace_path:
-        PerfettoTrace(result.spans, {result.spans[0].pid: f"conclab {lab.id}"} if result.spans else None
-                      ).save(trace_path)
+        PerfettoTrace(result.spans, {os.getpid(): f"conclab run {lab.id}"}).save(trace_path)
     if html_path:
         from conclab.lab._html import LabHtmlReport
 
