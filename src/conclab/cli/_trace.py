@@ -37,8 +37,9 @@ MESSAGES = Messages({
 @click.option("--trace", "trace_path", type=click.Path(dir_okay=False), default=None,
               help="Also write Chrome trace-event JSON (opens in Perfetto).")
 @click.option("--timeout", "limit_s", type=click.FloatRange(min=0, min_open=True), default=60.0,
+              metavar="SECONDS",
               show_default=True, help="Stop the script after this many seconds.")
-@click.option("--min-wait", "min_wait_ms", type=click.FloatRange(min=0), default=1.0,
+@click.option("--min-wait", "min_wait_ms", type=click.FloatRange(min=0), default=1.0, metavar="MS",
               show_default=True, help="Hide sleeps and waits shorter than this many milliseconds.")
 @click.option("--json", "as_json", is_flag=True,
               help="Print one JSON object (script, exit status, lanes, spans) instead of the chart.")
