@@ -135,6 +135,8 @@ def stop(servers: list[Served]) -> None:
             os.killpg(served.process.pid, signal.SIGKILL)
         if served.reader is not None:
             served.reader.join(timeout=2)
+        if served.process.stderr is not None:
+            served.process.stderr.close()
 
 
 @contextlib.contextmanager
