@@ -118,7 +118,8 @@ class ExploreLoop(asyncio.BaseEventLoop):
             self.last = owner
         handle._run()
         if owner is not None and not run.aborting:
-            run.note(run.workers[0], "await", None)
+            task = handle._callback.__self__
+            run.note(run.workers[0], "finish" if task.done() else "await", None)
 
     def _pick(self) -> Any:
         ready = self._ready
@@ -174,7 +175,7 @@ class ExploreLoop(asyncio.BaseEventLoop):
         file, line = _await_site(pending[0])[1:]
         run._set_finding(RawFinding(
             kind="deadlock",
-            message=MESSAGES.get("finding.deadlock", lang, cycle="; ".join(parts)),
+            message=MESSAGES.get("finding.deadlock", lang, cycle=MESSAGES.get("separator", lang).join(parts)),
             thread=names[pending[0]], file=file, line=line,
             source=linecache.getline(file, line).strip() if file else "",
             cycle=edges,

@@ -44,6 +44,7 @@ _OrigThread = threading.Thread
 _perf = time.perf_counter
 
 RUNNABLE, BLOCKED, DONE = "runnable", "blocked", "done"
+_ALL_VISIBLE = b""
 
 #: Consecutive choice points a thread may keep the baton before the default
 #: policy hands it on (a time slice, like the interpreter's switch interval).
@@ -184,10 +185,11 @@ class Event:
 class Recorder:
     """Collects what each step did; used only when a schedule is replayed for the report."""
 
-    def __init__(self) -> None:
+    def __init__(self, granularity: str) -> None:
         self.events: list[Event] = []
         self.decoders: dict[types.CodeType, Decoder] = {}
-        self.pending: dict[int, tuple[types.FrameType, Any]] = {}
+        self.pending: dict[int, list[tuple[types.FrameType, Any, str, int]]] = {}
+        self.by_line = granularity == "line"
 
     def step(self, run: Run, owner: int, frame: types.FrameType) -> None:
         self.flush(run, owner)
@@ -195,23 +197,28 @@ class Recorder:
         decoder = self.decoders.get(code)
         if decoder is None:
             decoder = self.decoders[code] = Decoder(code)
-        op, after = decoder.before(frame, frame.f_lasti)
-        self.events.append(Event(run.steps, owner, code.co_filename, frame.f_lineno or 0, op))
-        if after is not None:
-            self.pending[owner] = (frame, after)
+        line = frame.f_lineno or 0
+        file = code.co_filename
+        plans = decoder.line_plans(line) if self.by_line else decoder.plan_at(frame.f_lasti)
+        if not plans:
+            self.events.append(Event(run.steps, owner, file, line, None))
+            return
+        for plan in plans:
+            if plan.when == "after":
+                self.pending.setdefault(owner, []).append((frame, plan, file, line))
+                op = None
+            else:
+                op = describe(frame, plan)
+            self.events.append(Event(run.steps, owner, file, line, op))
 
     def flush(self, run: Run, owner: int | None = None) -> None:
-        """Resolve writes: their value is read once the instruction has run."""
+        """Resolve ``owner``'s writes: their value is read once the instruction has run."""
         owners = list(self.pending) if owner is None else [owner]
         for key in owners:
-            entry = self.pending.pop(key, None)
-            if entry is None:
-                continue
-            frame, plan = entry
-            op = describe(frame, plan)
-            if op is not None:
-                self.events.append(Event(run.steps, key, frame.f_code.co_filename,
-                                         frame.f_lineno or 0, op))
+            for frame, plan, file, line in self.pending.pop(key, ()):
+                op = describe(frame, plan)
+                if op is not None:
+                    self.events.append(Event(run.steps, key, file, line, op))
 
     def op(self, run: Run, owner: int, frame: types.FrameType | None, op: tuple[str, str, str]) -> None:
         self.flush(run, owner)
@@ -258,13 +265,19 @@ class SettraceTracer(Tracer):
             table = tables.get(code)
             if table is None:
                 table = tables[code] = visible_table(code)
-            if opcode:
+            if not opcode:
+                table = _ALL_VISIBLE
+            else:
                 frame.f_trace_opcodes = True
                 frame.f_trace_lines = False
 
             def local_hook(frame: types.FrameType, event: str, arg: Any) -> Any:
+                # The hot path: most instructions are local, so only count them.
                 if event == event_name:
-                    step(worker, frame, table[frame.f_lasti] if opcode else 1)
+                    run.steps += 1
+                    visible = table[frame.f_lasti] if opcode else 1
+                    if visible or run.steps >= run.threshold:
+                        step(worker, frame, visible)
                 return local_hook
 
             return local_hook
@@ -300,7 +313,11 @@ class MonitoringTracer(Tracer):
             worker = get(_get_ident())
             if worker is None:
                 return None
-            worker.run.step(worker, getframe(1), tables_by_id[id(code)][where] if opcode else 1)
+            run = worker.run
+            run.steps += 1
+            visible = tables_by_id[id(code)][where] if opcode else 1
+            if visible or run.steps >= run.threshold:
+                run.step(worker, getframe(1), visible)
             return None
 
         monitoring.register_callback(tool, self.event, on_event)
@@ -337,11 +354,13 @@ class Run:
         self.sleepers: list[Worker] = []
         self.choices: list[int] = []
         self.log: list[tuple[tuple[int, ...], int, int]] | None = [] if log else None
-        self.recorder = Recorder() if detailed else None
+        self.recorder = Recorder(session.granularity) if detailed else None
         self.now = 0.0
         self.steps = 0
         self.switches = 0
         self.step_limit = session.step_limit
+        # Steps from which every instruction takes the slow path in :meth:`step`.
+        self.threshold = 0 if detailed else session.step_limit + 1
         self.current: Worker | None = None
         self.aborting = False
         self.finding: RawFinding | None = None
@@ -395,7 +414,8 @@ class Run:
                 self.waitlist.remove(worker)
             worker.state = DONE
         if not self.aborting:
-            self.note(worker, "finish", None)
+            if self.loop is None:
+                self.note(worker, "finish", None)
             self.wake(worker)
         with self.mutex:
             self.unfinished -= 1
@@ -424,10 +444,14 @@ class Run:
 
     # --------------------------------------------------------------- the hook
     def step(self, worker: Worker, frame: types.FrameType, visible: int) -> None:
-        """Called before each instruction (or line) of scenario code in ``worker``'s thread."""
+        """The scheduling point before an instruction (or line) of scenario code.
+
+        The hooks count every step themselves and call this only for visible
+        instructions, or for every one once ``threshold`` is reached (a detailed
+        run, the step limit, or an aborting run).
+        """
         if self.aborting:
             return
-        self.steps += 1
         if self.steps > self.step_limit:
             self._step_limit(worker, frame)
         if self.recorder is not None:
@@ -476,8 +500,6 @@ class Run:
         self.current = following
         following.streak = 0
         self.switches += 1
-        if self.recorder is not None:
-            self.recorder.flush(self)
         following.gate.release()
         worker.gate.acquire()
         if self.aborting:
@@ -575,6 +597,7 @@ class Run:
         if self.aborting:
             return
         self.aborting = True
+        self.threshold = 0
         current = _get_ident()
         for worker in self.workers:
             if worker.state != DONE and worker.ident != current and worker is not self.current:
@@ -651,11 +674,12 @@ class Run:
             else:
                 parts.append(MESSAGES.get("finding.deadlock-wait", lang, thread=edge["thread"],
                                           waits=edge["waits_for"]))
+        separator = MESSAGES.get("separator", lang)
         first = blocked[0]
         frame = first.frame
         self._set_finding(RawFinding(
             kind="deadlock",
-            message=MESSAGES.get("finding.deadlock", lang, cycle="; ".join(parts)),
+            message=MESSAGES.get("finding.deadlock", lang, cycle=separator.join(parts)),
             thread=first.name,
             file=frame.f_code.co_filename if frame else None,
             line=frame.f_lineno if frame else None,
@@ -690,7 +714,7 @@ class Run:
     def note(self, worker: Worker, kind: str, target: Any, value: str = "") -> None:
         """Record an operation of a primitive for the step table (detailed runs only)."""
         recorder = self.recorder
-        if recorder is None:
+        if recorder is None or self.aborting:
             return
         text = target if isinstance(target, str) or target is None else self.session.name_of(target)
         owner = worker.index if self.async_owner is None else self.async_owner

@@ -20,8 +20,10 @@ from __future__ import annotations
 
 import builtins
 import dis
+import io
 import reprlib
 import sys
+import tokenize
 import types
 from dataclasses import dataclass
 from typing import Any
@@ -50,6 +52,20 @@ _repr.maxother = 40
 _repr.maxlist = _repr.maxdict = _repr.maxset = _repr.maxtuple = 6
 
 MISSING = object()
+
+
+def code_only(line: str) -> str:
+    """``line`` without a trailing comment (the step table shows code, not commentary)."""
+    if "#" not in line:
+        return line.strip()
+    try:
+        tokens = list(tokenize.generate_tokens(io.StringIO(line).readline))
+    except (tokenize.TokenError, SyntaxError):
+        return line.strip()
+    for token in tokens:
+        if token.type == tokenize.COMMENT:
+            return line[:token.start[1]].strip() or line.strip()
+    return line.strip()
 
 
 def show(value: Any) -> str:
@@ -240,20 +256,27 @@ class Decoder:
         instrs = [i for i in dis.get_instructions(code) if i.opname != "CACHE"]
         self.plans: dict[int, Plan] = {}
         self.opnames: dict[int, str] = {}
+        self.lines: dict[int, list[Plan]] = {}
+        line = code.co_firstlineno
         for index, instr in enumerate(instrs):
             self.opnames[instr.offset] = instr.opname
+            starts = getattr(instr, "line_number", None) or instr.starts_line
+            if isinstance(starts, int) and not isinstance(starts, bool):
+                line = starts
             plan = _plan(instrs, index)
             if plan is not None:
                 self.plans[instr.offset] = plan
+                same_line = self.lines.setdefault(line, [])
+                if plan not in same_line:   # loop headers are compiled twice
+                    same_line.append(plan)
 
-    def before(self, frame: types.FrameType, offset: int) -> tuple[tuple[str, str, str] | None, Plan | None]:
-        """(operation now, plan to finish after the instruction) for the instruction at ``offset``."""
+    def plan_at(self, offset: int) -> list[Plan]:
         plan = self.plans.get(offset)
-        if plan is None:
-            return None, None
-        if plan.when == "after":
-            return None, plan
-        return describe(frame, plan), None
+        return [plan] if plan is not None else []
+
+    def line_plans(self, line: int) -> list[Plan]:
+        """Every access on ``line`` (line granularity: the whole line is one step)."""
+        return self.lines.get(line, [])
 
 
 def describe(frame: types.FrameType, plan: Plan) -> tuple[str, str, str] | None:

@@ -20,7 +20,7 @@ from conclab.explore._control import (
     Run,
     Session,
 )
-from conclab.explore._decode import Decoder, show
+from conclab.explore._decode import Decoder, code_only, show
 from conclab.explore._primitives import installed
 from conclab.explore._scenario import Scenario, load, validate
 from conclab.explore._strategies import (
@@ -280,7 +280,7 @@ class _Interactive:
         line = frame.f_lineno or 0
         import linecache
 
-        source = linecache.getline(code.co_filename, line).strip()
+        source = code_only(linecache.getline(code.co_filename, line))
         plan = decoder.plans.get(frame.f_lasti)
         next_op = decoder.opnames.get(frame.f_lasti, "")
         if plan is not None:
@@ -326,7 +326,7 @@ def _steps(session: Session, record: Run) -> tuple[Step, ...]:
             rows[-1] = Step(last.index, event.step, last.thread, last.thread_name, last.file, last.line,
                             last.source, last.ops + ((op,) if op else ()))
             continue
-        source = linecache.getline(event.file, event.line).strip() if event.file else ""
+        source = code_only(linecache.getline(event.file, event.line)) if event.file else ""
         rows.append(Step(event.step, event.step, event.owner, f"T{event.owner}", event.file, event.line,
                          source, (op,) if op else ()))
     return tuple(rows)
@@ -352,7 +352,7 @@ def _result(session: Session, scenario: Scenario, record: Run | None, *, strateg
             finding = Finding(kind=raw.kind, message=raw.message, schedule=schedule, thread=raw.thread,
                               file=raw.file, line=raw.line, source=raw.source, cycle=tuple(raw.cycle),
                               traceback=raw.traceback,
-                              context_switches=_schedule.context_switches(record.choices))
+                              context_switches=_schedule.context_switches([s.thread for s in steps]))
     return Result(
         scenario=scenario.name, path=scenario.path,
         verdict="finding" if finding else "none", finding=finding,

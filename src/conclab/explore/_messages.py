@@ -64,6 +64,7 @@ MESSAGES = Messages({
     "finding.hang-leaked": {
         "en": "; the thread could not be stopped and is left as a daemon",
         "ja": "。このスレッドは止められず、デーモンとして残る"},
+    "separator": {"en": "; ", "ja": "。"},
     "unknown-place": {"en": "an unknown place", "ja": "不明な場所"},
     # summaries
     "summary.none": {

@@ -74,12 +74,16 @@ class Scenario:
     def module_name(self) -> str:
         return "conclab_scenario_" + "".join(c if c.isalnum() else "_" for c in self.name)
 
+    def __post_init__(self) -> None:
+        self._module_name = self.module_name
+
     def namespace(self) -> dict[str, Any]:
         """Execute the module afresh and return its globals."""
-        module = types.ModuleType(self.module_name)
+        name = self._module_name
+        module = types.ModuleType(name)
         module.__file__ = self.path
-        previous = sys.modules.get(self.module_name)
-        sys.modules[self.module_name] = module
+        previous = sys.modules.get(name)
+        sys.modules[name] = module
         try:
             exec(self.code, module.__dict__)
         except Exception as exc:
@@ -88,9 +92,9 @@ class Scenario:
                 "loading; fix the module-level code") from None
         finally:
             if previous is None:
-                sys.modules.pop(self.module_name, None)
+                sys.modules.pop(name, None)
             else:
-                sys.modules[self.module_name] = previous
+                sys.modules[name] = previous
         return module.__dict__
 
     def entries(self, namespace: dict[str, Any]) -> list[Callable[..., Any]]:

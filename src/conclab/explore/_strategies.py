@@ -27,7 +27,7 @@ from collections import deque
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from conclab.explore._control import FREE, Chooser, DivergenceError, Run
+from conclab.explore._control import FREE, YIELD, Chooser, DivergenceError, Run
 
 
 def default_chooser(index: int, enabled: list[int], current: int, kind: int, default: int) -> int:
@@ -83,8 +83,10 @@ class PctChooser:
 
     def __call__(self, index: int, enabled: list[int], current: int, kind: int, default: int) -> int:
         priority = self.priority
-        if index in self.changes and current in priority:
-            priority[current] = -float(index + 1)   # below every initial priority
+        if current in priority and (index in self.changes or kind == YIELD):
+            # A change point, or a yield (sleep(0), an await, a spent time slice): without
+            # this a busy-waiting thread with the top priority would starve the one it waits for.
+            priority[current] = min(priority.values()) - 1.0
         for thread in enabled:
             if thread not in priority:
                 priority[thread] = self.depth + self.rng.random()

@@ -12,7 +12,7 @@ balance = 100
 async def withdraw():
     global balance
     seen = balance
-    await asyncio.sleep(0.01)   # talk to the bank: other tasks run meanwhile
+    await asyncio.sleep(0.01)   # other tasks run while this one waits
     balance = seen - 10
 
 

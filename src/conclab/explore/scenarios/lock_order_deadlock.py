@@ -1,32 +1,35 @@
-"""Two threads take the same two locks in opposite orders: a deadlock.
+"""Two transfers take the same two account locks in opposite orders: a deadlock.
 
-If each takes its first lock before the other takes its second, each waits
-forever for the lock the other holds.
+If each transfer takes its first lock before the other takes its second,
+each one waits forever for the lock the other holds.
 """
 
 import threading
 
 lock_a = threading.Lock()
 lock_b = threading.Lock()
-transfers = 0
+balance_a = 100
+balance_b = 100
 
 
-def a_then_b():
-    global transfers
-    with lock_a:  # noqa: SIM117 - one lock, then the other, as the lesson shows
-        with lock_b:  # noqa: SIM117 - one lock, then the other, as the lesson shows
-            transfers += 1
+def a_to_b():
+    global balance_a, balance_b
+    with lock_a:
+        balance_a -= 10
+        with lock_b:
+            balance_b += 10
 
 
-def b_then_a():
-    global transfers
-    with lock_b:  # noqa: SIM117 - one lock, then the other, as the lesson shows
-        with lock_a:  # noqa: SIM117 - one lock, then the other, as the lesson shows
-            transfers += 1
+def b_to_a():
+    global balance_a, balance_b
+    with lock_b:
+        balance_b -= 10
+        with lock_a:
+            balance_a += 10
 
 
-THREADS = [a_then_b, b_then_a]
+THREADS = [a_to_b, b_to_a]
 
 
 def check():
-    assert transfers == 2, f"transfers={transfers}, expected 2"
+    assert balance_a + balance_b == 200, f"money appeared or vanished: {balance_a} + {balance_b}"

@@ -1,4 +1,4 @@
-"""The deadlock fixed: every thread takes lock_a before lock_b.
+"""The deadlock fixed: every transfer takes lock_a before lock_b.
 
 Expect: none
 Fixes: lock-order-deadlock
@@ -8,25 +8,28 @@ import threading
 
 lock_a = threading.Lock()
 lock_b = threading.Lock()
-transfers = 0
+balance_a = 100
+balance_b = 100
 
 
-def a_then_b():
-    global transfers
-    with lock_a:  # noqa: SIM117 - one lock, then the other, as the lesson shows
-        with lock_b:  # noqa: SIM117 - one lock, then the other, as the lesson shows
-            transfers += 1
+def a_to_b():
+    global balance_a, balance_b
+    with lock_a:
+        balance_a -= 10
+        with lock_b:
+            balance_b += 10
 
 
-def also_a_then_b():
-    global transfers
-    with lock_a:  # noqa: SIM117 - one lock, then the other, as the lesson shows
-        with lock_b:  # noqa: SIM117 - one lock, then the other, as the lesson shows
-            transfers += 1
+def b_to_a():
+    global balance_a, balance_b
+    with lock_a:   # the same order as a_to_b, even though it moves money the other way
+        balance_a += 10
+        with lock_b:
+            balance_b -= 10
 
 
-THREADS = [a_then_b, also_a_then_b]
+THREADS = [a_to_b, b_to_a]
 
 
 def check():
-    assert transfers == 2, f"transfers={transfers}, expected 2"
+    assert balance_a + balance_b == 200, f"money appeared or vanished: {balance_a} + {balance_b}"

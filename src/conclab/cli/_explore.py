@@ -1,0 +1,241 @@
+"""``conclab explore``: find races and deadlocks in a scenario by controlling the schedule."""
+
+from __future__ import annotations
+
+import sys
+from typing import Any
+
+import click
+
+from conclab.cli._common import lang_option, make_console, print_json, resolve_lang
+from conclab.errors import ConclabError
+from conclab.i18n import Messages
+
+MESSAGES = Messages({
+    "list-title": {"en": "Built-in scenarios (conclab explore NAME):",
+                   "ja": "組み込みシナリオ (conclab explore 名前 で実行):"},
+    "expect-bug": {"en": "bug", "ja": "バグあり"},
+    "expect-none": {"en": "fixed", "ja": "修正版"},
+    "fixes": {"en": "fixes {name}", "ja": "{name} の修正版"},
+    "need-scenario": {"en": "give a scenario file or a built-in name, for example 'conclab explore lost-update'; "
+                            "see 'conclab explore --list'",
+                      "ja": "シナリオファイルか組み込み名を指定してください (例: conclab explore lost-update)。"
+                            "一覧は conclab explore --list"},
+    "threads": {"en": "Threads: {threads}", "ja": "スレッド: {threads}"},
+    "tasks": {"en": "Tasks: {threads}", "ja": "タスク: {threads}"},
+    "omitted": {"en": "... {n} rows omitted ...", "ja": "... {n} 行省略 ..."},
+    "final": {"en": "Final state: {state}", "ja": "最終状態: {state}"},
+    "replay": {"en": "Replay it: conclab explore {scenario} --replay {schedule}",
+               "ja": "再生するには: conclab explore {scenario} --replay {schedule}"},
+    "switches": {"en": "{n} context switches", "ja": "コンテキストスイッチ {n} 回"},
+    "play-intro": {
+        "en": "You are the scheduler. At each step pick the thread that runs next "
+              "(Enter keeps the current one, q quits). Try to break the code.",
+        "ja": "あなたがスケジューラです。各ステップで次に動かすスレッドを選んでください "
+              "(Enter で今のスレッドを続行、q で終了)。コードを壊してみましょう。"},
+    "play-choice": {"en": "Choice {n}: who runs next?", "ja": "選択 {n}: 次に動かすのは?"},
+    "play-shared": {"en": "Shared state: {state}", "ja": "共有状態: {state}"},
+    "play-prompt": {"en": "thread [{options}] (Enter = T{default}, q = quit)",
+                    "ja": "スレッド [{options}] (Enter = T{default}、q = 終了)"},
+    "play-bad": {"en": "'{answer}' is not a thread that can run now; type one of {options}",
+                 "ja": "'{answer}' は今動かせるスレッドではありません。{options} のどれかを入力してください"},
+    "play-next": {"en": "next: {op}", "ja": "次: {op}"},
+    "play-broke": {"en": "You broke it!", "ja": "壊せました!"},
+    "play-held": {"en": "No bug this time: check() passed. Try another order.",
+                  "ja": "今回はバグなし: check() は成功しました。別の順番を試してみましょう。"},
+    "play-stopped": {"en": "Stopped.", "ja": "中断しました。"},
+    "status-runnable": {"en": "runnable", "ja": "実行可能"},
+    "status-blocked": {"en": "blocked", "ja": "待機中"},
+    "status-done": {"en": "done", "ja": "終了"},
+    "status-not started": {"en": "not started", "ja": "未開始"},
+})
+
+MAX_ROWS = 60
+
+
+def _state_text(state: dict[str, str]) -> str:
+    return ", ".join(f"{key} = {value}" for key, value in state.items()) or "-"
+
+
+def _print_list(lang: str, as_json: bool) -> None:
+    from conclab import explore
+
+    infos = [explore.builtin_info(name) for name in explore.builtin_names()]
+    if as_json:
+        print_json({"scenarios": infos})
+        return
+    console = make_console()
+    console.print(MESSAGES.get("list-title", lang), style="bold")
+    width = max(len(info["name"]) for info in infos) + 2
+    for info in infos:
+        tag = MESSAGES.get("expect-none" if info["expect"] == "none" else "expect-bug", lang)
+        extra = f" ({MESSAGES.get('fixes', lang, name=info['fixes'])})" if info["fixes"] else ""
+        console.print(f"  {info['name']:<{width}}[{tag}] {info['summary']}{extra}", highlight=False,
+                      markup=False)
+
+
+def _print_steps(console: Any, result: Any, lang: str) -> None:
+    from rich.table import Table
+
+    from conclab.explore._messages import MESSAGES as ENGINE
+
+    steps = list(result.steps)
+    if not steps:
+        return
+    table = Table(box=None, pad_edge=False, show_edge=False, header_style="bold")
+    for key in ("col.step", "col.thread", "col.where", "col.source", "col.operation"):
+        table.add_column(ENGINE.get(key, lang), overflow="fold")
+    shown: list[Any] = steps
+    omitted = 0
+    if len(steps) > MAX_ROWS:
+        half = MAX_ROWS // 2
+        omitted = len(steps) - 2 * half
+        shown = steps[:half] + [None] + steps[-half:]
+    for step in shown:
+        if step is None:
+            table.add_row("", "", "", MESSAGES.get("omitted", lang, n=omitted), "")
+            continue
+        table.add_row(str(step.index), step.thread_name, step.location, step.source, step.operation(lang))
+    console.print(table)
+
+
+def _print_result(result: Any, lang: str, scenario: str) -> None:
+    console = make_console()
+    key = "tasks" if result.kind_of_lanes == "task" else "threads"
+    labels = ", ".join(f"T{index} = {label}" for index, label in enumerate(result.threads))
+    finding = result.finding
+    if finding is None and not result.steps:
+        console.print(result.summary(lang), highlight=False, markup=False)
+        return
+    if finding is not None:
+        console.print(result.summary(lang), style="bold red", highlight=False, markup=False)
+        console.print(finding.message, highlight=False, markup=False)
+    else:
+        console.print(result.summary(lang), highlight=False, markup=False)
+    console.print(MESSAGES.get(key, lang, threads=labels), highlight=False, markup=False)
+    _print_steps(console, result, lang)
+    console.print(MESSAGES.get("final", lang, state=_state_text(result.final_state)),
+                  highlight=False, markup=False)
+    schedule = finding.schedule if finding is not None else result.schedule
+    if schedule is not None:
+        if finding is not None:
+            console.print(MESSAGES.get("switches", lang, n=finding.context_switches), highlight=False)
+        console.print(MESSAGES.get("replay", lang, scenario=scenario, schedule=schedule or "''"),
+                      highlight=False, markup=False)
+
+
+def _print_timeline(result: Any) -> None:
+    from conclab.timeline import TerminalTimeline
+
+    spans = result.spans()
+    if spans:
+        make_console().print(TerminalTimeline(spans, width=make_console().width))
+
+
+class _Player:
+    """The ``--interactive`` prompt: show every thread and the shared state, read a choice."""
+
+    def __init__(self, lang: str) -> None:
+        self.lang = lang
+        self.autoplay = False
+
+    def __call__(self, point: Any) -> int | None:
+        from conclab.explore import Stop
+
+        lang = self.lang
+        if self.autoplay:
+            return None
+        click.echo("")
+        click.echo(MESSAGES.get("play-choice", lang, n=point.index + 1))
+        for view in point.threads:
+            marker = ">" if view.index == point.current else " "
+            status = MESSAGES.get(f"status-{view.status}", lang)
+            line = f" {marker} {view.name} {view.label:<12} {status:<8} {view.location:<18} {view.source}"
+            click.echo(line.rstrip())
+            if view.next_op and view.status == "runnable":
+                click.echo(f"      {MESSAGES.get('play-next', lang, op=view.next_op)}")
+        click.echo(MESSAGES.get("play-shared", lang, state=_state_text(point.shared)))
+        options = "/".join(str(t) for t in point.enabled)
+        while True:
+            try:
+                answer = click.prompt(MESSAGES.get("play-prompt", lang, options=options, default=point.default),
+                                      default="", show_default=False)
+            except click.exceptions.Abort:
+                self.autoplay = True   # input ended: let the run finish on the default schedule
+                return None
+            answer = answer.strip().lower()
+            if answer in ("q", "quit", "exit"):
+                raise Stop()
+            if not answer:
+                return None
+            digits = answer[1:] if answer.startswith("t") else answer
+            if digits.isdigit() and int(digits) in point.enabled:
+                return int(digits)
+            click.echo(MESSAGES.get("play-bad", lang, answer=answer, options=options))
+
+
+@click.command("explore")
+@click.argument("scenario", required=False)
+@click.option("--list", "list_builtins", is_flag=True, help="List the built-in scenarios.")
+@click.option("--strategy", type=click.Choice(["auto", "random", "pct", "dfs"]), default="auto",
+              show_default=True, help="auto: dfs within the preemption bound, then pct.")
+@click.option("--schedules", type=click.IntRange(min=1), default=1000, show_default=True,
+              help="How many schedules to try at most.")
+@click.option("--seed", type=int, default=0, show_default=True, help="Seed for random and pct.")
+@click.option("--preemptions", type=click.IntRange(min=0), default=2, show_default=True,
+              help="Preemption bound for dfs.")
+@click.option("--replay", metavar="SCHEDULE", default=None,
+              help="Replay one schedule string (as printed with a finding) step by step.")
+@click.option("--granularity", type=click.Choice(["opcode", "line"]), default="opcode", show_default=True,
+              help="Scheduling points before each bytecode or each line.")
+@click.option("--step-limit", type=click.IntRange(min=10), default=10_000, show_default=True,
+              help="Steps per schedule before reporting a livelock or busy wait.")
+@click.option("--timeout", type=click.FloatRange(min=0.05), default=2.0, show_default=True,
+              help="Seconds a thread may stay in a real blocking call before it is reported.")
+@click.option("--timeline", is_flag=True, help="Also draw the reported schedule as a timeline.")
+@click.option("--interactive", is_flag=True, help="Play the scheduler: you pick who runs next.")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+@lang_option
+def explore_command(scenario: str | None, list_builtins: bool, strategy: str, schedules: int, seed: int,
+                    preemptions: int, replay: str | None, granularity: str, step_limit: int,
+                    timeout: float, timeline: bool, interactive: bool, as_json: bool,
+                    lang: str | None) -> None:
+    """Run SCENARIO (a file or a built-in name) under a controlled scheduler.
+
+    Exit code 1 when a race, deadlock or livelock is found, 0 when none was
+    found in the schedules explored, 2 for bad input.
+    """
+    from conclab import explore
+
+    lang = resolve_lang(lang)
+    if list_builtins:
+        _print_list(lang, as_json)
+        return
+    if not scenario:
+        raise ConclabError(MESSAGES.get("need-scenario", "en"))
+    if interactive and (replay is not None or as_json):
+        raise ConclabError("--interactive cannot be combined with --replay or --json; drop one of them")
+    player = _Player(lang) if interactive else None
+    if player is not None:
+        click.echo(MESSAGES.get("play-intro", lang))
+    try:
+        result = explore.run(scenario, strategy=strategy, schedules=schedules, seed=seed,
+                             preemptions=preemptions, replay=replay, granularity=granularity,
+                             step_limit=step_limit, lang=lang, timeout=timeout, interactive=player)
+    except explore.Stop:
+        click.echo(MESSAGES.get("play-stopped", lang))
+        return
+    if as_json:
+        print_json(result.to_json())
+    else:
+        if player is not None:
+            click.echo("")
+            click.echo(MESSAGES.get("play-broke" if result.finding else "play-held", lang))
+        _print_result(result, lang, scenario)
+        if timeline:
+            _print_timeline(result)
+    if result.finding is not None:
+        sys.exit(1)
+
+
+COMMANDS = [explore_command]
