@@ -128,11 +128,14 @@ def test_futures_order_errors_and_unconsumed_map() -> None:
     res = result("futures")
     m = res.measured
     assert m["submit_results"] == m["map_results"] == ["A done", "B done", "C done"]
-    assert m["as_completed_results"] == ["B done", "C done", "A done"]
+    assert sorted(m["as_completed_results"]) == m["submit_results"]
+    assert m["as_completed_results"][-1] == "A done"  # the slowest job, by 2x: last even on a busy machine
     assert m["future_error"] == "caught: row 13 is malformed"
     assert m["unconsumed"] == "no error seen" and m["unconsumed_saves"] == 20
     assert m["consumed"] == "caught: row 13 is malformed"
-    assert m["pool_lanes"] == {1: 1, 2: 2, 4: 4, 8: 8}
+    # A pool reuses an idle thread before starting a new one, so a busy machine may use fewer.
+    assert m["pool_lanes"][1] == 1
+    assert all(1 <= m["pool_lanes"][w] <= w for w in (2, 4, 8))
     assert m["pool1_s"] > 2 * m["pool8_s"]
 
 

@@ -17,7 +17,7 @@ ERROR = "caught: row 13 is malformed"
 
 
 def run(ctx: LabContext) -> None:
-    scale = ctx.pick(1.0, 0.2)
+    scale = ctx.pick(1.0, 0.3)
     jobs = [(name, seconds * scale) for name, seconds in example.JOBS]
     count, wait = 8, ctx.pick(0.1, 0.02)
     rows = list(range(20))
