@@ -187,7 +187,7 @@ class LabHtmlReport(Renderer):
         if self.sources:
             out.append(f'<section class="cl-source"><{sub}>{_esc(MESSAGES.get("code", lang))}</{sub}>')
             for file_name, source in self.sources:
-                out.append(f"<details open><summary>{_esc(file_name)}</summary>"
+                out.append(f"<details><summary>{_esc(file_name)}</summary>"
                            f"{highlight_python(source)}</details>")
             out.append("</section>")
         if result.tables:
