@@ -1,0 +1,154 @@
+"""The learner's progress: a small JSON file that survives a kill at any moment.
+
+Every write goes to a temporary file in the same folder, is flushed to disk,
+then renamed over the old file with :func:`os.replace`, which is atomic: a
+reader sees the old store or the new one, never half of one. Writers take an
+advisory lock so ``conclab watch`` and ``conclab check`` in two terminals do
+not lose each other's updates. A store that is unreadable anyway (edited by
+hand, disk trouble) is moved aside and rebuilt empty: progress is worth less
+than a learner who can carry on.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+VERSION = 1
+
+
+@dataclass
+class ExerciseProgress:
+    """What conclab remembers about one exercise."""
+
+    passed: bool = False
+    passed_at: float | None = None
+    attempts: int = 0
+    last_passed: bool | None = None
+    last_checked_at: float | None = None
+    hints_shown: int = 0
+
+    def to_json(self) -> dict[str, Any]:
+        return {"passed": self.passed, "passed_at": self.passed_at, "attempts": self.attempts,
+                "last_passed": self.last_passed, "last_checked_at": self.last_checked_at,
+                "hints_shown": self.hints_shown}
+
+    @classmethod
+    def from_json(cls, data: Any) -> ExerciseProgress:
+        if not isinstance(data, dict):
+            raise ValueError("exercise entry is not an object")
+        return cls(passed=bool(data.get("passed", False)), passed_at=_number(data.get("passed_at")),
+                   attempts=int(data.get("attempts", 0)), last_passed=data.get("last_passed"),
+                   last_checked_at=_number(data.get("last_checked_at")),
+                   hints_shown=int(data.get("hints_shown", 0)))
+
+
+def _number(value: Any) -> float | None:
+    return None if value is None else float(value)
+
+
+@dataclass
+class ProgressData:
+    exercises: dict[str, ExerciseProgress] = field(default_factory=dict)
+    current: str | None = None
+
+    def of(self, exercise: str) -> ExerciseProgress:
+        return self.exercises.setdefault(exercise, ExerciseProgress())
+
+    def passed_ids(self) -> list[str]:
+        return [name for name, entry in self.exercises.items() if entry.passed]
+
+
+class ProgressStore:
+    """Read and update ``<workspace>/.conclab/progress.json`` safely."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.recovered_from: Path | None = None
+
+    def load(self) -> ProgressData:
+        """The stored progress; a missing store is empty, a corrupt one is moved aside and rebuilt."""
+        try:
+            raw = self.path.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            return ProgressData()
+        except OSError:
+            return self._rebuild()
+        try:
+            data = json.loads(raw)
+            if not isinstance(data, dict) or not isinstance(data.get("exercises", {}), dict):
+                raise ValueError("not a progress object")
+            current = data.get("current")
+            return ProgressData({str(k): ExerciseProgress.from_json(v)
+                                 for k, v in data.get("exercises", {}).items()},
+                                current if isinstance(current, str) else None)
+        except (ValueError, TypeError):
+            return self._rebuild()
+
+    def _rebuild(self) -> ProgressData:
+        aside = self.path.with_name(f"{self.path.name}.corrupt-{int(time.time())}")
+        with contextlib.suppress(OSError):
+            os.replace(self.path, aside)
+            self.recovered_from = aside
+        if self.recovered_from is None:
+            self.recovered_from = self.path
+        self._write(ProgressData())
+        return ProgressData()
+
+    def update(self, change: Callable[[ProgressData], None]) -> ProgressData:
+        """Apply ``change`` to the stored progress under the lock and write it atomically."""
+        with self._locked():
+            data = self.load()
+            change(data)
+            self._write(data)
+            return data
+
+    def record_check(self, exercise: str, passed: bool) -> ProgressData:
+        def change(data: ProgressData) -> None:
+            entry = data.of(exercise)
+            entry.attempts += 1
+            entry.last_passed = passed
+            entry.last_checked_at = time.time()
+            if passed and not entry.passed:
+                entry.passed = True
+                entry.passed_at = entry.last_checked_at
+        return self.update(change)
+
+    def _write(self, data: ProgressData) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        payload = json.dumps({"version": VERSION, "current": data.current,
+                              "exercises": {k: v.to_json() for k, v in sorted(data.exercises.items())}},
+                             ensure_ascii=False, indent=2)
+        handle, temp = tempfile.mkstemp(prefix=".progress-", suffix=".tmp", dir=self.path.parent)
+        try:
+            with os.fdopen(handle, "w", encoding="utf-8") as stream:
+                stream.write(payload)
+                stream.flush()
+                os.fsync(stream.fileno())
+            os.replace(temp, self.path)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                os.unlink(temp)
+            raise
+
+    @contextlib.contextmanager
+    def _locked(self) -> Iterator[None]:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            import fcntl
+        except ImportError:  # Windows: os.replace keeps the file whole; updates may race, rarely
+            yield
+            return
+        with open(self.path.with_name("progress.lock"), "a") as lock:
+            fcntl.flock(lock.fileno(), fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(lock.fileno(), fcntl.LOCK_UN)
