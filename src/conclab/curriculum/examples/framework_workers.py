@@ -61,7 +61,8 @@ async def asgi_app(scope, receive, send):
         # task can run here, so this increment needs no lock.
         count += 1
         data = answer(count)
-        data["worker"] = asyncio.current_task().get_name()
+        task = asyncio.current_task()  # the task uvicorn runs this request in
+        data["worker"] = task.get_name() if task else "event loop"
     body = json.dumps(data).encode()
     await send({"type": "http.response.start", "status": 200,
                 "headers": [(b"content-type", b"application/json"),
