@@ -122,8 +122,10 @@ def test_every_command_has_help() -> None:
         assert (command.help or "").split("\n")[0].strip()[:20] in result.stdout
 
 
-def test_python_dash_m_conclab_runs() -> None:
-    done = subprocess.run([sys.executable, "-m", "conclab", "list"], capture_output=True, text=True,
-                          timeout=60, env={"CONCLAB_LANG": "en", "PATH": "/usr/bin:/bin"})
+def test_python_dash_m_conclab_runs_and_json_is_clean() -> None:
+    """In a fresh process every lab module is imported: none may print on import."""
+    done = subprocess.run([sys.executable, "-m", "conclab", "list", "--json"], capture_output=True,
+                          text=True, timeout=60, env={"CONCLAB_LANG": "en", "PATH": "/usr/bin:/bin"})
     assert done.returncode == 0, done.stderr
-    assert "io-threads" in done.stdout
+    assert "io-threads" in {item["id"] for item in json.loads(done.stdout)}
+    assert done.stderr == ""
