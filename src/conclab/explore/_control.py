@@ -52,6 +52,9 @@ _ALL_VISIBLE = b""
 #: spin loop that *would* end is not reported as a livelock.
 SLICE = 20
 
+#: Steps watched after the step limit to find the line a busy loop keeps running.
+SPIN_SAMPLE = 64
+
 #: Controlled worker of each real thread that is running scenario code now.
 BY_IDENT: dict[int, Worker] = {}
 
@@ -135,8 +138,17 @@ class Pool:
         self.threads: list[PoolThread] = []
 
     def get(self, index: int) -> PoolThread:
-        while len(self.threads) <= index:
-            self.threads.append(PoolThread(self))
+        if len(self.threads) <= index:
+            # Starting a real thread waits on its "started" Event. From a scenario thread
+            # that wait must be a real one, not a scheduler state, so step out of control.
+            ident = _get_ident()
+            worker = BY_IDENT.pop(ident, None)
+            try:
+                while len(self.threads) <= index:
+                    self.threads.append(PoolThread(self))
+            finally:
+                if worker is not None:
+                    BY_IDENT[ident] = worker
         return self.threads[index]
 
     def retire(self, index: int) -> None:
@@ -361,6 +373,7 @@ class Run:
         self.step_limit = session.step_limit
         # Steps from which every instruction takes the slow path in :meth:`step`.
         self.threshold = 0 if detailed else session.step_limit + 1
+        self.spin_lines: dict[tuple[str, int], int] | None = None
         self.current: Worker | None = None
         self.aborting = False
         self.finding: RawFinding | None = None
@@ -453,7 +466,7 @@ class Run:
         if self.aborting:
             return
         if self.steps > self.step_limit:
-            self._step_limit(worker, frame)
+            self._spinning(worker, frame)
         if self.recorder is not None:
             owner = worker.index if self.async_owner is None else self.async_owner
             self.recorder.step(self, owner, frame)
@@ -630,8 +643,18 @@ class Run:
             traceback="".join(traceback.format_exception(type(exc), exc, exc.__traceback__)),
         ))
 
-    def _step_limit(self, worker: Worker, frame: types.FrameType) -> None:
-        file, line = frame.f_code.co_filename, frame.f_lineno or 0
+    def _spinning(self, worker: Worker, frame: types.FrameType) -> None:
+        """Past the step limit: watch a few more steps to name the line the loop keeps running."""
+        if self.spin_lines is None:
+            self.spin_lines = {}
+        key = (frame.f_code.co_filename, frame.f_lineno or 0)
+        self.spin_lines[key] = self.spin_lines.get(key, 0) + 1
+        if self.steps > self.step_limit + SPIN_SAMPLE:
+            # The most visited line; on a tie the first one, which is the loop's header.
+            file, line = max(self.spin_lines, key=lambda k: (self.spin_lines[k], -k[1]))  # type: ignore[index]
+            self._step_limit(worker, file, line)
+
+    def _step_limit(self, worker: Worker, file: str, line: int) -> None:
         source = linecache.getline(file, line).strip()
         self._set_finding(RawFinding(
             kind="step-limit",
