@@ -67,3 +67,12 @@ def test_language_choice_order() -> None:
     assert choose_lang(None, {"LC_ALL": "C", "LANG": "ja_JP.UTF-8"}) == "en"
     assert choose_lang(None, {}) == "en"
     assert choose_lang("fr", {"CONCLAB_LANG": "de"}) == "en"
+
+
+def test_japanese_lines_join_without_spaces_but_blocks_stay_apart() -> None:
+    from conclab.lab._registry import join_cjk_lines
+
+    source = "読んで\nみましょう。\n`dis` で見る\n- 項目は\n  続きます\n\n```\n日本\n語\n```\n## 見出し\n"
+    assert join_cjk_lines(source) == (
+        "読んでみましょう。`dis` で見る\n- 項目は続きます\n\n```\n日本\n語\n```\n## 見出し\n")
+    assert join_cjk_lines("one\ntwo") == "one\ntwo"

@@ -125,3 +125,13 @@ def test_registry_lookups_name_close_matches() -> None:
         registry.lab("zzzzzz")
     with pytest.raises(ValueError, match="twice"):
         registry.add_lab(_fake_lab(lambda ctx: None))
+
+
+def test_report_shows_brackets_in_tables_literally(machine: Machine, fake_clock: FakeClock) -> None:
+    def run(ctx: LabContext) -> None:
+        ctx.measured["took_s"] = 0.1
+        ctx.table({"en": "hits[key] table", "ja": "表"}, [{"en": "[col]", "ja": "列"}],
+                  [["counts[key] += 1"]])
+
+    text = LabReport(run_lab(_fake_lab(run), clock=fake_clock, machine=machine)).to_string()
+    assert "counts[key] += 1" in text and "hits[key] table" in text and "[col]" in text

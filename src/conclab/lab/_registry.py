@@ -94,16 +94,32 @@ def _unknown(kind: str, name: str, known: list[str]) -> str:
     return f"no {kind} named {name!r}; run 'conclab list' to see them all"
 
 
-_CJK_BREAK = re.compile(r"([^\x00-\x7f](?:\*\*|\*|`)?)\n((?:\*\*|\*|`)?[^\x00-\x7f\s])")
+_BLOCK_START = re.compile(r"^\s*(?:[-*+] |\d+[.)] |#|>|\||```|$)")
+_CJK_CHAR = re.compile(r"[^\x00-\x7f]")
 
 
 def join_cjk_lines(markdown: str) -> str:
-    """Join lines broken between two Japanese characters.
+    """Join a paragraph's lines where the break follows a Japanese character.
 
     Markdown turns a line break inside a paragraph into a space, which is
-    right for English and wrong for Japanese ("複数の クライアント").
+    right for English and wrong for Japanese ("複数の クライアント"). A line
+    that starts a new block (a list item, a heading, a fence) is kept apart;
+    so is anything inside a code fence.
     """
-    return _CJK_BREAK.sub(r"\1\2", markdown)
+    out: list[str] = []
+    in_fence = False
+    for line in markdown.split("\n"):
+        fence = line.lstrip().startswith("```")
+        previous = out[-1] if out else ""
+        tail = previous.rstrip("*`_")
+        if (not in_fence and not fence and out and tail and _CJK_CHAR.match(tail[-1])
+                and not _BLOCK_START.match(line)):
+            out[-1] = previous + line.lstrip()
+        else:
+            out.append(line)
+        if fence:
+            in_fence = not in_fence
+    return "\n".join(out)
 
 
 def split_prose(markdown: str) -> tuple[str, str]:

@@ -58,9 +58,9 @@ class LabReport:
             yield Markdown(self.before)
             yield Text("")
         for table in result.tables:
-            rich_table = Table(title=table.title, title_justify="left", title_style="bold")
+            rich_table = Table(title=Text(table.title), title_justify="left", title_style="bold")
             for column in table.columns:
-                rich_table.add_column(column)
+                rich_table.add_column(Text(column))
             for row in table.rows:
                 rich_table.add_row(*[_cell(value) for value in row])
             yield rich_table
@@ -119,7 +119,10 @@ class LabReport:
         return buffer.getvalue()
 
 
-def _cell(value: Any) -> str:
+def _cell(value: Any) -> Any:
+    """A table cell as plain text: ``counts[key]`` must not be read as rich markup."""
+    from rich.text import Text
+
     if isinstance(value, float):
-        return f"{value:.3f}"
-    return str(value)
+        return Text(f"{value:.3f}")
+    return Text(str(value))
