@@ -23,9 +23,10 @@ WEB_LABS = ("web-race", "fork-vs-thread", "spinlock", "lock", "critical-section"
             "framework-workers")
 
 
-def run(lab_id: str) -> LabResult:
+def run(lab_id: str, capsys: pytest.CaptureFixture[str]) -> LabResult:
     result = run_lab(registry().lab(lab_id), quick=True)
     assert result.leftover_processes == [], f"{lab_id} left processes behind"
+    assert capsys.readouterr().out == "", f"{lab_id} printed: it would spoil --json"
     return result
 
 
@@ -43,8 +44,8 @@ def test_labs_are_registered_in_their_chapters(lab_id: str) -> None:
         "example code must be plain Python, free of conclab plumbing"
 
 
-def test_web_race_loses_updates_and_locks_are_exact() -> None:
-    result = run("web-race")
+def test_web_race_loses_updates_and_locks_are_exact(capsys: pytest.CaptureFixture[str]) -> None:
+    result = run("web-race", capsys)
     m = result.measured
     assert m["few_counted"] < 3 and m["many_counted"] < 20
     assert m["unsafe_lost"] > 0
@@ -59,8 +60,8 @@ def test_web_race_loses_updates_and_locks_are_exact() -> None:
     assert all(held(result).values()), result.claims
 
 
-def test_fork_vs_thread_parent_never_moves() -> None:
-    result = run("fork-vs-thread")
+def test_fork_vs_thread_parent_never_moves(capsys: pytest.CaptureFixture[str]) -> None:
+    result = run("fork-vs-thread", capsys)
     m = result.measured
     assert m["thread_answers"] == [1, 2, 3] and m["thread_parent_count"] == 3
     assert m["fork_answers"] == [1, 1, 1] and m["fork_parent_count"] == 0 and m["fork_asked"] == 0
@@ -70,8 +71,8 @@ def test_fork_vs_thread_parent_never_moves() -> None:
     assert all(held(result).values())
 
 
-def test_spinlock_lets_two_in_and_burns_cpu() -> None:
-    result = run("spinlock")
+def test_spinlock_lets_two_in_and_burns_cpu(capsys: pytest.CaptureFixture[str]) -> None:
+    result = run("spinlock", capsys)
     m = result.measured
     assert m["forced_passed_test"] == 2 and m["forced_most_inside"] == 2
     assert "entered with" in m["forced_met"]
@@ -81,8 +82,8 @@ def test_spinlock_lets_two_in_and_burns_cpu() -> None:
     assert all(held(result).values()), result.claims
 
 
-def test_lock_is_exact_serialised_and_released_on_error() -> None:
-    result = run("lock")
+def test_lock_is_exact_serialised_and_released_on_error(capsys: pytest.CaptureFixture[str]) -> None:
+    result = run("lock", capsys)
     m = result.measured
     assert m["acquire_release_counted"] == m["with_counted"] == m["clients"]
     assert m["acquire_release_answers_distinct"] and m["with_answers_distinct"]
@@ -90,8 +91,8 @@ def test_lock_is_exact_serialised_and_released_on_error() -> None:
     assert all(held(result).values()), result.claims
 
 
-def test_critical_section_is_exact_and_overlaps() -> None:
-    result = run("critical-section")
+def test_critical_section_is_exact_and_overlaps(capsys: pytest.CaptureFixture[str]) -> None:
+    result = run("critical-section", capsys)
     m = result.measured
     assert m["whole_counted"] == m["increment_counted"] == m["clients"]
     assert m["whole_peak"] == 1 and m["increment_peak"] >= 2
@@ -99,10 +100,10 @@ def test_critical_section_is_exact_and_overlaps() -> None:
     assert all(held(result).values()), result.claims
 
 
-def test_framework_workers_real_servers_and_no_leftovers() -> None:
+def test_framework_workers_real_servers_and_no_leftovers(capsys: pytest.CaptureFixture[str]) -> None:
     pytest.importorskip("gunicorn")
     pytest.importorskip("uvicorn")
-    result = run("framework-workers")
+    result = run("framework-workers", capsys)
     m = result.measured
     assert m["sync_processes"] >= 2 and m["sync_sum"] == m["clients"] > m["sync_highest"]
     assert m["gthread_processes"] == 1 and m["gthread_highest"] == m["clients"]

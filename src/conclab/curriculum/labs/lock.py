@@ -51,10 +51,10 @@ def run(ctx: LabContext) -> None:
                 rows.append([path, clients, result["counted"], m[f"{key}_s"], m["serial_s"],
                              result["min_gap_s"]])
             example.count = 0
-            failed = example.fetch(base + "/with/fail")
-            m["fail_answer"] = failed
-            m["lock_held_after_failure"] = example.lock.locked()
-            m["after_failure_answer"] = example.fetch(base + "/with")
+            with mock.patch.object(example, "log", lambda line: ctx.log(f"[failure] {line}")):
+                m["fail_answer"] = example.fetch(base + "/with/fail")
+                m["lock_held_after_failure"] = example.lock.locked()
+                m["after_failure_answer"] = example.fetch(base + "/with")
         finally:
             server.shutdown()
             server.server_close()
