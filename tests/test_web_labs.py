@@ -15,7 +15,7 @@ import psutil
 import pytest
 
 from conclab.curriculum import registry
-from conclab.lab import LabResult, evaluate, run_lab
+from conclab.lab import Claim, LabResult, evaluate, run_lab
 from conclab.machine import Machine
 from conclab.services import CounterServer
 
@@ -117,7 +117,7 @@ def test_framework_workers_real_servers_and_no_leftovers(capsys: pytest.CaptureF
 
 def test_claims_fail_when_the_thing_they_state_is_false(machine: Machine) -> None:
     """Claim logic on made-up figures: a fixed counter, a spin lock that kept out, one shared count."""
-    def claim(lab_id: str, claim_id: str) -> object:
+    def claim(lab_id: str, claim_id: str) -> Claim:
         return next(c for c in registry().lab(lab_id).claims if c.id == claim_id)
 
     no_loss = {"few": 3, "few_counted": 3, "few_lost": 0}
