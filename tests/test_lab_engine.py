@@ -135,3 +135,12 @@ def test_report_shows_brackets_in_tables_literally(machine: Machine, fake_clock:
 
     text = LabReport(run_lab(_fake_lab(run), clock=fake_clock, machine=machine)).to_string()
     assert "counts[key] += 1" in text and "hits[key] table" in text and "[col]" in text
+
+
+def test_platform_requirements_explain_themselves(machine: Machine) -> None:
+    for requirement, changed in (("fork", {"start_methods": ("spawn",)}),
+                                 ("py311", {"python_version": "3.10.13"})):
+        claim = dataclasses.replace(CLAIM, requires=(requirement,))
+        result = evaluate(claim, {"took_s": 0.1}, dataclasses.replace(machine, **changed), "en")  # type: ignore[arg-type]
+        assert result.held is None and "not applicable" in (result.reason or ""), requirement
+        assert evaluate(claim, {"took_s": 0.1}, machine, "en").held is True

@@ -27,7 +27,17 @@ REQUIREMENTS: dict[str, Callable[[Machine], bool]] = {
     "gil": lambda m: m.gil_enabled,
     "no-gil": lambda m: not m.gil_enabled,
     "curl": lambda m: m.curl is not None,
+    "fork": lambda m: "fork" in m.start_methods,
+    "py311": lambda m: tuple(int(p) for p in m.python_version.split(".")[:2]) >= (3, 11),
+    "gunicorn": lambda m: _installed("gunicorn") and "fork" in m.start_methods,
+    "uvicorn": lambda m: _installed("uvicorn"),
 }
+
+
+def _installed(module: str) -> bool:
+    import importlib.util
+
+    return importlib.util.find_spec(module) is not None
 
 
 @dataclass(frozen=True)

@@ -30,6 +30,18 @@ MESSAGES = Messages({
         "en": "curl is not installed here",
         "ja": "この環境には curl がインストールされていません",
     },
+    "fork": {
+        "en": "this platform cannot start processes with fork",
+        "ja": "この環境では fork でプロセスを起動できません",
+    },
+    "py311": {
+        "en": "this needs Python 3.11 or newer (this is {version})",
+        "ja": "Python 3.11 以降が必要です（この環境は {version}）",
+    },
+    "package": {
+        "en": "{package} is not installed or cannot run here (pip install {package})",
+        "ja": "{package} がインストールされていないか、この環境では動きません（pip install {package}）",
+    },
     "requirement": {
         "en": "not applicable here: {why}",
         "ja": "この環境では対象外です: {why}",
@@ -44,6 +56,10 @@ def requirement_reason(requirement: str, machine: Machine, lang: str) -> str:
         "gil": MESSAGES.get("gil-off", lang),
         "no-gil": MESSAGES.get("gil-on", lang),
         "curl": MESSAGES.get("curl", lang),
+        "fork": MESSAGES.get("fork", lang),
+        "py311": MESSAGES.get("py311", lang, version=machine.python_version),
+        "gunicorn": MESSAGES.get("package", lang, package="gunicorn"),
+        "uvicorn": MESSAGES.get("package", lang, package="uvicorn"),
     }.get(requirement, requirement)
     return MESSAGES.get("requirement", lang, why=why)
 

@@ -114,7 +114,8 @@ LAB = Lab(
                      "({fork_child_saw!r}): the child is a copy of the running parent.",
                "ja": "fork ではトップレベルは 1 回だけ実行され、子は親が変えた値（{fork_child_saw!r}）を見た。"
                      "子は実行中の親のコピー。"},
-              fork_copies, uses=("fork_top_level_runs", "fork_child_saw"), sensitive_to=()),
+              fork_copies, uses=("fork_top_level_runs", "fork_child_saw"), requires=("fork",),
+              sensitive_to=()),
         Claim("spawn-imports-again",
               {"en": "With spawn the top level ran twice, once in the child, which saw {spawn_child_saw!r}: "
                      "the child imported the script afresh.",
