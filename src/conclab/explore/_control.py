@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import _thread
 import bisect
-import ctypes
 import linecache
 import os
 import sys
@@ -862,9 +861,9 @@ class Session:
         run._set_finding(RawFinding(kind="hang", message=message,
                                     thread=worker.name if worker else None,
                                     file=file, line=line, source=source))
-        if worker is not None and worker.ident:
-            ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(worker.ident),
-                                                       ctypes.py_object(Abort))
+        # No asynchronous exception is injected: it could land inside the engine's own
+        # bookkeeping. New sockets carry a default timeout instead, so a thread stuck in
+        # network I/O comes back with an error and unwinds like any aborted thread.
         grace = max(1.0, 4 * (self.timeout or 0.25))
         if not run.done.acquire(True, grace):
             run.leaked = True
