@@ -294,6 +294,9 @@ def run_program(script: Path, args: Sequence[str] = (), *, limit_s: float, cwd: 
         psutil.wait_procs(leftovers, timeout=1.0)
         for reader in readers:
             reader.join(timeout=1.0)
+        for stream in (proc.stdout, proc.stderr):
+            if stream is not None:
+                stream.close()
         shutil.rmtree(stack_dir, ignore_errors=True)
     run.children_seen = len(seen)
     if runnable_samples:

@@ -1,0 +1,324 @@
+"""``conclab exercises init``, ``check``, ``watch``, ``hint``, ``reset``, ``solution``, ``progress``.
+
+A thin adapter: find the workspace, call :mod:`conclab.exercises` with the
+catalogue from :mod:`conclab.curriculum.exercises`, render the verdict. The
+language is ``--lang``, else the workspace's (chosen at ``init``), else the
+environment's.
+"""
+
+from __future__ import annotations
+
+import sys
+import threading
+from pathlib import Path
+
+import click
+
+from conclab.cli._common import lang_option, print_json, resolve_lang
+from conclab.errors import ConclabError
+from conclab.i18n import Messages, pick
+
+MESSAGES = Messages({
+    "passed": {"en": "passed", "ja": "合格"},
+    "failed": {"en": "not yet", "ja": "まだ不合格"},
+    "verdict": {"en": "{exercise}: {state} ({elapsed:.2f} s)", "ja": "{exercise}: {state}（{elapsed:.2f} 秒）"},
+    "after-fail": {"en": "Fix {file} and check again; 'conclab hint {exercise}' gives a hint.",
+                   "ja": "{file} を直して、もう一度チェックしてください。'conclab hint {exercise}' でヒントが見られます。"},
+    "after-pass": {"en": "Well done. 'conclab solution {exercise}' shows the reference solution; "
+                         "'conclab check' moves on to the next exercise.",
+                   "ja": "よくできました。'conclab solution {exercise}' で模範解答が見られます。"
+                         "'conclab check' で次の演習に進みます。"},
+    "all-done": {"en": "Every exercise has passed. Well done!", "ja": "すべての演習に合格しました。おつかれさまでした！"},
+    "init-done": {"en": "Exercises workspace ready in {root}: {written} files written, {kept} kept as they were.",
+                  "ja": "{root} に演習用のワークスペースを用意しました（書き込み {written} 件、既存のまま {kept} 件）。"},
+    "init-next": {"en": "Next: cd {root} && conclab check", "ja": "次に: cd {root} && conclab check"},
+    "hint-title": {"en": "Hint {number}/{total} for {exercise}", "ja": "{exercise} のヒント {number}/{total}"},
+    "hint-more": {"en": "Run 'conclab hint {exercise}' again for the next hint.",
+                  "ja": "次のヒントを見るには、もう一度 'conclab hint {exercise}' を実行してください。"},
+    "hint-last": {"en": "That was the last hint.", "ja": "これが最後のヒントです。"},
+    "hint-no-ws": {"en": "(Outside a workspace only the first hint is shown; 'conclab exercises init' makes one.)",
+                   "ja": "（ワークスペースの外では最初のヒントだけを表示します。'conclab exercises init' で作成できます。）"},
+    "reset-done": {"en": "{file} is the starter again.", "ja": "{file} をスターターの状態に戻しました。"},
+    "reset-backup": {"en": "Your previous version is in {backup}.", "ja": "元の版は {backup} に保存しました。"},
+    "solution-refused": {"en": "the solution of {exercise} is shown once you have passed it; "
+                               "run 'conclab check {exercise}' (or 'conclab hint {exercise}' for help)",
+                         "ja": "{exercise} の模範解答は合格後に表示されます。'conclab check {exercise}' を実行してください"
+                               "（助けが必要なら 'conclab hint {exercise}'）"},
+    "solution-title": {"en": "Reference solution of {exercise}", "ja": "{exercise} の模範解答"},
+    "progress-title": {"en": "Progress in {root}: {passed}/{total} passed",
+                       "ja": "{root} の進み具合: {total} 問中 {passed} 問合格"},
+    "progress-recovered": {"en": "The progress file was damaged; it was moved to {path} and started afresh.",
+                           "ja": "進捗ファイルが壊れていたため {path} に移し、新しく作り直しました。"},
+    "attempts": {"en": "{attempts} checks, {hints} hints", "ja": "チェック {attempts} 回、ヒント {hints} 回"},
+    "watching": {"en": "Watching {file}: save it to check. Enter = check again, n = next exercise, "
+                       "h = hint, q = quit.",
+                 "ja": "{file} を監視しています。保存するとチェックします。Enter = 再チェック、n = 次の演習、"
+                       "h = ヒント、q = 終了。"},
+    "checking": {"en": "checking {file} ...", "ja": "{file} をチェック中..."},
+    "watch-next": {"en": "Type n and Enter for the next exercise.", "ja": "次の演習に進むには n と Enter を入力してください。"},
+    "statement": {"en": "Exercise {exercise}: {file}", "ja": "演習 {exercise}: {file}"},
+})
+
+
+def _install_listing() -> None:
+    """Let ``conclab list`` show the exercises under their chapters."""
+    try:
+        from conclab.curriculum.exercises import install_listing
+    except ImportError:  # pragma: no cover - a broken install should still let other commands run
+        return
+    install_listing()
+
+
+_install_listing()
+
+
+def _catalogue():  # type: ignore[no-untyped-def]
+    from conclab.curriculum.exercises import catalogue
+
+    return catalogue()
+
+
+def _workspace(directory: str | None):  # type: ignore[no-untyped-def]
+    from conclab.exercises import Workspace
+
+    return Workspace.find(explicit=Path(directory) if directory else None)
+
+
+def _lang(lang: str | None, workspace: object | None = None) -> str:
+    """The command's or group's ``--lang``, else the workspace's language, else the environment's."""
+    ctx = click.get_current_context(silent=True)
+    group_lang = ctx.find_root().obj.get("lang") if ctx and isinstance(ctx.find_root().obj, dict) else None
+    if lang or group_lang:
+        return resolve_lang(lang)
+    ws_lang = getattr(workspace, "lang", None)
+    return ws_lang if ws_lang in ("en", "ja") else resolve_lang(None)
+
+
+def _render_verdict(verdict, exercise, lang: str) -> None:  # type: ignore[no-untyped-def]
+    state = MESSAGES.get("passed" if verdict.passed else "failed", lang)
+    click.echo(click.style(MESSAGES.get("verdict", lang, exercise=exercise.id, state=state,
+                                        elapsed=verdict.elapsed_s),
+                           fg="green" if verdict.passed else "red", bold=True))
+    for result in verdict.checks:
+        mark = click.style("✓", fg="green") if result.passed else click.style("✗", fg="red")
+        first, *rest = result.detail.splitlines() or [""]
+        click.echo(f"  {mark} {result.name}: {first}")
+        for line in rest:
+            click.echo(f"      {line}")
+    key = "after-pass" if verdict.passed else "after-fail"
+    click.echo(MESSAGES.get(key, lang, exercise=exercise.id, file=exercise.file_name))
+
+
+dir_option = click.option("--dir", "directory", type=click.Path(file_okay=False), default=None,
+                          help="The exercises workspace (default: found from the current folder).")
+
+
+@click.group("exercises")
+def exercises_group() -> None:
+    """Exercises: create a workspace with the starter files."""
+
+
+@exercises_group.command("init")
+@click.argument("directory", metavar="[DIR]", required=False, default=None)
+@lang_option
+def init_command(directory: str | None, lang: str | None) -> None:
+    """Write the starter files and a README into DIR (default ./conclab-exercises)."""
+    from conclab.curriculum.exercises import readme
+    from conclab.exercises import DEFAULT_DIR, Workspace
+
+    lang = resolve_lang(lang)
+    root = Path(directory or DEFAULT_DIR)
+    report = Workspace.init(root, _catalogue(), lang=lang, readme=readme(lang))
+    click.echo(MESSAGES.get("init-done", lang, root=report.root, written=len(report.written),
+                            kept=len(report.kept)))
+    click.echo(MESSAGES.get("init-next", lang, root=directory or DEFAULT_DIR))
+
+
+@click.command("check")
+@click.argument("exercise_name", metavar="[EXERCISE]", required=False, default=None)
+@dir_option
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object: exercise, passed, checks, elapsed_s.")
+@click.option("--limit", "limit_s", type=click.FloatRange(min=0.5), default=None,
+              help="Time limit in seconds for each run of your program (default: the exercise's).")
+@lang_option
+def check_command(exercise_name: str | None, directory: str | None, as_json: bool, limit_s: float | None,
+                  lang: str | None) -> None:
+    """Check an exercise (default: the next one not yet passed). Exit 0 passed, 1 not yet."""
+    from conclab.exercises import run_check
+
+    workspace = _workspace(directory)
+    lang = _lang(lang, workspace)
+    catalogue = _catalogue()
+    if exercise_name:
+        exercise = catalogue.get(exercise_name)
+    else:
+        exercise = catalogue.next_unfinished(workspace.progress.load().passed_ids())
+        if exercise is None:
+            if as_json:
+                print_json({"exercise": None, "passed": True, "checks": [], "elapsed_s": 0.0})
+            else:
+                click.echo(MESSAGES.get("all-done", lang))
+            return
+    verdict = run_check(exercise, workspace.path_of(exercise), lang=lang, limit_s=limit_s,
+                        workdir=workspace.root)
+    workspace.progress.record_check(exercise.id, verdict.passed)
+    if as_json:
+        print_json(verdict.to_json())
+    else:
+        _render_verdict(verdict, exercise, lang)
+    if not verdict.passed:
+        sys.exit(1)
+
+
+@click.command("watch")
+@click.argument("exercise_name", metavar="[EXERCISE]", required=False, default=None)
+@dir_option
+@click.option("--limit", "limit_s", type=click.FloatRange(min=0.5), default=None,
+              help="Time limit in seconds for each run of your program (default: the exercise's).")
+@lang_option
+def watch_command(exercise_name: str | None, directory: str | None, limit_s: float | None,
+                  lang: str | None) -> None:
+    """Check the current exercise every time its file is saved."""
+    from conclab.exercises import Watcher, WatchEvent
+
+    workspace = _workspace(directory)
+    lang = _lang(lang, workspace)
+    catalogue = _catalogue()
+    exercise = catalogue.get(exercise_name) if exercise_name else None
+    holder: dict[str, Watcher] = {}
+
+    def show(event: WatchEvent) -> None:
+        if event.kind == "watching" and event.exercise is not None:
+            click.echo(click.style(MESSAGES.get("statement", lang, exercise=event.exercise.id,
+                                                file=workspace.path_of(event.exercise)), bold=True))
+            click.echo(MESSAGES.get("watching", lang, file=event.exercise.file_name))
+        elif event.kind == "checking" and event.exercise is not None:
+            click.echo(click.style(MESSAGES.get("checking", lang, file=event.exercise.file_name), dim=True))
+        elif event.kind == "verdict" and event.verdict is not None and event.exercise is not None:
+            _render_verdict(event.verdict, event.exercise, lang)
+            if event.verdict.passed:
+                click.echo(MESSAGES.get("watch-next", lang))
+        elif event.kind == "done":
+            click.echo(MESSAGES.get("all-done", lang))
+
+    watcher = Watcher(workspace, catalogue, lang=lang, on_event=show, exercise=exercise, limit_s=limit_s)
+    holder["watcher"] = watcher
+    stop = threading.Event()
+
+    def read_commands() -> None:
+        for line in sys.stdin:
+            text = line.strip().lower()
+            if text in ("h", "hint") and watcher.current is not None:
+                _show_hint(workspace, watcher.current, lang)
+                continue
+            watcher.command(text)
+        watcher.command("q")
+
+    threading.Thread(target=read_commands, daemon=True, name="conclab-watch-input").start()
+    watcher.run(stop)
+
+
+def _show_hint(workspace, exercise, lang: str) -> None:  # type: ignore[no-untyped-def]
+    total = len(exercise.hints)
+    if workspace is None:
+        shown = 1
+    else:
+        def bump(data) -> None:  # type: ignore[no-untyped-def]
+            entry = data.of(exercise.id)
+            entry.hints_shown = min(total, entry.hints_shown + 1)
+        shown = workspace.progress.update(bump).of(exercise.id).hints_shown
+    for number in range(1, shown + 1):
+        click.echo(click.style(MESSAGES.get("hint-title", lang, number=number, total=total,
+                                            exercise=exercise.id), bold=True))
+        click.echo(pick(exercise.hints[number - 1], lang))
+        click.echo()
+    if workspace is None:
+        click.echo(MESSAGES.get("hint-no-ws", lang))
+    elif shown < total:
+        click.echo(MESSAGES.get("hint-more", lang, exercise=exercise.id))
+    else:
+        click.echo(MESSAGES.get("hint-last", lang))
+
+
+@click.command("hint")
+@click.argument("exercise_name", metavar="EXERCISE")
+@dir_option
+@lang_option
+def hint_command(exercise_name: str, directory: str | None, lang: str | None) -> None:
+    """Show the hints of an exercise, one more each time."""
+    exercise = _catalogue().get(exercise_name)
+    try:
+        workspace = _workspace(directory)
+    except ConclabError:
+        if directory:
+            raise
+        workspace = None
+    _show_hint(workspace, exercise, _lang(lang, workspace))
+
+
+@click.command("reset")
+@click.argument("exercise_name", metavar="EXERCISE")
+@dir_option
+@lang_option
+def reset_command(exercise_name: str, directory: str | None, lang: str | None) -> None:
+    """Write the starter file of an exercise again (your version is backed up)."""
+    workspace = _workspace(directory)
+    lang = _lang(lang, workspace)
+    exercise = _catalogue().get(exercise_name)
+    backup = workspace.reset(exercise)
+    click.echo(MESSAGES.get("reset-done", lang, file=exercise.file_name))
+    if backup is not None:
+        click.echo(MESSAGES.get("reset-backup", lang, backup=backup.relative_to(workspace.root)))
+
+
+@click.command("solution")
+@click.argument("exercise_name", metavar="EXERCISE")
+@dir_option
+@lang_option
+def solution_command(exercise_name: str, directory: str | None, lang: str | None) -> None:
+    """Show the reference solution of an exercise you have passed."""
+    workspace = _workspace(directory)
+    lang = _lang(lang, workspace)
+    exercise = _catalogue().get(exercise_name)
+    if not workspace.progress.load().of(exercise.id).passed:
+        raise ConclabError(MESSAGES.get("solution-refused", lang, exercise=exercise.id))
+    click.echo(click.style(MESSAGES.get("solution-title", lang, exercise=exercise.id), bold=True))
+    click.echo(exercise.solution)
+
+
+@click.command("progress")
+@dir_option
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+@lang_option
+def progress_command(directory: str | None, as_json: bool, lang: str | None) -> None:
+    """Show which exercises have passed."""
+    workspace = _workspace(directory)
+    lang = _lang(lang, workspace)
+    data = workspace.progress.load()
+    rows = []
+    for exercise in _catalogue():
+        entry = data.exercises.get(exercise.id)
+        rows.append({"id": exercise.id, "file": exercise.file_name, "chapter": exercise.chapter,
+                     "title": pick(exercise.title, lang),
+                     "passed": bool(entry and entry.passed),
+                     "attempts": entry.attempts if entry else 0,
+                     "hints_shown": entry.hints_shown if entry else 0,
+                     "last_passed": entry.last_passed if entry else None})
+    passed = sum(1 for row in rows if row["passed"])
+    recovered = workspace.progress.recovered_from
+    if as_json:
+        print_json({"workspace": str(workspace.root), "passed": passed, "total": len(rows),
+                    "recovered_from": str(recovered) if recovered else None, "exercises": rows})
+        return
+    if recovered is not None:
+        click.echo(MESSAGES.get("progress-recovered", lang, path=recovered))
+    click.echo(click.style(MESSAGES.get("progress-title", lang, root=workspace.root, passed=passed,
+                                        total=len(rows)), bold=True))
+    for row in rows:
+        mark = click.style("✓", fg="green") if row["passed"] else " "
+        detail = MESSAGES.get("attempts", lang, attempts=row["attempts"], hints=row["hints_shown"])
+        click.echo(f"  [{mark}] {row['id']:<24} {row['title']}  ({detail})")
+
+
+COMMANDS = [exercises_group, check_command, watch_command, hint_command, reset_command,
+            solution_command, progress_command]

@@ -1,0 +1,91 @@
+"""Every exercise: the starter fails, the reference passes, each wrong variant fails with the right message.
+
+Each wrong variant is a mistake a learner really makes; the expected text is
+the part of the message that tells them what to change.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from tests.exercises.helpers import check_source, exercise, failures
+
+from conclab.curriculum.exercises import catalogue
+from conclab.i18n import LANGS
+
+#: (exercise, variant) -> text the failure must contain. Every wrong_*.py must be listed.
+WRONG_MESSAGES: dict[tuple[str, str], str] = {
+    ("find_primes_parallel", "wrong_threads"): "threads take turns under the GIL",
+    ("find_primes_parallel", "wrong_one_at_a_time"): "worked one after another",
+    ("find_primes_parallel", "wrong_overlap"): "exactly once",
+    ("stream_primes", "wrong_no_sentinel"): "item = results.get()",
+    ("stream_primes", "wrong_print_at_end"): "collected and printed at the end",
+    ("stream_primes", "wrong_overlap"): "printed more than once",
+}
+
+#: What the starter's failure says: the learner's first message must point at the task.
+STARTER_MESSAGES: dict[str, str] = {
+    "find_primes_parallel": "only one core was busy",
+    "stream_primes": "collected and printed at the end",
+}
+
+#: Short time limits keep the folder fast; each still leaves the reference a wide margin.
+TEST_LIMITS: dict[str, float] = {"find_primes_parallel": 12.0, "stream_primes": 4.0}
+
+ALL = [e.id for e in catalogue()]
+
+
+def _limit(name: str) -> float | None:
+    return TEST_LIMITS.get(name)
+
+
+def test_every_wrong_variant_has_an_expected_message() -> None:
+    listed = {(e.id, variant) for e in catalogue() for variant in e.wrong}
+    assert listed == set(WRONG_MESSAGES)
+    assert set(STARTER_MESSAGES) == set(ALL)
+    for ex in catalogue():
+        assert len(ex.wrong) >= 2, f"{ex.id} needs at least two wrong variants"
+
+
+@pytest.mark.parametrize("name", ALL)
+def test_starter_fails_with_the_task(name: str, tmp_path: Path) -> None:
+    verdict = check_source(name, exercise(name).starter, tmp_path, limit_s=_limit(name))
+    assert not verdict.passed
+    assert STARTER_MESSAGES[name] in failures(verdict)
+
+
+@pytest.mark.parametrize("name", ALL)
+def test_reference_solution_passes(name: str, tmp_path: Path) -> None:
+    verdict = check_source(name, exercise(name).solution, tmp_path, limit_s=_limit(name))
+    assert verdict.passed, failures(verdict)
+
+
+@pytest.mark.parametrize(("name", "variant"), sorted(WRONG_MESSAGES))
+def test_wrong_variant_fails_with_its_message(name: str, variant: str, tmp_path: Path) -> None:
+    verdict = check_source(name, exercise(name).wrong[variant], tmp_path, limit_s=_limit(name))
+    assert not verdict.passed
+    assert WRONG_MESSAGES[(name, variant)] in failures(verdict)
+
+
+@pytest.mark.parametrize("name", ALL)
+def test_texts_exist_in_both_languages(name: str) -> None:
+    ex = exercise(name)
+    assert len(ex.hints) >= 2
+    for lang in LANGS:
+        assert ex.statement[lang].strip() and ex.title[lang] and ex.summary[lang]
+        assert all(hint[lang].strip() for hint in ex.hints)
+    assert ex.statement["ja"] != ex.statement["en"]
+
+
+@pytest.mark.parametrize("name", ALL)
+def test_sources_compile(name: str) -> None:
+    ex = exercise(name)
+    for label, source in [("starter", ex.starter), ("solution", ex.solution), *ex.wrong.items()]:
+        compile(source, f"{name}/{label}.py", "exec")
+
+
+def test_japanese_failure_messages(tmp_path: Path) -> None:
+    verdict = check_source("stream_primes", exercise("stream_primes").starter, tmp_path,
+                           limit_s=_limit("stream_primes"), lang="ja")
+    assert "最後にまとめて表示" in failures(verdict)
