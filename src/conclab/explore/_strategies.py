@@ -124,12 +124,17 @@ class PctStrategy(Strategy):
         self.rng = _random.Random(seed)
         self.depth = depth
         self.length = 20
+        self.measured = False
 
     def next(self) -> Chooser:
         return PctChooser(self.rng, self.depth, self.length)
 
     def feedback(self, run: Run) -> None:
-        self.length = max(self.length, len(run.choices))
+        # k, the number of choice points change points are drawn from, is the length of
+        # the first run: runs that busy-wait are much longer and would dilute the draw.
+        if not self.measured:
+            self.measured = True
+            self.length = max(self.depth, len(run.choices))
 
 
 class DfsStrategy(Strategy):
