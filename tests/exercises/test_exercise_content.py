@@ -22,12 +22,19 @@ WRONG_MESSAGES: dict[tuple[str, str], str] = {
     ("stream_primes", "wrong_no_sentinel"): "item = results.get()",
     ("stream_primes", "wrong_print_at_end"): "collected and printed at the end",
     ("stream_primes", "wrong_overlap"): "printed more than once",
+    ("check_urls", "wrong_two_workers"): "at most 2 requests in flight at once",
+    ("check_urls", "wrong_unhandled_error"): "Connection refused",
+    ("check_urls", "wrong_raise_for_status"): "a 404 or 500 is a response",
+    ("limit_downloads", "wrong_lock"): "they were serialised",
+    ("limit_downloads", "wrong_semaphore_per_thread"): "the limit did not hold",
 }
 
 #: What the starter's failure says: the learner's first message must point at the task.
 STARTER_MESSAGES: dict[str, str] = {
     "find_primes_parallel": "only one core was busy",
     "stream_primes": "collected and printed at the end",
+    "check_urls": "the requests waited for each other",
+    "limit_downloads": "more than 3",
 }
 
 #: Short time limits keep the folder fast; each still leaves the reference a wide margin.
@@ -89,3 +96,19 @@ def test_japanese_failure_messages(tmp_path: Path) -> None:
     verdict = check_source("stream_primes", exercise("stream_primes").starter, tmp_path,
                            limit_s=_limit("stream_primes"), lang="ja")
     assert "最後にまとめて表示" in failures(verdict)
+
+
+def test_peak_check_catches_a_limit_the_starter_does_not_break(tmp_path: Path) -> None:
+    """A check that cannot fail is a defect: a Semaphore(4) is a limit too, but the wrong one."""
+    source = exercise("limit_downloads").solution.replace("BoundedSemaphore(MAX_AT_ONCE)", "BoundedSemaphore(4)")
+    verdict = check_source("limit_downloads", source, tmp_path)
+    assert not verdict.passed
+    assert "4 downloads in flight at once, more than 3" in failures(verdict)
+
+
+def test_parallelism_check_catches_a_pool_of_one(tmp_path: Path) -> None:
+    """The starter never starts a process; a Pool(1) does, and must still fail as not parallel."""
+    source = exercise("find_primes_parallel").solution.replace("with Pool(workers)", "with Pool(1)")
+    verdict = check_source("find_primes_parallel", source, tmp_path, limit_s=12.0)
+    assert not verdict.passed
+    assert "worked one after another" in failures(verdict)

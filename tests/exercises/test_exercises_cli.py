@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from tests.exercises.helpers import exercise
 
+from conclab.curriculum.exercises import catalogue
 from conftest import invoke
 
 
@@ -48,11 +49,12 @@ def test_check_json_and_exit_codes(workspace: Path) -> None:
 
 
 def test_check_without_name_takes_the_next_unfinished(workspace: Path) -> None:
-    (workspace / "find_primes_parallel.py").write_text("print(\n")
+    first = next(iter(catalogue()))
+    (workspace / first.file_name).write_text("print(\n")
     result = invoke("check")
     assert result.exit_code == 1
-    assert "find_primes_parallel: not yet" in result.output
-    assert "syntax error in find_primes_parallel.py, line 1" in result.output
+    assert f"{first.id}: not yet" in result.output
+    assert f"syntax error in {first.file_name}, line 1" in result.output
 
 
 def test_bad_input_is_one_line_and_exit_2(workspace: Path, tmp_path: Path) -> None:

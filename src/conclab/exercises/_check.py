@@ -89,7 +89,8 @@ class CheckContext:
 
     def require_clean_run(self, run: ProgramRun, name: str | None = None) -> bool:
         """Record whether the run ended by itself with status 0; on failure say exactly why."""
-        label = name or MESSAGES.get("runs", self.lang) + (f" ({' '.join(run.args)})" if run.args else "")
+        label = name or MESSAGES.get("runs", self.lang) + (
+            f" ({' '.join(Path(a).name if '/' in a else a for a in run.args)})" if run.args else "")
         if run.ok:
             return self.add(label, True, MESSAGES.get("ran", self.lang, elapsed=run.elapsed_s))
         return self.add(label, False, describe_failure(run, self.lang))

@@ -1,0 +1,27 @@
+"""A realistic mistake: a thread pool, but of two threads, so the URLs still queue up."""
+
+import sys
+from concurrent.futures import ThreadPoolExecutor
+
+import requests
+
+
+def check(url: str) -> str:
+    try:
+        response = requests.get(url, timeout=10)
+    except requests.RequestException as error:
+        return f"{url} ERROR {type(error).__name__}"
+    return f"{url} {response.status_code}"
+
+
+def main() -> None:
+    path = sys.argv[1] if len(sys.argv) > 1 else "urls.txt"
+    with open(path, encoding="utf-8") as file:
+        urls = [line.strip() for line in file if line.strip()]
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        for line in pool.map(check, urls):
+            print(line)
+
+
+if __name__ == "__main__":
+    main()
