@@ -9,19 +9,34 @@ make a figure slower). Figures:
 * each fixed built-in cleared by ``dfs`` with preemption bound 2;
 * schedules per second on a two-thread, ten-line scenario, per strategy.
 
-Goals: every bug found in at most 0.05 s; the spin lock in at most 0.1 s under
-dfs; every fixed version cleared by dfs (bound 2) in at most 1 s; at least
-2,000 schedules per second.
+* side by side with frontrun 0.7 on lost-update, spinlock, lock-order-deadlock
+  and locked-counter (``benchmarks/frontrun_scenarios/``): frontrun runs in a
+  subprocess under its own ``frontrun python`` wrapper, in a separate venv (it is
+  not a dependency), and times itself inside that process so start-up is not
+  counted. The venv is found with ``--frontrun-venv``, else
+  ``/tmp/venv-frontrun<major><minor>`` for this Python, else any
+  ``/tmp/venv*/bin/frontrun``; if none exists the script tries to create
+  ``/tmp/venv-frontrun<major><minor>`` with ``pip install frontrun==0.7.*``
+  (``--no-frontrun`` skips the comparison). When frontrun cannot be installed the
+  table says so and leaves its columns out.
+
+Goals: every bug found in at most 0.05 s and none slower than frontrun's best
+strategy; the spin lock in at most 0.1 s under dfs; every fixed version cleared
+by dfs (bound 2) in at most 1 s; at least 2,000 schedules per second.
 """
 
 from __future__ import annotations
 
 import argparse
+import glob
+import json
 import os
 import platform
+import subprocess
 import sys
 import tempfile
 import textwrap
+from typing import Any
 
 from conclab import explore
 
@@ -61,9 +76,133 @@ def best(repeat: int, func):  # type: ignore[no-untyped-def]
     return min(results, key=lambda r: r.elapsed_s), results
 
 
+FRONTRUN_SCENARIOS = ["lost-update", "spinlock", "lock-order-deadlock", "locked-counter"]
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+
+def find_frontrun(explicit: str | None, install: bool) -> tuple[str | None, str]:
+    """(venv folder with frontrun, how it was found or why there is none)."""
+    if explicit:
+        if os.path.exists(os.path.join(explicit, "bin", "frontrun")):
+            return explicit, "given with --frontrun-venv"
+        return None, f"{explicit} has no bin/frontrun"
+    own = f"/tmp/venv-frontrun{sys.version_info[0]}{sys.version_info[1]}"
+    if os.path.exists(os.path.join(own, "bin", "frontrun")):
+        return own, "found"
+    others = sorted(glob.glob("/tmp/venv*/bin/frontrun"))
+    if others:
+        return os.path.dirname(os.path.dirname(others[0])), "found (another Python than conclab's)"
+    if not install:
+        return None, "no venv with frontrun under /tmp"
+    print(f"   installing frontrun 0.7 into {own} (not a conclab dependency) ...", flush=True)
+    try:
+        subprocess.run([sys.executable, "-m", "venv", own], check=True, capture_output=True, timeout=120)
+        done = subprocess.run([os.path.join(own, "bin", "python"), "-m", "pip", "install", "-q",
+                               "frontrun==0.7.*"], capture_output=True, text=True, timeout=300)
+    except (OSError, subprocess.SubprocessError) as error:
+        return None, f"could not create a venv for it: {error}"
+    if done.returncode != 0:
+        last = (done.stderr.strip().splitlines() or ["pip failed"])[-1]
+        return None, f"pip could not install frontrun==0.7.* (offline?): {last}"
+    return own, "installed now"
+
+
+def run_frontrun(venv: str, repeat: int) -> tuple[dict[tuple[str, str], dict[str, Any]], str]:
+    """Run benchmarks/frontrun_scenarios/run.py under ``frontrun python``; rows by (scenario, strategy)."""
+    command = [os.path.join(venv, "bin", "frontrun"), os.path.join(venv, "bin", "python"),
+               os.path.join(HERE, "frontrun_scenarios", "run.py"), "--repeat", str(repeat)]
+    done = subprocess.run(command, capture_output=True, text=True, timeout=900)
+    rows: dict[tuple[str, str], dict[str, Any]] = {}
+    header = ""
+    for line in done.stdout.splitlines():
+        try:
+            data = json.loads(line)
+        except ValueError:
+            continue
+        if "frontrun" in data:
+            header = (f"frontrun {data['frontrun']} on Python {data['python']}"
+                      f"{', preload library on' if data.get('preload') else ''}")
+        else:
+            rows[(data["scenario"], data["strategy"])] = data
+    if not rows:
+        header = f"frontrun run failed (exit {done.returncode}): {done.stderr.strip()[-300:]}"
+    return rows, header
+
+
+def frontrun_cell(row: dict[str, Any] | None) -> str:
+    if row is None:
+        return "-"
+    if "error" in row:
+        return "error"
+    text = f"{row['elapsed_s']:.4f}s"
+    if row["expect_bug"] and not row["found"]:
+        text += " (missed)" if row["verdict"] != "inconclusive" else " (timeout)"
+    return text
+
+
+def side_by_side(repeat: int, venv: str | None, why: str) -> int:
+    """Print the table of conclab (per strategy) against frontrun (random / DPOR); return misses."""
+    ours: dict[str, dict[str, explore.Result]] = {}
+    for name in FRONTRUN_SCENARIOS:
+        ours[name] = {}
+        for strategy in STRATEGIES:
+            result, _ = best(repeat, lambda n=name, s=strategy: explore.run(n, strategy=s, seed=1))
+            ours[name][strategy] = result
+    theirs: dict[tuple[str, str], dict[str, Any]] = {}
+    if venv is not None:
+        theirs, header = run_frontrun(venv, repeat)
+        print(f"   {header} ({venv}, {why})")
+    else:
+        print(f"   frontrun: NOT MEASURED: {why}. Install it with "
+              "'python -m venv /tmp/venv-frontrun && /tmp/venv-frontrun/bin/pip install frontrun==0.7.*'"
+              " and pass --frontrun-venv /tmp/venv-frontrun.")
+    print("   conclab: time to find the bug per strategy (before shrinking), and auto's whole run "
+          "(search, shrinking, step-table replay); locked-counter: time to clear it (dfs exhausts its "
+          "space, the others spend the 1,000-schedule budget). frontrun: its search "
+          "(reproduce_on_failure=0); random stops at its default 200 schedules.")
+    cols = "".join(f"{s:>9}" for s in STRATEGIES)
+    extra = f"{'fr random':>18}{'fr DPOR':>18}{'ratio':>7}{'worst':>7}" if theirs else ""
+    print(f"   {'scenario':<21}{cols}{'auto all':>9}{extra}")
+    misses = 0
+    for name in FRONTRUN_SCENARIOS:
+        expect_bug = name != "locked-counter"
+        results = ours[name]
+        times = {s: (r.found_after_s or 0.0) if expect_bug else r.elapsed_s for s, r in results.items()}
+        cells = "".join(f"{times[s]:>8.4f}s" for s in STRATEGIES)
+        ours_best = results["auto"].elapsed_s if expect_bug else results["dfs"].elapsed_s
+        wrong = [s for s, r in results.items() if (r.finding is not None) != expect_bug]
+        line = f"   {name:<21}{cells}{results['auto'].elapsed_s:>8.4f}s"
+        if theirs:
+            fr_random = theirs.get((name, "random"))
+            fr_dpor = theirs.get((name, "dpor"))
+            usable = [r["elapsed_s"] for r in (fr_random, fr_dpor)
+                      if r is not None and "error" not in r and (r["found"] or not expect_bug)]
+            frontrun_best = min(usable) if usable else None
+            slowest = max(times.values()) if expect_bug else ours_best
+            if frontrun_best:
+                line += (f"{frontrun_cell(fr_random):>18}{frontrun_cell(fr_dpor):>18}"
+                         f"{frontrun_best / ours_best:>6.1f}x{frontrun_best / slowest:>6.1f}x")
+            else:
+                line += f"{frontrun_cell(fr_random):>18}{frontrun_cell(fr_dpor):>18}{'-':>7}{'-':>7}"
+            if expect_bug and frontrun_best is not None and slowest > frontrun_best:
+                wrong.append("a strategy finds it slower than frontrun's best")
+        if wrong:
+            misses += 1
+            line += f"  <-- {', '.join(wrong)}"
+        print(line)
+    if theirs:
+        print("   ratio = frontrun's best / conclab auto's whole run (dfs for locked-counter); worst = "
+              "frontrun's best / conclab's slowest strategy to find it. Above 1: conclab is faster.")
+    return misses
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--frontrun-venv", help="venv with frontrun 0.7 installed (default: look under /tmp)")
+    parser.add_argument("--no-frontrun", action="store_true", help="skip the side-by-side comparison")
+    parser.add_argument("--no-install", action="store_true",
+                        help="do not try to pip-install frontrun into a venv under /tmp")
     args = parser.parse_args()
     repeat = max(1, args.repeat)
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
@@ -105,8 +244,12 @@ def main() -> int:
             print(f"   {strategy:<8}{result.schedules_explored:>6} schedules in {result.elapsed_s:.3f}s = "
                   f"{rate:>7.0f}/s{'' if rate >= 2000 else '  (below 2,000/s)'}")
             failures += not ok
-    print("\nfrontrun comparison: not run here (install frontrun in a separate venv to compare; "
-          "the issue's anchor figures are 0.005-0.047 s, and 5.0 s for the spin lock under DPOR).")
+    if args.no_frontrun:
+        print("\n4. Side by side with frontrun 0.7: skipped (--no-frontrun)")
+    else:
+        print("\n4. Side by side with frontrun 0.7 (goal: every bug found no slower than frontrun's best)")
+        venv, why = find_frontrun(args.frontrun_venv, install=not args.no_install)
+        failures += side_by_side(repeat, venv, why)
     print(f"\n{'all goals met' if not failures else f'{failures} figure(s) miss their goal'}")
     return 0 if not failures else 1
 
