@@ -9,7 +9,7 @@ exercise: :mod:`conclab.curriculum.exercises` builds the :class:`Catalogue`.
 from conclab.exercises._check import CheckContext, describe_failure, describe_stacks, run_check
 from conclab.exercises._model import Catalogue, CheckResult, Exercise, Verdict
 from conclab.exercises._progress import ExerciseProgress, ProgressData, ProgressStore
-from conclab.exercises._runner import Frame, ProgramRun, SyntaxProblem, ThreadStack, run_program
+from conclab.exercises._runner import Frame, Interrupt, ProgramRun, SyntaxProblem, ThreadStack, run_program
 from conclab.exercises._watch import Watcher, WatchEvent
 from conclab.exercises._workspace import DEFAULT_DIR, InitReport, Workspace
 
@@ -22,6 +22,7 @@ __all__ = [
     "ExerciseProgress",
     "Frame",
     "InitReport",
+    "Interrupt",
     "ProgramRun",
     "ProgressData",
     "ProgressStore",

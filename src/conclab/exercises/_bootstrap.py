@@ -8,6 +8,12 @@ it works even when every thread is stuck in a lock, a queue or a C call, which
 a Python-level signal handler would not. On a platform without ``SIGUSR1`` a
 timed dump a little before the time limit stands in.
 
+faulthandler knows threads only by their id. After it has written the stacks
+it chains to a small Python handler that writes each thread's name to
+``names-<pid>.txt``; that handler runs as soon as the main thread can run
+Python (a lock, queue, sleep or select wait is interrupted for it), so the
+report can say ``consumer-2`` instead of ``0x7f...`` where the names can be known.
+
 This module imports nothing from conclab on purpose: it starts in a fresh
 interpreter for every check, and startup time is feedback time.
 """
@@ -25,12 +31,32 @@ from typing import IO
 _open_files: list[IO[str]] = []  # faulthandler needs its file kept open
 
 
+def _write_names(stack_dir: str) -> None:
+    """Thread id and name of every thread of this process, for the hang report."""
+    import threading
+
+    path = os.path.join(stack_dir, f"names-{os.getpid()}.txt")
+    try:
+        with open(path + ".tmp", "w", encoding="utf-8") as out:
+            for thread in threading.enumerate():
+                if thread.ident is not None:
+                    out.write(f"{thread.ident} {thread.name}\n")
+        os.replace(path + ".tmp", path)
+    except OSError:
+        pass
+
+
 def _arm(stack_dir: str, timed_dump_s: float) -> None:
     handle = open(os.path.join(stack_dir, f"stacks-{os.getpid()}.txt"), "w")  # noqa: SIM115
     _open_files.append(handle)
     usr1 = getattr(signal, "SIGUSR1", None)
     if usr1 is not None:
-        faulthandler.register(usr1, file=handle, all_threads=True, chain=False)
+        # The Python handler first, so faulthandler (C, always runs) chains to it after dumping.
+        # A forked child inherits the parent's registration: drop it, or register() would keep
+        # the handler that signal.signal() just replaced.
+        faulthandler.unregister(usr1)
+        signal.signal(usr1, lambda signum, frame: _write_names(stack_dir))
+        faulthandler.register(usr1, file=handle, all_threads=True, chain=True)
     elif timed_dump_s > 0:
         faulthandler.dump_traceback_later(timed_dump_s, exit=False, file=handle)
 

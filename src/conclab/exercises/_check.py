@@ -17,7 +17,7 @@ from pathlib import Path
 
 from conclab.errors import ConclabError
 from conclab.exercises._model import CheckResult, Exercise, Verdict
-from conclab.exercises._runner import ProgramRun, ThreadStack, run_program
+from conclab.exercises._runner import Interrupt, ProgramRun, ThreadStack, run_program
 from conclab.i18n import Messages
 
 MESSAGES = Messages({
@@ -75,10 +75,13 @@ class CheckContext:
         self.runs: list[ProgramRun] = []
 
     def run(self, args: Sequence[str] = (), *, env: Mapping[str, str] | None = None,
-            limit_s: float | None = None) -> ProgramRun:
-        """Run the learner's program once (``python FILE ARGS``) and keep the record."""
+            limit_s: float | None = None, interrupt: Interrupt | None = None) -> ProgramRun:
+        """Run the learner's program once (``python FILE ARGS``) and keep the record.
+
+        ``interrupt`` sends a signal while it runs (Ctrl-C, ``kill``): see :class:`Interrupt`.
+        """
         record = run_program(self.path, [str(a) for a in args], limit_s=limit_s or self.limit_s,
-                             cwd=self.workdir, env=env)
+                             cwd=self.workdir, env=env, interrupt=interrupt)
         self.runs.append(record)
         return record
 
@@ -127,7 +130,7 @@ def describe_stacks(stacks: Sequence[ThreadStack], script: str, lang: str) -> li
         process = (MESSAGES.get("process", lang, pid=stack.pid) if stack.pid == main_pid
                    else MESSAGES.get("child-process", lang, pid=stack.pid))
         thread = MESSAGES.get("main-thread", lang) if stack.is_main else MESSAGES.get(
-            "thread", lang, ident=stack.ident)
+            "thread", lang, ident=f"'{stack.name}'" if stack.name else stack.ident)
         own = stack.innermost_in(script)
         innermost = stack.frames[0] if stack.frames else None
         parts = ["  " + MESSAGES.get("who", lang, process=process, thread=thread)]

@@ -23,7 +23,7 @@ import tempfile
 import threading
 import time
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import psutil
@@ -32,6 +32,7 @@ BOOTSTRAP = Path(__file__).with_name("_bootstrap.py")
 _MAX_OUTPUT_CHARS = 2_000_000
 _POLL_S = 0.01
 _STACK_WAIT_S = 0.6
+_NAMES_WAIT_S = 0.15
 
 
 @dataclass(frozen=True)
@@ -51,6 +52,7 @@ class ThreadStack:
     ident: str
     current: bool
     frames: tuple[Frame, ...]
+    name: str = ""  # the thread's name (``consumer-2``) where the process could still tell it
 
     @property
     def is_main(self) -> bool:
@@ -74,6 +76,21 @@ class SyntaxProblem:
     column: int
     message: str
     text: str
+
+
+@dataclass(frozen=True)
+class Interrupt:
+    """Send ``signal`` to the program (as Ctrl-C or ``kill`` would) while it runs.
+
+    It is sent ``delay_s`` after the first stdout line containing ``after_line``
+    (or after the start when ``after_line`` is None), so a check can wait
+    until the program says it is ready. :attr:`ProgramRun.interrupted_at`
+    records when it was sent.
+    """
+
+    signal: int
+    after_line: str | None = None
+    delay_s: float = 0.0
 
 
 @dataclass
@@ -104,6 +121,7 @@ class ProgramRun:
     stacks: list[ThreadStack] = field(default_factory=list)
     syntax_error: SyntaxProblem | None = None
     left_behind: list[int] = field(default_factory=list)
+    interrupted_at: float | None = None
 
     @property
     def ok(self) -> bool:
@@ -219,7 +237,7 @@ def _reader(stream: object, start: float, sink: list[tuple[float, str]], raw: li
 
 
 def run_program(script: Path, args: Sequence[str] = (), *, limit_s: float, cwd: Path | None = None,
-                env: Mapping[str, str] | None = None) -> ProgramRun:
+                env: Mapping[str, str] | None = None, interrupt: Interrupt | None = None) -> ProgramRun:
     """Run ``python SCRIPT ARGS`` with a time limit; see the module docstring for what is recorded."""
     script = script.resolve()
     run = ProgramRun(script=str(script), args=tuple(args), limit_s=limit_s)
@@ -261,6 +279,8 @@ def run_program(script: Path, args: Sequence[str] = (), *, limit_s: float, cwd: 
                 run.elapsed_s = now - start
                 run.cpu_s = rusage_cpu if rusage_cpu is not None else sum(cpu_by_pid.values())
                 break
+            if interrupt is not None and run.interrupted_at is None:
+                _maybe_interrupt(proc, run, interrupt, now - start)
             if now >= next_sample:
                 next_sample = now + 0.03
                 tree = _tree(root)
@@ -304,6 +324,19 @@ def run_program(script: Path, args: Sequence[str] = (), *, limit_s: float, cwd: 
     run.stdout = "".join(out_raw)
     run.stderr = "".join(err_raw)
     return run
+
+
+def _maybe_interrupt(proc: subprocess.Popen[bytes], run: ProgramRun, interrupt: Interrupt,
+                     elapsed: float) -> None:
+    """Send the interrupt once its moment has come: ``delay_s`` after the awaited line (or the start)."""
+    if interrupt.after_line is None:
+        due: float | None = interrupt.delay_s
+    else:
+        due = next((at + interrupt.delay_s for at, text in list(run.lines) if interrupt.after_line in text), None)
+    if due is not None and elapsed >= due:
+        with contextlib.suppress(OSError):
+            proc.send_signal(interrupt.signal)
+        run.interrupted_at = elapsed
 
 
 def _try_wait(proc: subprocess.Popen[bytes]) -> tuple[int, float | None] | None:
@@ -369,12 +402,38 @@ def _collect_stacks(tree: list[psutil.Process], stack_dir: str) -> list[ThreadSt
             break
         time.sleep(0.02)
     time.sleep(0.02)  # let the last writer finish its last frame line
+    # Thread names come a moment later, from Python code in each main thread (see _bootstrap).
+    names_until = time.perf_counter() + _NAMES_WAIT_S
+    while time.perf_counter() < names_until and not all(
+            (Path(stack_dir) / f"names-{pid}.txt").exists() for pid in pids):
+        time.sleep(0.01)
     stacks: list[ThreadStack] = []
     for pid in pids:
         path = Path(stack_dir) / f"stacks-{pid}.txt"
+        names = _read_names(Path(stack_dir) / f"names-{pid}.txt")
         with contextlib.suppress(OSError):
-            stacks.extend(parse_stacks(path.read_text(encoding="utf-8", errors="replace"), pid))
+            stacks.extend(_named(stack, names) for stack in
+                          parse_stacks(path.read_text(encoding="utf-8", errors="replace"), pid))
     return stacks
+
+
+def _read_names(path: Path) -> dict[int, str]:
+    """``{thread id: name}`` from a names file; empty when the process could not write one."""
+    names: dict[int, str] = {}
+    with contextlib.suppress(OSError):
+        for line in path.read_text(encoding="utf-8", errors="replace").splitlines():
+            ident, _, name = line.partition(" ")
+            if ident.isdigit() and name:
+                names[int(ident)] = name
+    return names
+
+
+def _named(stack: ThreadStack, names: Mapping[int, str]) -> ThreadStack:
+    try:
+        name = names.get(int(stack.ident, 16), "")
+    except ValueError:
+        name = ""
+    return replace(stack, name=name) if name else stack
 
 
 def _file_ready(stack_dir: str, pid: int) -> bool:
