@@ -129,3 +129,18 @@ def test_python_dash_m_conclab_runs_and_json_is_clean() -> None:
     assert done.returncode == 0, done.stderr
     assert "io-threads" in {item["id"] for item in json.loads(done.stdout)}
     assert done.stderr == ""
+
+
+def test_list_shows_exercise_progress_inside_a_workspace(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from conclab.exercises import Workspace
+
+    assert invoke("exercises", "init", str(tmp_path / "ws")).exit_code == 0
+    workspace = Workspace.find(explicit=tmp_path / "ws")
+    workspace.progress.record_check("check_urls", True)
+    monkeypatch.chdir(tmp_path / "ws")
+    monkeypatch.setenv("COLUMNS", "300")  # one line per entry
+    lines = invoke("list").stdout.splitlines()
+    assert "[passed]" in next(line for line in lines if "check_urls" in line)
+    assert "[exercise]" in next(line for line in lines if "stream_primes" in line)
+    monkeypatch.chdir(tmp_path)
+    assert "[passed]" not in invoke("list").stdout

@@ -9,6 +9,7 @@ from typing import Any
 import click
 
 from conclab.cli._common import lang_option, make_console, print_json, resolve_lang
+from conclab.errors import ConclabError
 from conclab.i18n import Messages, pick
 from conclab.lab import Chapter, Entry, Lab
 
@@ -37,6 +38,8 @@ MESSAGES = Messages({
     },
     "source": {"en": "Code of {lab} ({file})", "ja": "{lab} のコード（{file}）"},
     "run-hint": {"en": "Run it with: conclab run {lab}", "ja": "実行: conclab run {lab}"},
+    "passed": {"en": "passed", "ja": "合格"},
+    "todo": {"en": "exercise", "ja": "演習"},
     "kind-lab": {"en": "lab", "ja": "ラボ"},
     "kind-exercise": {"en": "exercise", "ja": "演習"},
 })
@@ -51,6 +54,7 @@ def _catalogue(lang: str) -> Any:
     from conclab.curriculum import registry
 
     reg = registry()
+    passed = _passed_exercises()
     chapters: list[tuple[Chapter, list[Lab | Entry]]] = [
         (c, [*reg.labs(c.id), *reg.entries(c.id)]) for c in reg.chapters()]
     id_width = max([len(item.id) for _, items in chapters for item in items] + [8]) + 2
@@ -64,11 +68,24 @@ def _catalogue(lang: str) -> Any:
         grid.add_column(no_wrap=True, width=id_width)
         grid.add_column(overflow="fold")
         for item in items:
-            status = getattr(item, "status", None)
-            summary = pick(item.summary, lang) + (f"  [{status}]" if status else "")
+            summary = Text(pick(item.summary, lang))
+            if item.kind == "exercise":
+                done = item.id in passed
+                summary.append(f"  [{MESSAGES.get('passed' if done else 'todo', lang)}]",
+                               style="green" if done else "dim")
             grid.add_row(Text(f"  {item.id}", style="cyan"), summary)
         parts.append(grid)
     return Group(*parts)
+
+
+def _passed_exercises() -> set[str]:
+    """Exercises passed in the workspace here (or above), if there is one."""
+    try:
+        from conclab.exercises import Workspace
+
+        return set(Workspace.find().progress.load().passed_ids())
+    except (ImportError, ConclabError, OSError):
+        return set()
 
 
 def show_home(ctx: click.Context) -> None:
