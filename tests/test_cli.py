@@ -144,3 +144,11 @@ def test_list_shows_exercise_progress_inside_a_workspace(tmp_path, monkeypatch) 
     assert "[exercise]" in next(line for line in lines if "stream_primes" in line)
     monkeypatch.chdir(tmp_path)
     assert "[passed]" not in invoke("list").stdout
+
+
+def test_every_command_is_documented_in_the_readme() -> None:
+    from pathlib import Path
+
+    readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+    for name in cli.commands:
+        assert f"`conclab {name}" in readme or f"conclab {name}`" in readme or f"`{name}`" in readme, name
