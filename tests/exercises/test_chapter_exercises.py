@@ -1,0 +1,87 @@
+"""The chapter exercises (asyncio, coordination, processes, threads-io): starter, reference, wrong variants.
+
+Each exercise is checked the way a learner's save is: the starter fails with
+the message that names the task, the reference passes, and every wrong
+variant (a mistake learners really make) fails with the message that tells
+them what to change. A few extra sources show a check can fail on something
+the starter does not contain.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from tests.exercises.helpers import check_source, exercise, failures
+
+from conclab.i18n import LANGS
+
+#: exercise -> text the starter's failure must contain.
+STARTER_MESSAGES: dict[str, str] = {
+    "unblock_event_loop": "the event loop was frozen",
+}
+
+#: (exercise, variant) -> text the failure must contain. Every wrong_*.py of these exercises is listed.
+WRONG_MESSAGES: dict[tuple[str, str], str] = {
+    ("unblock_event_loop", "wrong_sleep_zero"): "only lets other tasks run before the call",
+    ("unblock_event_loop", "wrong_one_at_a_time"): "they ran one after another",
+}
+
+#: Short limits for the exercises whose wrong variants hang: the reference still has a wide margin.
+TEST_LIMITS: dict[str, float] = {}
+
+NAMES = sorted(STARTER_MESSAGES)
+
+
+def _limit(name: str) -> float | None:
+    return TEST_LIMITS.get(name)
+
+
+def test_every_wrong_variant_is_listed() -> None:
+    listed = {(name, variant) for name in NAMES for variant in exercise(name).wrong}
+    assert listed == set(WRONG_MESSAGES)
+    for name in NAMES:
+        assert len(exercise(name).wrong) >= 2, f"{name} needs at least two wrong variants"
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_starter_fails_with_the_task(name: str, tmp_path: Path) -> None:
+    verdict = check_source(name, exercise(name).starter, tmp_path, limit_s=_limit(name))
+    assert not verdict.passed
+    assert STARTER_MESSAGES[name] in failures(verdict)
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_reference_solution_passes(name: str, tmp_path: Path) -> None:
+    verdict = check_source(name, exercise(name).solution, tmp_path, limit_s=_limit(name))
+    assert verdict.passed, failures(verdict)
+
+
+@pytest.mark.parametrize(("name", "variant"), sorted(WRONG_MESSAGES))
+def test_wrong_variant_fails_with_its_message(name: str, variant: str, tmp_path: Path) -> None:
+    verdict = check_source(name, exercise(name).wrong[variant], tmp_path, limit_s=_limit(name))
+    assert not verdict.passed
+    assert WRONG_MESSAGES[(name, variant)] in failures(verdict)
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_texts_exist_in_both_languages(name: str) -> None:
+    ex = exercise(name)
+    assert len(ex.hints) >= 3
+    for lang in LANGS:
+        assert ex.statement[lang].strip() and ex.title[lang] and ex.summary[lang]
+        assert all(hint[lang].strip() for hint in ex.hints)
+    assert ex.statement["ja"] != ex.statement["en"]
+    for label, source in [("starter", ex.starter), ("solution", ex.solution), *ex.wrong.items()]:
+        compile(source, f"{name}/{label}.py", "exec")
+
+
+def test_lag_check_catches_a_short_block_the_starter_does_not_have(tmp_path: Path) -> None:
+    """Overlapping lookups that each still block the loop briefly: total time fine, heartbeat not."""
+    source = exercise("unblock_event_loop").solution.replace(
+        "return await asyncio.to_thread(slow_lookup, n)",
+        "value = await asyncio.to_thread(slow_lookup, n)\n    time.sleep(0.25)  # post-processing, blocking\n"
+        "    return value")
+    verdict = check_source("unblock_event_loop", source, tmp_path)
+    assert not verdict.passed
+    assert "the heartbeat stopped for" in failures(verdict)
