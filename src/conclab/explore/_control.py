@@ -131,29 +131,39 @@ class PoolThread:
 
 
 class Pool:
-    """The real threads of one exploration; all are joined when it ends."""
+    """The real threads of one exploration; all are joined when it ends.
+
+    Threads are interchangeable: a run takes any thread none of its own workers
+    uses. The threads of the previous run are all idle (or just returning to their
+    loop) by the time the next run starts.
+    """
 
     def __init__(self) -> None:
         self.threads: list[PoolThread] = []
 
-    def get(self, index: int) -> PoolThread:
-        if len(self.threads) <= index:
-            # Starting a real thread waits on its "started" Event. From a scenario thread
-            # that wait must be a real one, not a scheduler state, so step out of control.
-            ident = _get_ident()
-            worker = BY_IDENT.pop(ident, None)
-            try:
-                while len(self.threads) <= index:
-                    self.threads.append(PoolThread(self))
-            finally:
-                if worker is not None:
-                    BY_IDENT[ident] = worker
-        return self.threads[index]
+    def take(self, busy: list[Worker]) -> PoolThread:
+        """A thread that none of ``busy`` (the workers of the current run) is using."""
+        used = [w.pool_thread for w in busy]
+        for pool_thread in self.threads:
+            if pool_thread not in used:
+                return pool_thread
+        # Starting a real thread waits on its "started" Event. From a scenario thread
+        # that wait must be a real one, not a scheduler state, so step out of control.
+        ident = _get_ident()
+        worker = BY_IDENT.pop(ident, None)
+        try:
+            pool_thread = PoolThread(self)
+            self.threads.append(pool_thread)
+        finally:
+            if worker is not None:
+                BY_IDENT[ident] = worker
+        return pool_thread
 
-    def retire(self, index: int) -> None:
+    def retire(self, pool_thread: PoolThread) -> None:
         """Give up on a thread stuck in a real blocking call; a fresh one takes its place."""
-        self.threads[index].retired = True
-        self.threads[index] = PoolThread(self)
+        pool_thread.retired = True
+        if pool_thread in self.threads:
+            self.threads[self.threads.index(pool_thread)] = PoolThread(self)
 
     def shutdown(self, timeout: float) -> list[_OrigThread]:
         """Stop every pool thread; return those still alive (stuck in real I/O)."""
@@ -268,6 +278,7 @@ class SettraceTracer(Tracer):
         event_name = "opcode" if opcode else "line"
         run = worker.run
         step = run.step
+        point = run.point
 
         def global_hook(frame: types.FrameType, event: str, arg: Any) -> Any:
             code = frame.f_code
@@ -287,7 +298,9 @@ class SettraceTracer(Tracer):
                 if event == event_name:
                     run.steps += 1
                     visible = table[frame.f_lasti] if opcode else 1
-                    if visible or run.steps >= run.threshold:
+                    if visible and run.steps < run.threshold:
+                        point(worker, frame)
+                    elif visible or run.steps >= run.threshold:
                         step(worker, frame, visible)
                 return local_hook
 
@@ -327,7 +340,9 @@ class MonitoringTracer(Tracer):
             run = worker.run
             run.steps += 1
             visible = tables_by_id[id(code)][where] if opcode else 1
-            if visible or run.steps >= run.threshold:
+            if visible and run.steps < run.threshold:
+                run.point(worker, getframe(1))
+            elif visible or run.steps >= run.threshold:
                 run.step(worker, getframe(1), visible)
             return None
 
@@ -379,8 +394,7 @@ class Run:
         self.fatal: BaseException | None = None
         self.mutex = _allocate()
         self.unfinished = 0
-        self.done = _allocate()
-        self.done.acquire()
+        self.completed = False
         self.namespace: dict[str, Any] = {}
         self.async_owner: int | None = None
         self.task_labels: list[str] = []
@@ -390,7 +404,7 @@ class Run:
     # ----------------------------------------------------------------- threads
     def add_worker(self, label: str, func: Callable[[], Any]) -> Worker:
         worker = Worker(self, len(self.workers), label, func)
-        pool_thread = self.session.pool.get(worker.index)
+        pool_thread = self.session.pool.take(self.workers)
         pool_thread.worker = worker
         worker.pool_thread = pool_thread
         worker.gate = pool_thread.gate
@@ -418,6 +432,13 @@ class Run:
         self._finish(worker)
 
     def _finish(self, worker: Worker) -> None:
+        """``worker`` is done: pass the baton on or, if it was the last one, end the run.
+
+        The last thread to finish ends the run itself (``Session.finished``):
+        it calls ``check()`` and starts the next schedule of the batch, running its
+        first thread in place, so a schedule costs no round trip through the
+        engine's thread.
+        """
         BY_IDENT.pop(worker.ident, None)
         if worker.state != DONE:
             if worker.state == RUNNABLE:
@@ -435,7 +456,7 @@ class Run:
         if last:
             if self.recorder is not None:
                 self.recorder.flush(self)
-            self.done.release()
+            self.session.finished(self, worker.pool_thread)
             return
         if self.aborting:
             return
@@ -476,6 +497,40 @@ class Run:
                 chosen = self.choose(worker.index, YIELD if worker.streak > SLICE else NORMAL)
                 if chosen != worker.index:
                     self.handoff(worker, self.workers[chosen])
+
+    def point(self, worker: Worker, frame: types.FrameType) -> None:
+        """:meth:`step` for a visible instruction below ``threshold`` (the hot path).
+
+        Below the threshold the run is not detailed, not aborting and within the
+        step limit, so only the choice is left; at a NORMAL point it is asked
+        directly, without :meth:`choose`'s general bookkeeping.
+        """
+        worker.frame = frame
+        runnable = self.runnable
+        if len(runnable) < 2:
+            return
+        worker.streak += 1
+        current = worker.index
+        if worker.streak > SLICE or current not in runnable:
+            chosen = self.choose(current, YIELD)
+        else:
+            try:
+                chosen = self.chooser(len(self.choices), runnable, current, NORMAL, current)
+            except BaseException as exc:  # noqa: BLE001 - strategy failures end the run cleanly
+                self.fatal = exc
+                self.abort_all()
+                raise Abort from None
+            if chosen != current and chosen not in runnable:
+                self.fatal = DivergenceError(
+                    f"choice {len(self.choices)} picks thread {chosen}, but only "
+                    f"{', '.join(map(str, runnable))} can run there")
+                self.abort_all()
+                raise Abort
+            self.choices.append(chosen)
+            if self.log is not None:
+                self.log.append((tuple(runnable), current, NORMAL))
+        if chosen != current:
+            self.handoff(worker, self.workers[chosen])
 
     def choose(self, current: int, kind: int, enabled: list[int] | None = None) -> int:
         """Ask the strategy who runs next among ``enabled`` (default: runnable threads)."""
@@ -761,6 +816,11 @@ class Session:
         self.names: dict[int, str] = {}
         self.current_run: Run | None = None
         self.leaked_threads: list[Any] = []
+        self.batch: Batch | None = None
+        self.batch_error: BaseException | None = None
+        self.started = 0
+        self.idle = _allocate()
+        self.idle.acquire()
 
     def start(self) -> None:
         self.tracer.start()
@@ -799,8 +859,39 @@ class Session:
     # ------------------------------------------------------------- one run
     def execute(self, chooser: Chooser, *, detailed: bool = False, log: bool = False) -> Run:
         """Run the scenario once under ``chooser``; the engine's thread waits (with a watchdog)."""
+        single = _Single(chooser, detailed, log)
+        self.run_batch(single)
+        assert single.run is not None
+        return single.run
+
+    def run_batch(self, batch: Batch) -> None:
+        """Run schedules one after another until ``batch.next()`` gives None or ``after`` says stop.
+
+        The engine's thread starts the first run and then only watches: each run's
+        last thread calls ``check()``, ``batch.after`` and ``batch.next`` and starts
+        the next run (see :meth:`finished`). An exception raised there (a scenario
+        that fails to load, a strategy error) is re-raised here.
+        """
+        params = batch.next()
+        if params is None:
+            return
+        self.batch = batch
+        self.batch_error = None
+        try:
+            self._start(params, None)
+            self._wait()
+        finally:
+            self.batch = None
+        error, self.batch_error = self.batch_error, None
+        if error is not None:
+            raise error
+
+    def _start(self, params: tuple[Chooser, bool, bool], here: PoolThread | None) -> None:
+        """Set up one run and hand the baton to its first thread (on ``here`` when given)."""
+        chooser, detailed, log = params
         run = Run(self, chooser, detailed=detailed, log=log)
         self.current_run = run
+        self.started += 1
         namespace = self.scenario.namespace()
         run.namespace = namespace
         if detailed:
@@ -811,29 +902,53 @@ class Session:
         try:
             first = run.workers[run.choose(-1, FREE)]
         except Abort:
-            first = None
-        if first is not None:
-            run.current = first
-            first.gate.release()
-        self._wait(run)
-        if run.fatal is not None:
-            return run
-        if run.finding is None:
-            finding = self.scenario.call_check(namespace, self)
-            if finding is not None:
-                run.finding = finding
-        return run
+            return  # every thread was released to unwind; the last one ends the run
+        if here is not None and first.pool_thread is not here:
+            # Run the first thread on the thread that is starting the run: no hand-off.
+            for other in run.workers:
+                if other.pool_thread is here:
+                    other.pool_thread, other.gate = first.pool_thread, first.gate
+                    other.pool_thread.worker = other  # type: ignore[union-attr]
+                    break
+            first.pool_thread, first.gate = here, here.gate
+            here.worker = first
+        run.current = first
+        first.gate.release()
 
-    def _wait(self, run: Run) -> None:
+    def finished(self, run: Run, here: PoolThread | None) -> None:
+        """Called by the last thread of ``run`` to finish: check it, then start the next schedule."""
+        with run.mutex:
+            if run.completed:
+                return
+            run.completed = True
+        batch = self.batch
+        try:
+            if run.fatal is None and run.finding is None and not run.leaked:
+                finding = self.scenario.call_check(run.namespace, self)
+                if finding is not None:
+                    run.finding = finding
+            if run.leaked:
+                return  # the engine's thread gave up on this run and ended the batch itself
+            params = None if batch is None or batch.after(run) else batch.next()
+            if params is not None:
+                self._start(params, here)
+                return
+        except BaseException as exc:  # noqa: BLE001 - re-raised in the engine's thread
+            self.batch_error = exc
+        self.idle.release()
+
+    def _wait(self) -> None:
         timeout = self.timeout
         if timeout is None:
-            run.done.acquire()
+            self.idle.acquire()
             return
         interval = timeout / 4
-        last = -1
+        last: tuple[int, int, int] | None = None
         quiet = 0.0
-        while not run.done.acquire(True, interval):
-            progress = run.steps + run.switches
+        while not self.idle.acquire(True, interval):
+            run = self.current_run
+            assert run is not None
+            progress = (self.started, run.steps, run.switches)
             if progress != last:
                 last = progress
                 quiet = 0.0
@@ -865,14 +980,47 @@ class Session:
         # bookkeeping. New sockets carry a default timeout instead, so a thread stuck in
         # network I/O comes back with an error and unwinds like any aborted thread.
         grace = max(1.0, 4 * (self.timeout or 0.25))
-        if not run.done.acquire(True, grace):
-            run.leaked = True
+        if not self.idle.acquire(True, grace):
+            # Also when a thread is stuck inside check(): finished() stops at the leaked flag.
+            with run.mutex:
+                run.completed = True
+                run.leaked = True
             run.finding.message += MESSAGES.get("finding.hang-leaked", lang)  # type: ignore[union-attr]
-            if worker is not None:
-                self.pool.retire(worker.index)
             for other in run.workers:
-                if other is not worker and other.pool_thread is not None:
-                    self.pool.retire(other.index)
+                if other.pool_thread is not None:
+                    self.pool.retire(other.pool_thread)
+            if self.batch is not None:
+                self.batch.after(run)
+
+
+class Batch:
+    """Schedules run back to back: ``next()`` gives (chooser, detailed, log) or None to stop;
+    ``after(run)`` sees each finished run and returns True to stop.
+
+    Both are called in whichever thread ends a run, never concurrently.
+    """
+
+    def next(self) -> tuple[Chooser, bool, bool] | None:
+        raise NotImplementedError
+
+    def after(self, run: Run) -> bool:
+        raise NotImplementedError
+
+
+class _Single(Batch):
+    """A batch of one run (``Session.execute``)."""
+
+    def __init__(self, chooser: Chooser, detailed: bool, log: bool) -> None:
+        self.params: tuple[Chooser, bool, bool] | None = (chooser, detailed, log)
+        self.run: Run | None = None
+
+    def next(self) -> tuple[Chooser, bool, bool] | None:
+        params, self.params = self.params, None
+        return params
+
+    def after(self, run: Run) -> bool:
+        self.run = run
+        return True
 
 
 def value_text(value: Any) -> str:

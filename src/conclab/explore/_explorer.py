@@ -16,6 +16,8 @@ from conclab.explore import _schedule
 from conclab.explore._control import (
     BLOCKED,
     DONE,
+    Batch,
+    Chooser,
     DivergenceError,
     Run,
     Session,
@@ -165,20 +167,13 @@ def _explore(session: Session, scenario: Scenario, *, strategy: str, schedules: 
         explored = 1
     else:
         chosen = make_strategy(strategy, seed=seed, preemptions=preemptions)
-        explored = 0
-        failing: Run | None = None
-        while explored < schedules:
-            chooser = chosen.next()
-            if chooser is None:
-                break
-            attempt = session.execute(chooser, log=chosen.needs_log)
-            explored += 1
-            _raise_fatal(attempt)
-            chosen.feedback(attempt)
-            if attempt.finding is not None:
-                failing = attempt
-                found_after = time.perf_counter() - started
-                break
+        search = _Search(chosen, schedules, started)
+        session.run_batch(search)
+        explored = search.explored
+        if search.fatal is not None:
+            _raise_fatal(search.fatal)
+        failing = search.failing
+        found_after = search.found_after
         exhausted = chosen.exhausted
         pct_extra = getattr(chosen, "extra", 0)
         if failing is None:
@@ -194,6 +189,38 @@ def _explore(session: Session, scenario: Scenario, *, strategy: str, schedules: 
     return _result(session, scenario, record, strategy=strategy, explored=explored, exhausted=exhausted,
                    started=started, seed=seed, preemptions=preemptions, found_after=found_after,
                    pct_extra=pct_extra)
+
+
+class _Search(Batch):
+    """The exploration loop, run by the scenario threads themselves (see ``Session.run_batch``)."""
+
+    def __init__(self, strategy: Any, schedules: int, started: float) -> None:
+        self.strategy = strategy
+        self.schedules = schedules
+        self.started = started
+        self.explored = 0
+        self.failing: Run | None = None
+        self.fatal: Run | None = None
+        self.found_after: float | None = None
+        self.log = bool(strategy.needs_log)
+
+    def next(self) -> tuple[Chooser, bool, bool] | None:
+        if self.explored >= self.schedules:
+            return None
+        chooser = self.strategy.next()
+        return None if chooser is None else (chooser, False, self.log)
+
+    def after(self, run: Run) -> bool:
+        self.explored += 1
+        if run.fatal is not None:
+            self.fatal = run
+            return True
+        self.strategy.feedback(run)
+        if run.finding is not None:
+            self.failing = run
+            self.found_after = time.perf_counter() - self.started
+            return True
+        return False
 
 
 def _raise_fatal(record: Run, replay_of: list[int] | None = None) -> None:
