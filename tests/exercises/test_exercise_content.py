@@ -27,6 +27,9 @@ WRONG_MESSAGES: dict[tuple[str, str], str] = {
     ("check_urls", "wrong_raise_for_status"): "a 404 or 500 is a response",
     ("limit_downloads", "wrong_lock"): "they were serialised",
     ("limit_downloads", "wrong_semaphore_per_thread"): "the limit did not hold",
+    ("fix_counter_race", "wrong_lock_read_only"): "Hold the lock from the copy to the write back",
+    ("fix_counter_race", "wrong_lock_per_request"): "creates a new Lock on every call",
+    ("fix_counter_race", "wrong_busy_flag"): "is not a lock",
 }
 
 #: What the starter's failure says: the learner's first message must point at the task.
@@ -35,6 +38,7 @@ STARTER_MESSAGES: dict[str, str] = {
     "stream_primes": "collected and printed at the end",
     "check_urls": "the requests waited for each other",
     "limit_downloads": "more than 3",
+    "fix_counter_race": "an update was lost",
 }
 
 #: Short time limits keep the folder fast; each still leaves the reference a wide margin.

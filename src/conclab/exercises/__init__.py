@@ -7,9 +7,18 @@ exercise: :mod:`conclab.curriculum.exercises` builds the :class:`Catalogue`.
 """
 
 from conclab.exercises._check import CheckContext, describe_failure, describe_stacks, run_check
+from conclab.exercises._explore import ExploreRun, explore_program
 from conclab.exercises._model import Catalogue, CheckResult, Exercise, Verdict
 from conclab.exercises._progress import ExerciseProgress, ProgressData, ProgressStore
-from conclab.exercises._runner import Frame, Interrupt, ProgramRun, SyntaxProblem, ThreadStack, run_program
+from conclab.exercises._runner import (
+    Frame,
+    Interrupt,
+    ProgramRun,
+    SyntaxProblem,
+    ThreadStack,
+    run_program,
+)
+from conclab.exercises._serve import ServedProgram, free_port, serve_program
 from conclab.exercises._watch import Watcher, WatchEvent
 from conclab.exercises._workspace import DEFAULT_DIR, InitReport, Workspace
 
@@ -20,12 +29,14 @@ __all__ = [
     "CheckResult",
     "Exercise",
     "ExerciseProgress",
+    "ExploreRun",
     "Frame",
     "InitReport",
     "Interrupt",
     "ProgramRun",
     "ProgressData",
     "ProgressStore",
+    "ServedProgram",
     "SyntaxProblem",
     "ThreadStack",
     "Verdict",
@@ -34,6 +45,9 @@ __all__ = [
     "Workspace",
     "describe_failure",
     "describe_stacks",
+    "explore_program",
+    "free_port",
     "run_check",
     "run_program",
+    "serve_program",
 ]

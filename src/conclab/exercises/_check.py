@@ -13,11 +13,15 @@ from __future__ import annotations
 import linecache
 import time
 from collections.abc import Mapping, Sequence
+from contextlib import AbstractContextManager
 from pathlib import Path
+from typing import Any
 
 from conclab.errors import ConclabError
+from conclab.exercises._explore import ExploreRun, explore_program
 from conclab.exercises._model import CheckResult, Exercise, Verdict
 from conclab.exercises._runner import Interrupt, ProgramRun, ThreadStack, run_program
+from conclab.exercises._serve import ServedProgram, serve_program
 from conclab.i18n import Messages
 
 MESSAGES = Messages({
@@ -84,6 +88,19 @@ class CheckContext:
                              cwd=self.workdir, env=env, interrupt=interrupt)
         self.runs.append(record)
         return record
+
+    def explore(self, harness: str, **options: Any) -> ExploreRun:
+        """Explore the interleavings of the learner's file with ``harness`` appended (see :func:`explore_program`)."""
+        options.setdefault("limit_s", self.limit_s)
+        outcome = explore_program(self.path, harness, lang=self.lang, **options)
+        self.runs.append(outcome.run)
+        return outcome
+
+    def serve(self, args: Sequence[str] = (), *, port: int, ready_s: float | None = None,
+              env: Mapping[str, str] | None = None) -> AbstractContextManager[ServedProgram]:
+        """Run the learner's server (``python FILE ARGS``) for the length of a ``with`` block."""
+        return serve_program(self.path, [str(a) for a in args], port=port, ready_s=ready_s or self.limit_s,
+                             cwd=self.workdir, env=env)
 
     def add(self, name: str, passed: bool, detail: str) -> bool:
         """Record one named result; returns ``passed`` so checks can stop early."""

@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import ast
 import re
 from functools import lru_cache
+from pathlib import Path
+
+from conclab.exercises import CheckContext, ExploreRun, describe_failure
+from conclab.i18n import Messages
 
 _LAST_INT = re.compile(r"(-?\d+)\s*$")
 
@@ -45,3 +50,66 @@ def url_lines(lines: list[str]) -> dict[str, list[str]]:
         if url.startswith("http"):
             found.setdefault(url, []).append(rest.strip())
     return found
+
+
+# --- race exercises: what the explorer found, told in the learner's terms -------------------
+
+RACE_MESSAGES = Messages({
+    "explore-refused": {"en": "the explorer could not run your file: {error}",
+                        "ja": "探索器があなたのファイルを実行できませんでした: {error}"},
+    "missing-function": {"en": "{file} must define {names} at the top level (the checker calls {them}); "
+                               "'conclab reset {exercise}' writes the starter again",
+                         "ja": "{file} には最上位に {names} が必要です（チェッカーが呼び出します）。"
+                               "'conclab reset {exercise}' でスターターを書き直せます"},
+})
+
+
+def top_level_functions(path: Path) -> dict[str, ast.FunctionDef | ast.AsyncFunctionDef]:
+    """The functions the learner's file defines at the top level, by name (empty if it does not parse)."""
+    try:
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+    except (SyntaxError, ValueError, OSError):
+        return {}
+    return {node.name: node for node in tree.body
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))}
+
+
+def calls_in(node: ast.AST) -> list[str]:
+    """Names of what ``node`` calls: ``threading.Lock()`` -> ``Lock``, ``lock.acquire()`` -> ``acquire``."""
+    names = []
+    for inner in ast.walk(node):
+        if isinstance(inner, ast.Call):
+            func = inner.func
+            if isinstance(func, ast.Attribute):
+                names.append(func.attr)
+            elif isinstance(func, ast.Name):
+                names.append(func.id)
+    return names
+
+
+def require_functions(ctx: CheckContext, names: list[str]) -> bool:
+    """Record a failure (and return False) when the learner's file lost a function the checker calls."""
+    missing = [name for name in names if name not in top_level_functions(ctx.path)]
+    if not missing:
+        return True
+    shown = ", ".join(f"{name}()" for name in missing)
+    ctx.add(ctx.path.name, False, RACE_MESSAGES.get(
+        "missing-function", ctx.lang, file=ctx.path.name, names=shown, them=shown, exercise=ctx.exercise.id))
+    return False
+
+
+def exploration_detail(ctx: CheckContext, outcome: ExploreRun, headline: str) -> str:
+    """Why an exploration failed: ``headline`` and the learner's step table, or why it could not run."""
+    if not outcome.run.ok:
+        return describe_failure(outcome.run, ctx.lang)
+    if outcome.error is not None or not outcome.completed:
+        return RACE_MESSAGES.get("explore-refused", ctx.lang, error=outcome.error or outcome.run.stderr.strip())
+    finding = outcome.finding or {}
+    message = str(finding.get("message", ""))
+    if finding.get("kind") == "assertion":  # the harness's check() line means nothing to the learner
+        message = message.split(": ", 1)[-1]
+    parts = [headline, "    " + message]
+    table = outcome.table_text(ctx.lang)
+    if table:
+        parts.append(table)
+    return "\n".join(parts)

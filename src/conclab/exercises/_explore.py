@@ -1,0 +1,149 @@
+"""Explore the interleavings of a learner's code: their file plus a checker-written harness.
+
+The explorer steps only the code of the scenario file itself, so the learner's
+functions must live in that file. :func:`explore_program` writes the learner's
+source followed by the harness (``THREADS = [...]`` or ``TASKS = [...]`` and
+``check()``, written by the exercise) to a temporary file with the learner's
+file name: line numbers and names in the finding are those of the learner's
+file. The exploration runs in a subprocess through :func:`run_program`, so
+module-level code that hangs is stopped by the time limit, never the checker.
+"""
+
+from __future__ import annotations
+
+import json
+import tempfile
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from conclab.exercises._runner import Frame, ProgramRun, ThreadStack, run_program
+from conclab.i18n import Messages
+
+CHILD = Path(__file__).with_name("_explore_child.py")
+
+MESSAGES = Messages({
+    "table-head": {"en": "The schedule that shows it, step by step (T0 and T1 are the two threads):",
+                   "ja": "それが起きるスケジュールを 1 ステップずつ（T0 と T1 は 2 つのスレッド）:"},
+    "tasks-head": {"en": "The schedule that shows it, step by step (T0 and T1 are the two tasks):",
+                   "ja": "それが起きるスケジュールを 1 ステップずつ（T0 と T1 は 2 つのタスク）:"},
+    "more-rows": {"en": "    ... {count} more steps", "ja": "    ... ほか {count} ステップ"},
+})
+
+
+@dataclass
+class ExploreRun:
+    """The outcome of exploring a learner's file.
+
+    ``error`` is set when the explorer refused the scenario (for example the
+    learner's module raised while loading): then ``result`` is empty. ``run``
+    is the subprocess record (its failure, if any, is told by
+    :func:`~conclab.exercises.describe_failure`). ``result`` is
+    :meth:`conclab.explore.Result.to_json`; ``learner_lines`` is how many lines
+    of the scenario are the learner's (rows below belong to the harness).
+    """
+
+    run: ProgramRun
+    learner_lines: int
+    result: dict[str, Any] = field(default_factory=dict)
+    summary: str = ""
+    error: str | None = None
+
+    @property
+    def completed(self) -> bool:
+        """The exploration ran and returned a result (with or without a finding)."""
+        return bool(self.result)
+
+    @property
+    def ok(self) -> bool:
+        """Explored, and no finding."""
+        return self.completed and self.result.get("finding") is None
+
+    @property
+    def finding(self) -> dict[str, Any] | None:
+        finding = self.result.get("finding")
+        return finding if isinstance(finding, dict) else None
+
+    @property
+    def kind(self) -> str | None:
+        return self.finding["kind"] if self.finding else None
+
+    @property
+    def schedules(self) -> int:
+        return int(self.result.get("schedules_explored", 0))
+
+    def steps(self, *, learner_only: bool = True) -> list[dict[str, Any]]:
+        """Rows of the step table; by default only rows on the learner's lines."""
+        rows = list(self.result.get("steps", []))
+        if not learner_only:
+            return rows
+        return [row for row in rows if _line_of(row) and _line_of(row) <= self.learner_lines]
+
+    def table_text(self, lang: str, *, max_rows: int = 16) -> str:
+        """The learner's rows as aligned text: thread, file:line, source, what it read or wrote."""
+        rows = self.steps()
+        if not rows:
+            return ""
+        lanes = self.result.get("threads", [])
+        head = "tasks-head" if len(lanes) == 1 and lanes[0] == "asyncio" else "table-head"
+        shown = rows[:max_rows]
+        width = max(len(str(row.get("source", ""))) for row in shown)
+        where = max(len(str(row.get("location", ""))) for row in shown)
+        lines = [MESSAGES.get(head, lang)]
+        for row in shown:
+            operation = f"   {row['operation']}" if row.get("operation") else ""
+            lines.append(f"    {row.get('thread', ''):<3} {row.get('location', ''):<{where}}  "
+                         f"{row.get('source', ''):<{width}}{operation}".rstrip())
+        if len(rows) > max_rows:
+            lines.append(MESSAGES.get("more-rows", lang, count=len(rows) - max_rows))
+        return "\n".join(lines)
+
+
+def _line_of(row: dict[str, Any]) -> int:
+    _, _, line = str(row.get("location", "")).rpartition(":")
+    return int(line) if line.isdigit() else 0
+
+
+def _relocated(stack: ThreadStack, old: str, new: str) -> ThreadStack:
+    frames = tuple(Frame(new if frame.file == old else frame.file, frame.line, frame.function)
+                   for frame in stack.frames)
+    return replace(stack, frames=frames)
+
+
+def explore_program(path: Path, harness: str, *, lang: str = "en", limit_s: float = 10.0,
+                    strategy: str = "auto", schedules: int = 300, seed: int = 0,
+                    **options: Any) -> ExploreRun:
+    """Explore ``path``'s source with ``harness`` appended; see the module docstring.
+
+    ``options`` go to :func:`conclab.explore.run` as they are (``preemptions``,
+    ``step_limit``, ``timeout``, ...). The explorer's own per-thread timeout is
+    kept well inside ``limit_s``.
+    """
+    source = path.read_text(encoding="utf-8")
+    if not source.endswith("\n"):
+        source += "\n"
+    learner_lines = source.count("\n")
+    settings = {"strategy": strategy, "schedules": schedules, "seed": seed, "lang": lang,
+                "timeout": min(2.0, max(0.2, limit_s / 4)), **options}
+    with tempfile.TemporaryDirectory(prefix="conclab-explore-") as folder:
+        scenario = Path(folder) / path.name
+        scenario.write_text(source + "\n\n" + harness.strip("\n") + "\n", encoding="utf-8")
+        record = run_program(CHILD, [str(scenario), json.dumps(settings)], limit_s=limit_s, cwd=Path(folder))
+        if record.timed_out:  # module-level code that hung: point at the learner's file, not the copy
+            record.stacks = [_relocated(stack, str(scenario.resolve()), str(path.resolve()))
+                             for stack in record.stacks]
+            record.script = str(path.resolve())
+    outcome = ExploreRun(run=record, learner_lines=learner_lines)
+    if not record.ok:
+        return outcome
+    for line in reversed(record.output_lines):
+        try:
+            data = json.loads(line)
+        except ValueError:
+            continue
+        if isinstance(data, dict) and ("result" in data or "error" in data):
+            outcome.error = data.get("error")
+            outcome.result = data.get("result") or {}
+            outcome.summary = data.get("summary", "")
+            break
+    return outcome
