@@ -237,33 +237,52 @@ def _raise_fatal(record: Run, replay_of: list[int] | None = None) -> None:
 def _shrink(session: Session, failing: Run, max_runs: int = 300, max_seconds: float = 1.0) -> list[int]:
     """Fewer deviations from the default schedule (so fewer context switches), same kind of bug."""
     assert failing.finding is not None
-    kind = failing.finding.kind
     best = failing if failing.log is not None else session.execute(Prefix(failing.choices), log=True)
-    if best.finding is None or best.finding.kind != kind:
+    if best.finding is None or best.finding.kind != failing.finding.kind:
         return list(failing.choices)
-    deadline = time.perf_counter() + max_seconds
-    runs = 0
+    shrinker = _Shrinker(best, failing.finding.kind, max_runs, time.perf_counter() + max_seconds)
+    session.run_batch(shrinker)
+    return list(shrinker.best.choices)
 
+
+class _Shrinker(Batch):
+    """Greedy shrinking as a batch: drop one deviation at a time (last first), keep improvements.
+
+    Each pass tries the current best's deviations from the last one down and
+    starts over from the first improvement; it ends when a pass improves nothing
+    or the budget (runs, seconds) is spent.
+    """
+
+    def __init__(self, best: Run, kind: str, max_runs: int, deadline: float) -> None:
+        self.best = best
+        self.kind = kind
+        self.max_runs = max_runs
+        self.deadline = deadline
+        self.runs = 0
+        self._pass()
+
+    @staticmethod
     def score(record: Run) -> tuple[int, int]:
         return len(deviations(record)), _schedule.context_switches(record.choices)
 
-    improved = True
-    while improved and runs < max_runs and time.perf_counter() < deadline:
-        improved = False
-        current = deviations(best)
-        for position in sorted(current, reverse=True):
-            trial = dict(current)
-            del trial[position]
-            attempt = session.execute(Deviations(trial), log=True)
-            runs += 1
-            if (attempt.fatal is None and attempt.finding is not None and attempt.finding.kind == kind
-                    and score(attempt) < score(best)):
-                best = attempt
-                improved = True
-                break
-            if runs >= max_runs or time.perf_counter() >= deadline:
-                break
-    return list(best.choices)
+    def _pass(self) -> None:
+        self.current = deviations(self.best)
+        self.todo = sorted(self.current, reverse=True)
+
+    def next(self) -> tuple[Chooser, bool, bool] | None:
+        if not self.todo or self.runs >= self.max_runs or time.perf_counter() >= self.deadline:
+            return None
+        trial = dict(self.current)
+        del trial[self.todo.pop(0)]
+        return Deviations(trial), False, True
+
+    def after(self, run: Run) -> bool:
+        self.runs += 1
+        if (run.fatal is None and run.finding is not None and run.finding.kind == self.kind
+                and self.score(run) < self.score(self.best)):
+            self.best = run
+            self._pass()
+        return False
 
 
 class _Interactive:
