@@ -19,12 +19,15 @@ from conclab.i18n import LANGS
 #: exercise -> text the starter's failure must contain.
 STARTER_MESSAGES: dict[str, str] = {
     "unblock_event_loop": "the event loop was frozen",
+    "graceful_shutdown": "they were killed mid-job",
 }
 
 #: (exercise, variant) -> text the failure must contain. Every wrong_*.py of these exercises is listed.
 WRONG_MESSAGES: dict[tuple[str, str], str] = {
     ("unblock_event_loop", "wrong_sleep_zero"): "only lets other tasks run before the call",
     ("unblock_event_loop", "wrong_one_at_a_time"): "they ran one after another",
+    ("graceful_shutdown", "wrong_sleep_in_loop"): "rest with stop.wait(seconds) instead",
+    ("graceful_shutdown", "wrong_daemon_no_join"): "join() each one before the last line",
 }
 
 #: Short limits for the exercises whose wrong variants hang: the reference still has a wide margin.
@@ -85,3 +88,13 @@ def test_lag_check_catches_a_short_block_the_starter_does_not_have(tmp_path: Pat
     verdict = check_source("unblock_event_loop", source, tmp_path)
     assert not verdict.passed
     assert "the heartbeat stopped for" in failures(verdict)
+
+
+def test_shutdown_check_sends_sigterm_too(tmp_path: Path) -> None:
+    """Handling Ctrl-C only is not enough: 'kill' (SIGTERM) ends such a program mid-job."""
+    source = exercise("graceful_shutdown").solution.replace(
+        "    signal.signal(signal.SIGTERM, ask_to_stop)\n", "")
+    verdict = check_source("graceful_shutdown", source, tmp_path)
+    assert not verdict.passed
+    assert [c.name for c in verdict.checks if not c.passed] == ["stops on SIGTERM"]
+    assert "killed by signal 15" in failures(verdict)
