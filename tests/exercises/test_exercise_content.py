@@ -30,6 +30,9 @@ WRONG_MESSAGES: dict[tuple[str, str], str] = {
     ("fix_counter_race", "wrong_lock_read_only"): "Hold the lock from the copy to the write back",
     ("fix_counter_race", "wrong_lock_per_request"): "creates a new Lock on every call",
     ("fix_counter_race", "wrong_busy_flag"): "is not a lock",
+    ("replace_spin_lock", "wrong_sleep_flag"): "The sleep in the loop saves CPU, but",
+    ("replace_spin_lock", "wrong_lock_per_call"): "creates a new lock on every call",
+    ("replace_spin_lock", "wrong_rlock_per_thread"): "each thread has its own lock",
 }
 
 #: What the starter's failure says: the learner's first message must point at the task.
@@ -39,6 +42,7 @@ STARTER_MESSAGES: dict[str, str] = {
     "check_urls": "the requests waited for each other",
     "limit_downloads": "more than 3",
     "fix_counter_race": "an update was lost",
+    "replace_spin_lock": "both threads were inside your spin lock at once",
 }
 
 #: Short time limits keep the folder fast; each still leaves the reference a wide margin.

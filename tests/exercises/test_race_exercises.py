@@ -19,7 +19,7 @@ from tests.exercises.helpers import check_source, exercise, failures, processes_
 
 from conclab.exercises import explore_program, free_port, serve_program
 
-RACES = ["fix_counter_race"]
+RACES = ["fix_counter_race", "replace_spin_lock"]
 
 LOST = """
 counter = 0
@@ -141,6 +141,16 @@ def test_counter_race_renamed_function_is_named(tmp_path: Path) -> None:
     source = exercise("fix_counter_race").solution.replace("count_request", "count_one")
     verdict = check_source("fix_counter_race", source, tmp_path)
     assert not verdict.passed and "must define count_request()" in failures(verdict)
+
+
+def test_spin_lock_catches_a_lock_released_too_early(tmp_path: Path) -> None:
+    """A race the starter does not contain: a real Lock, released before the write."""
+    solution = exercise("replace_spin_lock").solution
+    source = solution.replace("    with lock:\n        total += 1\n", "    with lock:\n        pass\n    total += 1\n")
+    assert source != solution
+    verdict = check_source("replace_spin_lock", source, tmp_path)
+    assert not verdict.passed
+    assert "two calls of add_one(), but total = 1" in failures(verdict)
 
 
 # --- every race exercise ---------------------------------------------------------------------
