@@ -12,7 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from tests.exercises.helpers import check_source, exercise, failures
+from tests.exercises.helpers import check_source, exercise, failures, processes_running
 
 from conclab.i18n import LANGS
 
@@ -20,6 +20,7 @@ from conclab.i18n import LANGS
 STARTER_MESSAGES: dict[str, str] = {
     "unblock_event_loop": "the event loop was frozen",
     "graceful_shutdown": "they were killed mid-job",
+    "producer_consumer": "nothing told them that the producer had finished",
 }
 
 #: (exercise, variant) -> text the failure must contain. Every wrong_*.py of these exercises is listed.
@@ -28,10 +29,12 @@ WRONG_MESSAGES: dict[tuple[str, str], str] = {
     ("unblock_event_loop", "wrong_one_at_a_time"): "they ran one after another",
     ("graceful_shutdown", "wrong_sleep_in_loop"): "rest with stop.wait(seconds) instead",
     ("graceful_shutdown", "wrong_daemon_no_join"): "join() each one before the last line",
+    ("producer_consumer", "wrong_one_sentinel"): "1 consumer(s) stopped, but 3",
+    ("producer_consumer", "wrong_empty_polling"): "stops when the queue is empty stops too early",
 }
 
 #: Short limits for the exercises whose wrong variants hang: the reference still has a wide margin.
-TEST_LIMITS: dict[str, float] = {}
+TEST_LIMITS: dict[str, float] = {"producer_consumer": 2.5}
 
 NAMES = sorted(STARTER_MESSAGES)
 
@@ -98,3 +101,18 @@ def test_shutdown_check_sends_sigterm_too(tmp_path: Path) -> None:
     assert not verdict.passed
     assert [c.name for c in verdict.checks if not c.passed] == ["stops on SIGTERM"]
     assert "killed by signal 15" in failures(verdict)
+
+
+def test_hung_consumers_are_stopped_in_time_named_and_gone(tmp_path: Path) -> None:
+    """One sentinel for four consumers: stopped within the limit + 2 s, threads named, nothing left."""
+    verdict = check_source("producer_consumer", exercise("producer_consumer").wrong["wrong_one_sentinel"],
+                           tmp_path, limit_s=2.0)
+    assert verdict.elapsed_s < 2.0 + 2.0
+    text = failures(verdict)
+    assert "did not finish within 2 s" in text
+    assert "thread 'consumer-" in text and "in consumer() `item = tasks.get()`" in text
+    assert "main thread: producer_consumer.py" in text and "`thread.join()`" in text
+    assert processes_running(tmp_path / "producer_consumer.py") == []
+    ja = check_source("producer_consumer", exercise("producer_consumer").wrong["wrong_one_sentinel"],
+                      tmp_path, limit_s=2.0, lang="ja")
+    assert "スレッド 'consumer-" in failures(ja) and "番兵" in failures(ja)

@@ -1,0 +1,57 @@
+"""Reference solution of producer_consumer: one sentinel per consumer, put after the last item.
+
+Run:  python producer_consumer.py [ITEMS]      (ITEMS defaults to 100)
+Print one line '<item> <result>' per item (any order), then 'processed <count>'.
+"""
+
+import sys
+import threading
+import time
+from queue import Queue
+
+CONSUMERS = 4
+DONE = None  # the sentinel: "no more items"
+
+
+def produce(n: int) -> int:
+    """Reading the next item takes a moment (a file, a socket, a sensor)."""
+    time.sleep(0.002)
+    return n
+
+
+def process(item: int) -> int:
+    time.sleep(0.004)
+    return item * item
+
+
+def consumer(tasks: "Queue[int | None]", done: list[tuple[int, int]]) -> None:
+    while True:
+        item = tasks.get()
+        if item is DONE:  # this consumer's own sentinel: stop, and leave the rest to the others
+            return
+        done.append((item, process(item)))
+
+
+def main() -> None:
+    count = int(sys.argv[1]) if len(sys.argv) > 1 else 100
+    tasks: Queue[int | None] = Queue()
+    done: list[tuple[int, int]] = []
+    consumers = [threading.Thread(target=consumer, args=(tasks, done), name=f"consumer-{i}")
+                 for i in range(CONSUMERS)]
+    for thread in consumers:
+        thread.start()
+    for n in range(1, count + 1):
+        tasks.put(produce(n))
+    # A consumer that takes a sentinel stops taking, so each needs its own: one
+    # per consumer, after the last item (FIFO: every item is taken before them).
+    for _ in consumers:
+        tasks.put(DONE)
+    for thread in consumers:
+        thread.join()
+    for item, result in sorted(done):
+        print(item, result)
+    print(f"processed {len(done)}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,57 @@
+"""Exercise producer_consumer: four consumers share one queue.Queue and all stop cleanly.
+
+Run:  python producer_consumer.py [ITEMS]      (ITEMS defaults to 100)
+The main thread produces the items 1..ITEMS; four consumer threads take them
+from a queue.Queue and process each one. At the end, print one line
+'<item> <result>' per item (any order), then 'processed <count>'.
+
+This version processes every item, but the consumers never learn that the
+producer has finished: they wait in tasks.get() forever, so join() never
+returns. Tell each consumer to stop once every item is in the queue.
+"""
+
+import sys
+import threading
+import time
+from queue import Queue
+
+CONSUMERS = 4
+
+
+def produce(n: int) -> int:
+    """Reading the next item takes a moment (a file, a socket, a sensor)."""
+    time.sleep(0.002)
+    return n
+
+
+def process(item: int) -> int:
+    time.sleep(0.004)
+    return item * item
+
+
+def consumer(tasks: "Queue[int]", done: list[tuple[int, int]]) -> None:
+    while True:
+        item = tasks.get()
+        done.append((item, process(item)))
+
+
+def main() -> None:
+    count = int(sys.argv[1]) if len(sys.argv) > 1 else 100
+    tasks: Queue[int] = Queue()
+    done: list[tuple[int, int]] = []
+    consumers = [threading.Thread(target=consumer, args=(tasks, done), name=f"consumer-{i}")
+                 for i in range(CONSUMERS)]
+    for thread in consumers:
+        thread.start()
+    for n in range(1, count + 1):
+        tasks.put(produce(n))
+    # TODO: tell every consumer that no more items will come.
+    for thread in consumers:
+        thread.join()
+    for item, result in sorted(done):
+        print(item, result)
+    print(f"processed {len(done)}")
+
+
+if __name__ == "__main__":
+    main()
