@@ -33,6 +33,9 @@ WRONG_MESSAGES: dict[tuple[str, str], str] = {
     ("replace_spin_lock", "wrong_sleep_flag"): "The sleep in the loop saves CPU, but",
     ("replace_spin_lock", "wrong_lock_per_call"): "creates a new lock on every call",
     ("replace_spin_lock", "wrong_rlock_per_thread"): "each thread has its own lock",
+    ("fix_deadlock", "wrong_one_function"): "audit() still take(s) lock_b before lock_a",
+    ("fix_deadlock", "wrong_give_up"): "A timeout hides the deadlock",
+    ("fix_deadlock", "wrong_one_lock_at_a_time"): "audit() saw money in flight",
 }
 
 #: What the starter's failure says: the learner's first message must point at the task.
@@ -43,6 +46,7 @@ STARTER_MESSAGES: dict[str, str] = {
     "limit_downloads": "more than 3",
     "fix_counter_race": "an update was lost",
     "replace_spin_lock": "both threads were inside your spin lock at once",
+    "fix_deadlock": "T0 holds lock_a and waits for lock_b (held by T1)",
 }
 
 #: Short time limits keep the folder fast; each still leaves the reference a wide margin.

@@ -19,7 +19,7 @@ from tests.exercises.helpers import check_source, exercise, failures, processes_
 
 from conclab.exercises import explore_program, free_port, serve_program
 
-RACES = ["fix_counter_race", "replace_spin_lock"]
+RACES = ["fix_counter_race", "replace_spin_lock", "fix_deadlock"]
 
 LOST = """
 counter = 0
@@ -151,6 +151,23 @@ def test_spin_lock_catches_a_lock_released_too_early(tmp_path: Path) -> None:
     verdict = check_source("replace_spin_lock", source, tmp_path)
     assert not verdict.passed
     assert "two calls of add_one(), but total = 1" in failures(verdict)
+
+
+def test_deadlock_catches_a_third_order_the_starter_does_not_have(tmp_path: Path) -> None:
+    """A deadlock the starter does not contain: pay_a_to_b() turned around in an otherwise fixed file."""
+    solution = exercise("fix_deadlock").solution
+    source = solution.replace("    global balance_a, balance_b\n    with lock_a, lock_b:\n        balance_a -= amount",
+                              "    global balance_a, balance_b\n    with lock_b, lock_a:\n        balance_a -= amount")
+    assert source != solution
+    verdict = check_source("fix_deadlock", source, tmp_path)
+    assert not verdict.passed
+    assert "pay_a_to_b() still take(s) lock_b before lock_a" in failures(verdict)
+
+
+def test_deadlock_message_names_the_cycle_in_japanese(tmp_path: Path) -> None:
+    verdict = check_source("fix_deadlock", exercise("fix_deadlock").starter, tmp_path, lang="ja")
+    text = failures(verdict)
+    assert "デッドロック" in text and "lock_a" in text and "fix_deadlock.py:" in text
 
 
 # --- every race exercise ---------------------------------------------------------------------

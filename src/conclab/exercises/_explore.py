@@ -23,10 +23,12 @@ from conclab.i18n import Messages
 CHILD = Path(__file__).with_name("_explore_child.py")
 
 MESSAGES = Messages({
-    "table-head": {"en": "The schedule that shows it, step by step (T0 and T1 are the two threads):",
-                   "ja": "それが起きるスケジュールを 1 ステップずつ（T0 と T1 は 2 つのスレッド）:"},
-    "tasks-head": {"en": "The schedule that shows it, step by step (T0 and T1 are the two tasks):",
-                   "ja": "それが起きるスケジュールを 1 ステップずつ（T0 と T1 は 2 つのタスク）:"},
+    "table-head": {"en": "The schedule that shows it, step by step (T0, T1, ... are the threads, in the order "
+                         "they were started):",
+                   "ja": "それが起きるスケジュールを 1 ステップずつ（T0、T1、... は起動した順のスレッド）:"},
+    "tasks-head": {"en": "The schedule that shows it, step by step (T0, T1, ... are the tasks, in the order "
+                         "they were started):",
+                   "ja": "それが起きるスケジュールを 1 ステップずつ（T0、T1、... は起動した順のタスク）:"},
     "more-rows": {"en": "    ... {count} more steps", "ja": "    ... ほか {count} ステップ"},
 })
 
