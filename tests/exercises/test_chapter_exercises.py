@@ -21,6 +21,7 @@ STARTER_MESSAGES: dict[str, str] = {
     "unblock_event_loop": "the event loop was frozen",
     "graceful_shutdown": "they were killed mid-job",
     "producer_consumer": "nothing told them that the producer had finished",
+    "threads_or_processes": "they did not all wait at the same time",
 }
 
 #: (exercise, variant) -> text the failure must contain. Every wrong_*.py of these exercises is listed.
@@ -31,6 +32,8 @@ WRONG_MESSAGES: dict[tuple[str, str], str] = {
     ("graceful_shutdown", "wrong_daemon_no_join"): "join() each one before the last line",
     ("producer_consumer", "wrong_one_sentinel"): "1 consumer(s) stopped, but 3",
     ("producer_consumer", "wrong_empty_polling"): "stops when the queue is empty stops too early",
+    ("threads_or_processes", "wrong_processes_for_both"): "the I/O part started 12 processes",
+    ("threads_or_processes", "wrong_threads_for_both"): "threads take turns under the GIL",
 }
 
 #: Short limits for the exercises whose wrong variants hang: the reference still has a wide margin.
@@ -116,3 +119,14 @@ def test_hung_consumers_are_stopped_in_time_named_and_gone(tmp_path: Path) -> No
     ja = check_source("producer_consumer", exercise("producer_consumer").wrong["wrong_one_sentinel"],
                       tmp_path, limit_s=2.0, lang="ja")
     assert "スレッド 'consumer-" in failures(ja) and "番兵" in failures(ja)
+
+
+def test_cpu_part_does_not_apply_on_one_core(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """On one core nothing computes in parallel: the CPU part says so instead of failing the learner."""
+    from conclab.curriculum.exercises.threads_or_processes import checks
+
+    monkeypatch.setattr(checks, "usable_cores", lambda: 1)
+    verdict = check_source("threads_or_processes",
+                           exercise("threads_or_processes").wrong["wrong_threads_for_both"], tmp_path)
+    assert verdict.passed, failures(verdict)
+    assert "does not apply" in verdict.checks[-1].detail

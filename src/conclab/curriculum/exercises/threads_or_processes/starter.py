@@ -1,0 +1,68 @@
+"""Exercise threads_or_processes: the right executor for each of two workloads.
+
+Run:  python threads_or_processes.py [io|cpu|both]      (default: both)
+  io   12 requests that each wait 0.2 s for a reply; prints 'io: <sum of the replies>'
+  cpu  counts the primes below 300000 in 8 chunks;     prints 'cpu: <count>'
+
+This version runs both parts one job after another. Run each part's jobs
+concurrently with concurrent.futures: choose ThreadPoolExecutor or
+ProcessPoolExecutor for each part, whichever suits its work.
+"""
+
+import sys
+import time
+
+REQUESTS = 12
+WAIT_S = 0.2
+CPU_LIMIT = 300_000
+CHUNKS = 8
+
+
+def fetch(n: int) -> int:
+    """A request: almost all of its time is spent waiting for the reply."""
+    time.sleep(WAIT_S)
+    return n * 10
+
+
+def is_prime(n: int) -> bool:
+    if n < 2:
+        return False
+    if n % 2 == 0:
+        return n == 2
+    divisor = 3
+    while divisor * divisor <= n:
+        if n % divisor == 0:
+            return False
+        divisor += 2
+    return True
+
+
+def count_primes(bounds: tuple[int, int]) -> int:
+    """Pure computation: it needs a CPU the whole time."""
+    start, stop = bounds
+    return sum(1 for n in range(start, stop) if is_prime(n))
+
+
+def io_part() -> None:
+    jobs = list(range(REQUESTS))
+    replies = [fetch(n) for n in jobs]  # TODO: run the requests concurrently
+    print(f"io: {sum(replies)}", flush=True)
+
+
+def cpu_part() -> None:
+    step = CPU_LIMIT // CHUNKS
+    chunks = [(start, min(start + step, CPU_LIMIT)) for start in range(0, CPU_LIMIT, step)]
+    counts = [count_primes(chunk) for chunk in chunks]  # TODO: run the chunks concurrently
+    print(f"cpu: {sum(counts)}", flush=True)
+
+
+def main() -> None:
+    part = sys.argv[1] if len(sys.argv) > 1 else "both"
+    if part in ("io", "both"):
+        io_part()
+    if part in ("cpu", "both"):
+        cpu_part()
+
+
+if __name__ == "__main__":
+    main()
