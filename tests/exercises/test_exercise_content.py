@@ -36,6 +36,8 @@ WRONG_MESSAGES: dict[tuple[str, str], str] = {
     ("fix_deadlock", "wrong_one_function"): "audit() still take(s) lock_b before lock_a",
     ("fix_deadlock", "wrong_give_up"): "A timeout hides the deadlock",
     ("fix_deadlock", "wrong_one_lock_at_a_time"): "audit() saw money in flight",
+    ("fix_dirty_write", "wrong_lock_in_coroutine"): "creates a new asyncio.Lock on every call",
+    ("fix_dirty_write", "wrong_lock_around_await"): "the lock covers only part of it",
 }
 
 #: What the starter's failure says: the learner's first message must point at the task.
@@ -47,6 +49,7 @@ STARTER_MESSAGES: dict[str, str] = {
     "fix_counter_race": "an update was lost",
     "replace_spin_lock": "both threads were inside your spin lock at once",
     "fix_deadlock": "T0 holds lock_a and waits for lock_b (held by T1)",
+    "fix_dirty_write": "a withdrawal was lost",
 }
 
 #: Short time limits keep the folder fast; each still leaves the reference a wide margin.

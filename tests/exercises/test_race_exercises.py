@@ -19,7 +19,7 @@ from tests.exercises.helpers import check_source, exercise, failures, processes_
 
 from conclab.exercises import explore_program, free_port, serve_program
 
-RACES = ["fix_counter_race", "replace_spin_lock", "fix_deadlock"]
+RACES = ["fix_counter_race", "replace_spin_lock", "fix_deadlock", "fix_dirty_write"]
 
 LOST = """
 counter = 0
@@ -168,6 +168,18 @@ def test_deadlock_message_names_the_cycle_in_japanese(tmp_path: Path) -> None:
     verdict = check_source("fix_deadlock", exercise("fix_deadlock").starter, tmp_path, lang="ja")
     text = failures(verdict)
     assert "デッドロック" in text and "lock_a" in text and "fix_deadlock.py:" in text
+
+
+def test_dirty_write_catches_a_read_before_the_lock(tmp_path: Path) -> None:
+    """A race the starter does not contain: the balance read once more, outside the lock, for the write."""
+    solution = exercise("fix_dirty_write").solution
+    source = solution.replace("        balance = seen - amount ", "        balance = balance_now - amount ").replace(
+        "    async with balance_lock:\n", "    balance_now = balance\n    async with balance_lock:\n")
+    assert source.count("balance_now") == 2
+    verdict = check_source("fix_dirty_write", source, tmp_path)
+    assert not verdict.passed
+    text = failures(verdict)
+    assert "but balance = 90" in text and "T0, T1, ... are the tasks" in text
 
 
 # --- every race exercise ---------------------------------------------------------------------

@@ -12,6 +12,7 @@ module-level code that hangs is stopped by the time limit, never the checker.
 from __future__ import annotations
 
 import json
+import re
 import tempfile
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -50,6 +51,7 @@ class ExploreRun:
     result: dict[str, Any] = field(default_factory=dict)
     summary: str = ""
     error: str | None = None
+    tasks: bool = False  # the harness runs asyncio tasks (TASKS), not threads
 
     @property
     def completed(self) -> bool:
@@ -86,8 +88,7 @@ class ExploreRun:
         rows = self.steps()
         if not rows:
             return ""
-        lanes = self.result.get("threads", [])
-        head = "tasks-head" if len(lanes) == 1 and lanes[0] == "asyncio" else "table-head"
+        head = "tasks-head" if self.tasks else "table-head"
         shown = rows[:max_rows]
         width = max(len(str(row.get("source", ""))) for row in shown)
         where = max(len(str(row.get("location", ""))) for row in shown)
@@ -135,7 +136,8 @@ def explore_program(path: Path, harness: str, *, lang: str = "en", limit_s: floa
             record.stacks = [_relocated(stack, str(scenario.resolve()), str(path.resolve()))
                              for stack in record.stacks]
             record.script = str(path.resolve())
-    outcome = ExploreRun(run=record, learner_lines=learner_lines)
+    outcome = ExploreRun(run=record, learner_lines=learner_lines,
+                         tasks=re.search(r"^TASKS\s*=", harness, re.MULTILINE) is not None)
     if not record.ok:
         return outcome
     for line in reversed(record.output_lines):

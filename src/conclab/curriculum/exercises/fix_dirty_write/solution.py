@@ -1,0 +1,36 @@
+"""Reference solution of fix_dirty_write: one asyncio.Lock held from the read to the write.
+
+Run:  python fix_dirty_write.py
+Five withdrawals of 10 run as asyncio tasks on one account of 100; the last
+line is 'balance <number>' and must be 50.
+
+One event loop, one thread: a task runs until it awaits. But withdraw() awaits
+between reading the balance and writing it back, and while it waits the other
+tasks read the same old balance. Each writes its own stale result, and all but
+one withdrawal are lost. Keep withdraw() and balance: the checker calls them.
+"""
+
+import asyncio
+
+START = 100
+balance = START
+# One lock shared by every task. While a task holds it across the await, the
+# others wait in "async with" instead of reading a balance about to change.
+balance_lock = asyncio.Lock()
+
+
+async def withdraw(amount):
+    global balance
+    async with balance_lock:
+        seen = balance                 # 1. read the balance
+        await asyncio.sleep(0.01)      # 2. ask the fraud service (other tasks wait for the lock)
+        balance = seen - amount        # 3. write back what was read, minus the amount
+
+
+async def main():
+    await asyncio.gather(*(withdraw(10) for _ in range(5)))
+    print(f"balance {balance}")
+
+
+if __name__ == "__main__":
+    asyncio.run(main())
