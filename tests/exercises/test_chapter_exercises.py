@@ -22,6 +22,7 @@ STARTER_MESSAGES: dict[str, str] = {
     "graceful_shutdown": "they were killed mid-job",
     "producer_consumer": "nothing told them that the producer had finished",
     "threads_or_processes": "they did not all wait at the same time",
+    "sqlite_threads": "they ran one after another",
 }
 
 #: (exercise, variant) -> text the failure must contain. Every wrong_*.py of these exercises is listed.
@@ -34,6 +35,8 @@ WRONG_MESSAGES: dict[tuple[str, str], str] = {
     ("producer_consumer", "wrong_empty_polling"): "stops when the queue is empty stops too early",
     ("threads_or_processes", "wrong_processes_for_both"): "the I/O part started 12 processes",
     ("threads_or_processes", "wrong_threads_for_both"): "threads take turns under the GIL",
+    ("sqlite_threads", "wrong_shared_connection"): "can only be used in that same thread",
+    ("sqlite_threads", "wrong_unconsumed_map"): "the table holds 0 of 100 rows, yet the program exited with status 0",
 }
 
 #: Short limits for the exercises whose wrong variants hang: the reference still has a wide margin.
@@ -130,3 +133,12 @@ def test_cpu_part_does_not_apply_on_one_core(tmp_path: Path, monkeypatch: pytest
                            exercise("threads_or_processes").wrong["wrong_threads_for_both"], tmp_path)
     assert verdict.passed, failures(verdict)
     assert "does not apply" in verdict.checks[-1].detail
+
+
+def test_sqlite_rows_are_read_from_the_file_not_the_output(tmp_path: Path) -> None:
+    """A program that prints the right count without inserting anything fails: the checker opens the file."""
+    source = exercise("sqlite_threads").solution.replace(
+        'print(f"rows: {count}")', 'conn.execute("DELETE FROM records")\n    conn.commit()\n    print(f"rows: {count}")')
+    verdict = check_source("sqlite_threads", source, tmp_path)
+    assert not verdict.passed
+    assert "the table holds 0 of 100 rows" in failures(verdict)
