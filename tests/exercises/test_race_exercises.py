@@ -77,6 +77,19 @@ def test_explore_program_stops_module_code_that_hangs(tmp_path: Path) -> None:
     assert not processes_running(path)
 
 
+def test_explore_program_reports_a_syntax_error_in_the_learners_file(tmp_path: Path) -> None:
+    outcome = explore_program(_write(tmp_path, "mine.py", "def (:\n"), HARNESS)
+    assert outcome.run.syntax_error is not None and outcome.run.syntax_error.line == 1
+    assert not outcome.completed
+
+
+@pytest.mark.parametrize("name", ["fix_counter_race", "fix_dirty_write"])
+def test_a_syntax_error_is_told_once_with_its_line(name: str, tmp_path: Path) -> None:
+    verdict = check_source(name, "x = (\n", tmp_path)
+    assert [c.passed for c in verdict.checks] == [False]
+    assert f"syntax error in {name}.py, line 1" in failures(verdict)
+
+
 def test_explore_program_reports_a_refused_scenario(tmp_path: Path) -> None:
     outcome = explore_program(_write(tmp_path, "mine.py", "raise RuntimeError('boom')\n"), HARNESS)
     assert not outcome.completed and outcome.error and "boom" in outcome.error

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from conclab.exercises._runner import Frame, ProgramRun, ThreadStack, run_program
+from conclab.exercises._runner import Frame, ProgramRun, ThreadStack, check_syntax, run_program
 from conclab.i18n import Messages
 
 CHILD = Path(__file__).with_name("_explore_child.py")
@@ -122,6 +122,10 @@ def explore_program(path: Path, harness: str, *, lang: str = "en", limit_s: floa
     ``step_limit``, ``timeout``, ...). The explorer's own per-thread timeout is
     kept well inside ``limit_s``.
     """
+    problem = check_syntax(path)
+    if problem is not None:  # told like any run's syntax error: the learner's file and line
+        return ExploreRun(run=ProgramRun(script=str(path.resolve()), args=(), syntax_error=problem),
+                          learner_lines=0)
     source = path.read_text(encoding="utf-8")
     if not source.endswith("\n"):
         source += "\n"

@@ -7,7 +7,8 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
-from conclab.exercises import CheckContext, ExploreRun, describe_failure
+from conclab.exercises import CheckContext, ExploreRun, ProgramRun, describe_failure
+from conclab.exercises._runner import check_syntax
 from conclab.i18n import Messages
 
 _LAST_INT = re.compile(r"(-?\d+)\s*$")
@@ -88,7 +89,15 @@ def calls_in(node: ast.AST) -> list[str]:
 
 
 def require_functions(ctx: CheckContext, names: list[str]) -> bool:
-    """Record a failure (and return False) when the learner's file lost a function the checker calls."""
+    """Record a failure (and return False) when the learner's file lost a function the checker calls.
+
+    A file that does not compile is reported as the syntax error it is (file, line), once.
+    """
+    problem = check_syntax(ctx.path)
+    if problem is not None:
+        ctx.add(ctx.path.name, False, describe_failure(
+            ProgramRun(script=str(ctx.path), args=(), syntax_error=problem), ctx.lang))
+        return False
     missing = [name for name in names if name not in top_level_functions(ctx.path)]
     if not missing:
         return True
