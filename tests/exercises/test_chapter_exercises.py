@@ -23,6 +23,7 @@ STARTER_MESSAGES: dict[str, str] = {
     "producer_consumer": "nothing told them that the producer had finished",
     "threads_or_processes": "they did not all wait at the same time",
     "sqlite_threads": "they ran one after another",
+    "future_handoff": "waited for the whole worker (join) instead of for its result",
 }
 
 #: (exercise, variant) -> text the failure must contain. Every wrong_*.py of these exercises is listed.
@@ -37,10 +38,12 @@ WRONG_MESSAGES: dict[tuple[str, str], str] = {
     ("threads_or_processes", "wrong_threads_for_both"): "threads take turns under the GIL",
     ("sqlite_threads", "wrong_shared_connection"): "can only be used in that same thread",
     ("sqlite_threads", "wrong_unconsumed_map"): "the table holds 0 of 100 rows, yet the program exited with status 0",
+    ("future_handoff", "wrong_busy_wait"): "a thread polled in a loop (busy waiting)",
+    ("future_handoff", "wrong_result_only"): "`print(f\"got {handoff.result()}\", flush=True)",
 }
 
 #: Short limits for the exercises whose wrong variants hang: the reference still has a wide margin.
-TEST_LIMITS: dict[str, float] = {"producer_consumer": 2.5}
+TEST_LIMITS: dict[str, float] = {"producer_consumer": 2.5, "future_handoff": 2.5}
 
 NAMES = sorted(STARTER_MESSAGES)
 
@@ -142,3 +145,12 @@ def test_sqlite_rows_are_read_from_the_file_not_the_output(tmp_path: Path) -> No
     verdict = check_source("sqlite_threads", source, tmp_path)
     assert not verdict.passed
     assert "the table holds 0 of 100 rows" in failures(verdict)
+
+
+def test_future_check_names_the_missing_set_exception(tmp_path: Path) -> None:
+    """The hang of a never-settled Future is explained in the learner's terms, in both languages."""
+    wrong = exercise("future_handoff").wrong["wrong_result_only"]
+    english = failures(check_source("future_handoff", wrong, tmp_path, limit_s=2.0))
+    assert "set_result() is never called" in english and "future.set_exception(error)" in english
+    japanese = failures(check_source("future_handoff", wrong, tmp_path, limit_s=2.0, lang="ja"))
+    assert "誰も値を入れない Future" in japanese
