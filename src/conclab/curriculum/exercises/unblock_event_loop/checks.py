@@ -10,6 +10,8 @@ overlapped.
 
 from __future__ import annotations
 
+from itertools import pairwise
+
 from conclab.exercises import CheckContext
 from conclab.i18n import Messages
 
@@ -75,7 +77,7 @@ def check(ctx: CheckContext) -> None:
         return
     # Every silence between the first tick and the last line: the loop prints nothing while frozen.
     times = [at for at, _ in run.lines if at >= ticks[0]]
-    lag = max((later - earlier for earlier, later in zip(times, times[1:])), default=0.0)
+    lag = max((later - earlier for earlier, later in pairwise(times)), default=0.0)
     ctx.add(ctx.message(MESSAGES, "lag-name"), lag <= LAG_MAX_S,
             ctx.message(MESSAGES, "lag-ok" if lag <= LAG_MAX_S else "lag-bad", lag=lag))
     work = run.lines[-1][0] - ticks[0]

@@ -39,7 +39,7 @@ async def main() -> None:
     await asyncio.sleep(TICK_S * 2)  # a few ticks before the work starts
     numbers = [1, 2, 3, 4]
     values = await asyncio.gather(*(lookup(n) for n in numbers))
-    for n, value in zip(numbers, values):
+    for n, value in zip(numbers, values, strict=True):
         print(f"result {n} {value}", flush=True)
     beat.cancel()
     print(f"total {sum(values)}", flush=True)

@@ -41,7 +41,7 @@ async def main() -> None:
     values = []
     for n in numbers:
         values.append(await lookup(n))
-    for n, value in zip(numbers, values):
+    for n, value in zip(numbers, values, strict=True):
         print(f"result {n} {value}", flush=True)
     beat.cancel()
     print(f"total {sum(values)}", flush=True)
