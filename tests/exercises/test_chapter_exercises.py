@@ -154,3 +154,13 @@ def test_future_check_names_the_missing_set_exception(tmp_path: Path) -> None:
     assert "set_result() is never called" in english and "future.set_exception(error)" in english
     japanese = failures(check_source("future_handoff", wrong, tmp_path, limit_s=2.0, lang="ja"))
     assert "誰も値を入れない Future" in japanese
+
+
+def test_check_urls_requires_the_timeout(tmp_path: Path) -> None:
+    """A URL answering only after the 1 s timeout: a program with a long timeout prints 200 and fails."""
+    source = exercise("check_urls").solution.replace("TIMEOUT_S = 1.0", "TIMEOUT_S = 10.0")
+    verdict = check_source("check_urls", source, tmp_path)
+    assert not verdict.passed
+    text = failures(verdict)
+    assert "/delay/2: printed" in text and "it times out after 1 s and is an ERROR line" in text
+    assert verdict.elapsed_s < 5.0

@@ -5,11 +5,13 @@ from concurrent.futures import ThreadPoolExecutor
 
 import requests
 
+TIMEOUT_S = 1.0  # a URL that has not answered by then is reported as ERROR
+
 
 def check(url: str) -> str:
     """One line for one URL; a request that got no response is reported, not raised."""
     try:
-        response = requests.get(url, timeout=10)
+        response = requests.get(url, timeout=TIMEOUT_S)
     except requests.RequestException as error:
         return f"{url} ERROR {type(error).__name__}"
     return f"{url} {response.status_code}"

@@ -5,10 +5,12 @@ import threading
 
 import requests
 
+TIMEOUT_S = 1.0  # a URL that has not answered by then is reported as ERROR
+
 
 def check(url: str, out: list[str]) -> None:
     try:
-        response = requests.get(url, timeout=10)
+        response = requests.get(url, timeout=TIMEOUT_S)
         response.raise_for_status()
         out.append(f"{url} {response.status_code}")
     except requests.RequestException as error:

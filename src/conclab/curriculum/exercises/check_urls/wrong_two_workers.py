@@ -5,10 +5,12 @@ from concurrent.futures import ThreadPoolExecutor
 
 import requests
 
+TIMEOUT_S = 1.0  # a URL that has not answered by then is reported as ERROR
+
 
 def check(url: str) -> str:
     try:
-        response = requests.get(url, timeout=10)
+        response = requests.get(url, timeout=TIMEOUT_S)
     except requests.RequestException as error:
         return f"{url} ERROR {type(error).__name__}"
     return f"{url} {response.status_code}"

@@ -5,9 +5,11 @@ from concurrent.futures import ThreadPoolExecutor
 
 import requests
 
+TIMEOUT_S = 1.0  # a URL that has not answered by then is reported as ERROR
+
 
 def check(url: str) -> str:
-    response = requests.get(url, timeout=10)
+    response = requests.get(url, timeout=TIMEOUT_S)
     return f"{url} {response.status_code}"
 
 
