@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from tests.exercises.helpers import check_source, exercise, failures, processes_running
 
+from conclab.exercises import Interrupt, describe_failure, run_program
 from conclab.i18n import LANGS
 
 #: exercise -> text the starter's failure must contain.
@@ -164,3 +165,36 @@ def test_check_urls_requires_the_timeout(tmp_path: Path) -> None:
     text = failures(verdict)
     assert "/delay/2: printed" in text and "it times out after 1 s and is an ERROR line" in text
     assert verdict.elapsed_s < 5.0
+
+
+NAMED_HANG = """\
+import threading
+threading.Thread(target=threading.Event().wait, name="uploader").start()
+threading.Event().wait()
+"""
+
+
+def test_hang_report_names_threads(tmp_path: Path) -> None:
+    script = tmp_path / "named.py"
+    script.write_text(NAMED_HANG)
+    run = run_program(script, limit_s=1.0)
+    assert run.timed_out
+    assert [s.name for s in run.stacks if not s.is_main] == ["uploader"]
+    text = describe_failure(run, "en")
+    assert "thread 'uploader':" in text and "main thread: named.py:3" in text
+    assert "スレッド 'uploader'" in describe_failure(run, "ja")
+
+
+def test_interrupt_waits_for_its_line(tmp_path: Path) -> None:
+    """The signal goes only after the awaited line (plus the delay); without the line it is never sent."""
+    import signal
+
+    script = tmp_path / "ready.py"
+    script.write_text("import sys, time\ntime.sleep(0.2)\nprint('ready', flush=True)\n"
+                      "try:\n    time.sleep(1)\nexcept KeyboardInterrupt:\n    print('bye')\n")
+    run = run_program(script, limit_s=5.0, interrupt=Interrupt(signal.SIGINT, after_line="ready", delay_s=0.1))
+    assert run.ok and run.output_lines == ["ready", "bye"]
+    assert run.interrupted_at is not None and run.interrupted_at >= run.lines[0][0] + 0.1
+    never = run_program(script, limit_s=5.0, interrupt=Interrupt(signal.SIGINT, after_line="never"))
+    assert never.ok and never.interrupted_at is None and never.elapsed_s >= 1.0
+    assert never.output_lines == ["ready"]

@@ -27,8 +27,8 @@ SUMMARY = {"en": "on SIGINT/SIGTERM, a threading.Event stops every worker after 
 WORKERS = 4
 RUN_FOR_S = 0.3
 STOP_MAX_S = 0.5
-_REPORT = re.compile(r"^worker (\d+) stopped after (\d+) jobs$")
-_FINAL = re.compile(r"^stopped cleanly: (\d+) jobs$")
+_REPORT = re.compile(r"worker (\d+) stopped after (\d+) jobs")
+_FINAL = re.compile(r"stopped cleanly: (\d+) jobs")
 
 MESSAGES = Messages({
     "runs": {"en": "stops on {signal}", "ja": "{signal} で停止"},
@@ -79,21 +79,23 @@ def _judge(ctx: CheckContext, run: ProgramRun, name: str) -> bool:
         return False
     if run.interrupted_at is None:
         return ctx.add(ctx.message(MESSAGES, "runs", signal=name), False, ctx.message(MESSAGES, "no-start"))
-    lines = [line.strip() for line in run.output_lines]
-    final_at = max((i for i, line in enumerate(lines) if _FINAL.match(line)), default=len(lines))
+    # Searched in the whole output, not line by line: print() writes the text and the newline
+    # separately, so two workers reporting at once may share a line; that is not the learner's fault.
+    text = run.stdout
+    finals = list(_FINAL.finditer(text))
+    final_at = finals[-1].start() if finals else len(text)
     reports: dict[int, int] = {}
     late: list[int] = []
-    for i, line in enumerate(lines):
-        match = _REPORT.match(line)
-        if match:
-            reports[int(match.group(1))] = int(match.group(2))
-            if i > final_at:
-                late.append(int(match.group(1)))
+    for match in _REPORT.finditer(text):
+        reports[int(match.group(1))] = int(match.group(2))
+        if match.start() > final_at:
+            late.append(int(match.group(1)))
     total = sum(reports.values())
     missing = [i for i in range(WORKERS) if i not in reports]
     idle = [i for i, jobs in reports.items() if jobs == 0]
+    lines = [line.strip() for line in run.output_lines if line.strip()]
     last = lines[-1] if lines else ""
-    final = _FINAL.match(last)
+    final = _FINAL.fullmatch(last)
     problem = None
     if missing:
         problem = ctx.message(MESSAGES, "reports-missing", missing=", ".join(map(str, missing)))
