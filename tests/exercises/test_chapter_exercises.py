@@ -198,3 +198,12 @@ def test_interrupt_waits_for_its_line(tmp_path: Path) -> None:
     never = run_program(script, limit_s=5.0, interrupt=Interrupt(signal.SIGINT, after_line="never"))
     assert never.ok and never.interrupted_at is None and never.elapsed_s >= 1.0
     assert never.output_lines == ["ready"]
+
+
+def test_cpu_part_catches_a_pool_of_one(tmp_path: Path) -> None:
+    """Processes, but one at a time: it starts a process (unlike the starter) and must still fail."""
+    source = exercise("threads_or_processes").solution.replace(
+        "with ProcessPoolExecutor() as pool:", "with ProcessPoolExecutor(max_workers=1) as pool:")
+    verdict = check_source("threads_or_processes", source, tmp_path)
+    assert not verdict.passed
+    assert "1 processes were started, but only one core was busy at a time" in failures(verdict)

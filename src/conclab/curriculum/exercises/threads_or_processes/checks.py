@@ -30,7 +30,7 @@ WAIT_S = 0.2
 CPU_LIMIT = 300_000
 IO_MAX_S = WAIT_S + 0.6  # one wait, interpreter start and slack; one after another takes 2.4 s
 CPU_RATIO_MIN = 1.3
-RUNNABLE_MIN = 1.6
+RUNNABLE_MIN = 1.4  # counted only with worker processes; one busy worker at a time gives about 1.0
 
 MESSAGES = Messages({
     "io-result-name": {"en": "I/O part: result", "ja": "I/O の部分: 結果"},
