@@ -18,7 +18,7 @@ from conclab.i18n import Messages
 
 CHAPTER = "coordination"
 ORDER = 40
-LIMIT_S = 6.0
+LIMIT_S = 4.0
 TIMING = True
 TITLE = {"en": "Shut down gracefully with an Event", "ja": "Event で行儀よく終了する"}
 SUMMARY = {"en": "on SIGINT/SIGTERM, a threading.Event stops every worker after its job; join, then report",
