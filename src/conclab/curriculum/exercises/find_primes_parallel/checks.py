@@ -98,7 +98,10 @@ def check(ctx: CheckContext) -> None:
         ctx.add(name, True, ctx.message(MESSAGES, "par-fast", wall=wall))
         return
     runnable_text = ctx.message(MESSAGES, "runnable", mean=runnable) if runnable is not None else ""
-    if ratio >= CPU_RATIO_MIN or (runnable is not None and runnable >= RUNNABLE_MIN):
+    # Ready-to-run threads count only across worker processes: threads waiting for the GIL
+    # wake every few milliseconds and look ready, so eight threads would look parallel.
+    spread = runnable is not None and runnable >= RUNNABLE_MIN and run.children_seen > 0
+    if ratio >= CPU_RATIO_MIN or spread:
         ctx.add(name, True, ctx.message(MESSAGES, "par-ok", cores=cores, cpu=cpu, wall=wall, ratio=ratio,
                                         runnable=runnable_text))
         return

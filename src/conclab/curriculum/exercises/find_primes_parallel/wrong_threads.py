@@ -24,9 +24,10 @@ def count_primes(bounds: tuple[int, int]) -> int:
 
 def main() -> None:
     limit = int(sys.argv[1]) if len(sys.argv) > 1 else 100_000
-    half = limit // 2
-    with ThreadPoolExecutor(max_workers=4) as pool:
-        total = sum(pool.map(count_primes, [(1, half), (half, limit + 1)]))
+    step = limit // 8 + 1
+    ranges = [(start, min(start + step, limit + 1)) for start in range(1, limit + 1, step)]
+    with ThreadPoolExecutor(max_workers=8) as pool:  # eight threads, one GIL
+        total = sum(pool.map(count_primes, ranges))
     print(f"primes up to {limit}: {total}")
 
 
