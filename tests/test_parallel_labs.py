@@ -100,12 +100,17 @@ def test_cpu_gil_ratios(results: dict[str, LabResult]) -> None:
     assert {"thread-1", "thread-2"} <= {s.lane for s in result.spans if s.pid == os.getpid()}
     lanes = child_lanes(result)
     assert set(lanes) == {"process-1", "process-2"}
-    assert len(lanes["process-1"] | lanes["process-2"]) == 2
+    assert len(lanes["process-1"] | lanes["process-2"]) == 2 * m["rounds"]  # two new processes a round
     assert all(s.lane_kind == "process" for s in result.spans if s.lane.startswith("process-"))
     if result.machine.gil_enabled:
-        assert 0.2 < m["threads_speedup"] < 1.6  # no real speed-up, whatever the load
+        # Under the GIL there is no real speed-up; a loaded machine can spoil the baseline,
+        # and then the lab must say the claim did not hold rather than claim it.
+        assert m["threads_speedup"] > 0.2
+        assert held(result, "threads-no-speedup") is (m["threads_speedup"] <= 1.25)
         assert held(result, "threads-parallel-without-gil") is None
-    assert 0.2 < m["processes_speedup"] < result.machine.cores + 0.6
+    assert m["processes_speedup"] > 0.2
+    if m["processes_speedup"] > 1.25 * m["ideal"]:  # a baseline slowed by other work: not a result
+        assert held(result, "processes-near-cores") is not True
     if result.machine.cores < 2:
         assert held(result, "processes-near-cores") is None
 
@@ -169,6 +174,8 @@ def test_claim_logic_depends_on_the_machine() -> None:
     assert evaluate(claims["threads-no-speedup"], fast, gil_two, "en").held is False
     slow = dict(measured, processes_speedup=1.05)
     assert evaluate(claims["processes-near-cores"], slow, gil_two, "en").held is False
+    impossible = dict(measured, processes_speedup=3.6)  # faster than two cores allow: a spoiled baseline
+    assert evaluate(claims["processes-near-cores"], impossible, gil_two, "en").held is False
 
 
 RUN_WITH_START_METHOD = (

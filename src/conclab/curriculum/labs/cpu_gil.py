@@ -21,7 +21,7 @@ def run(ctx: LabContext) -> None:
     m["n"] = n
     m["start_method"] = start_method()
     m["ideal"] = ideal_speedup(ctx.machine.cores, WORKERS)
-    rounds = int(ctx.pick(2, 1))
+    rounds = 2  # even under --quick: one busy moment must not decide the figures
     m["rounds"] = rounds
     best: dict[str, float] = {}
     with ctx.trace(example, count_down="count_down"):
@@ -72,8 +72,12 @@ def threads_parallel(m: Measured) -> bool:
 
 
 def processes_parallel(m: Measured) -> bool:
-    """Near the ideal: 70% of it allows for a loaded machine without accepting no speed-up."""
-    return m["processes_speedup"] >= 0.7 * m["ideal"]
+    """Near the ideal: 70% of it allows for a loaded machine without accepting no speed-up.
+
+    Above the ideal by more than a quarter is not a better result but a spoiled
+    baseline (the sequential run was slowed by other work), so it does not hold either.
+    """
+    return 0.7 * m["ideal"] <= m["processes_speedup"] <= 1.25 * m["ideal"]
 
 
 LAB = Lab(
