@@ -26,7 +26,7 @@ SUMMARY = {"en": "fetch in a thread pool, insert into SQLite with a lock or one 
 
 ROWS = 100
 FETCH_S = 0.02
-TIME_MAX_S = 1.3  # one after another, the fetches alone take 2 s
+FETCH_SLACK_S = 1.0  # one after another, the fetches alone take 2 s; overlapped, about 0.2 s
 
 MESSAGES = Messages({
     "same-thread": {"en": "a sqlite3 connection refused to be used by a thread other than the one that created it "
@@ -92,6 +92,24 @@ def _table(path: Path) -> tuple[dict[int, list[str]], str | None]:
     return found, None
 
 
+def _commit_cost(rows: int) -> float:
+    """Seconds this machine takes to insert and commit ``rows`` rows one at a time."""
+    import time
+
+    with tempfile.TemporaryDirectory(prefix="conclab-sqlite-cost-") as folder:
+        conn = sqlite3.connect(str(Path(folder) / "cost.db"))
+        try:
+            conn.execute("CREATE TABLE records (id INTEGER PRIMARY KEY, name TEXT NOT NULL)")
+            conn.commit()
+            start = time.perf_counter()
+            for n in range(rows):
+                conn.execute("INSERT INTO records (id, name) VALUES (?, ?)", (n, f"record-{n}"))
+                conn.commit()
+            return time.perf_counter() - start
+        finally:
+            conn.close()
+
+
 def check(ctx: CheckContext) -> None:
     """Run on a fresh file, then read the file."""
     with tempfile.TemporaryDirectory(prefix="conclab-sqlite-") as folder:
@@ -121,7 +139,10 @@ def check(ctx: CheckContext) -> None:
     else:
         ok = ctx.add(name, True, ctx.message(MESSAGES, "rows-ok", expected=ROWS))
     if ok:
-        fast = run.elapsed_s <= TIME_MAX_S
+        # Saving 100 rows one commit at a time costs what the disk costs here (an fsync each,
+        # slower on a busy machine); that part may run one at a time. The fetches may not.
+        budget = _commit_cost(ROWS) + FETCH_SLACK_S
+        fast = run.elapsed_s <= budget
         ctx.add(ctx.message(MESSAGES, "time-name"), fast,
                 ctx.message(MESSAGES, "time-ok" if fast else "time-bad", rows=ROWS, fetch=FETCH_S,
                             wall=run.elapsed_s))
