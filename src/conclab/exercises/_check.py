@@ -128,7 +128,7 @@ def describe_failure(run: ProgramRun, lang: str) -> str:
                             message=problem.message, text=problem.text, caret=caret)
     if run.timed_out:
         lines = [MESSAGES.get("hang", lang, limit=run.limit_s)]
-        lines.extend(describe_stacks(run.stacks, run.script, lang) or
+        lines.extend(describe_stacks(run.stacks, run.script, lang, root_pid=run.pid) or
                      ["  " + MESSAGES.get("hang-nostacks", lang)])
         lines.append(MESSAGES.get("hang-hint", lang))
         return "\n".join(lines)
@@ -138,10 +138,17 @@ def describe_failure(run: ProgramRun, lang: str) -> str:
     return MESSAGES.get("crash", lang, code=run.returncode, tail=tail)
 
 
-def describe_stacks(stacks: Sequence[ThreadStack], script: str, lang: str) -> list[str]:
-    """One line per thread: which process and thread, the learner's line, and what it waited in."""
+def describe_stacks(stacks: Sequence[ThreadStack], script: str, lang: str,
+                    root_pid: int | None = None) -> list[str]:
+    """One line per thread: which process and thread, the learner's line, and what it waited in.
+
+    ``root_pid`` is the learner's program itself; without it, the first process
+    whose main thread still sits in the bootstrap is taken for it (a forked child
+    also starts there, so the pid is better when known).
+    """
     lines: list[str] = []
-    main_pid = next((s.pid for s in stacks if s.is_main), stacks[0].pid if stacks else 0)
+    main_pid = root_pid if root_pid is not None and any(s.pid == root_pid for s in stacks) else next(
+        (s.pid for s in stacks if s.is_main), stacks[0].pid if stacks else 0)
     ordered = sorted(stacks, key=lambda s: (s.pid != main_pid, s.pid, not s.is_main))
     for stack in ordered[:_SHOWN_THREADS]:
         process = (MESSAGES.get("process", lang, pid=stack.pid) if stack.pid == main_pid

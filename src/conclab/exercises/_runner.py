@@ -31,7 +31,7 @@ import psutil
 BOOTSTRAP = Path(__file__).with_name("_bootstrap.py")
 _MAX_OUTPUT_CHARS = 2_000_000
 _POLL_S = 0.01
-_STACK_WAIT_S = 0.6
+_STACK_WAIT_S = 1.2  # a process on a busy machine may take a while to be scheduled
 _NAMES_WAIT_S = 0.15
 
 
@@ -119,6 +119,7 @@ class ProgramRun:
     timed_out: bool = False
     limit_s: float = 0.0
     stacks: list[ThreadStack] = field(default_factory=list)
+    pid: int | None = None  # of the learner's program itself: its stacks are "the process"
     syntax_error: SyntaxProblem | None = None
     left_behind: list[int] = field(default_factory=list)
     interrupted_at: float | None = None
@@ -263,6 +264,7 @@ def run_program(script: Path, args: Sequence[str] = (), *, limit_s: float, cwd: 
                threading.Thread(target=_reader, args=(proc.stderr, start, err_lines, err_raw), daemon=True)]
     for reader in readers:
         reader.start()
+    run.pid = proc.pid
     root = psutil.Process(proc.pid)
     seen: set[int] = set()
     cpu_by_pid: dict[int, float] = {}
