@@ -35,6 +35,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from conclab.explore._decode import Decoder, all_code_objects, describe, show, visible_table
+from conclab.explore._decode import decoder as _decoder
 from conclab.explore._messages import MESSAGES
 
 _allocate = _thread.allocate_lock
@@ -217,7 +218,7 @@ class Recorder:
         code = frame.f_code
         decoder = self.decoders.get(code)
         if decoder is None:
-            decoder = self.decoders[code] = Decoder(code)
+            decoder = self.decoders[code] = _decoder(code)
         line = frame.f_lineno or 0
         file = code.co_filename
         plans = decoder.line_plans(line) if self.by_line else decoder.plan_at(frame.f_lasti)

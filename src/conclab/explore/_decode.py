@@ -86,13 +86,50 @@ def _is_visible(instr: dis.Instruction) -> bool:
     return name == "BINARY_OP" and instr.argrepr.endswith("=") and instr.argrepr != "=="
 
 
+# ``dis`` is slow (a tenth of a millisecond or more per function), and scenarios are
+# explored again and again (tests, exercise checks, the benchmark) with code objects
+# that compare equal: what is derived from a code object is kept, a bounded number.
+_CACHE_SIZE = 512
+_INSTRUCTIONS: dict[types.CodeType, list[dis.Instruction]] = {}
+_TABLES: dict[types.CodeType, bytes] = {}
+_DECODERS: dict[types.CodeType, Decoder] = {}
+
+
+def _remember(cache: dict[types.CodeType, Any], code: types.CodeType, value: Any) -> None:
+    if len(cache) >= _CACHE_SIZE:
+        cache.pop(next(iter(cache)))
+    cache[code] = value
+
+
+def instructions(code: types.CodeType) -> list[dis.Instruction]:
+    """``code``'s instructions without the inline CACHE entries (computed once per code)."""
+    found = _INSTRUCTIONS.get(code)
+    if found is None:
+        found = [i for i in dis.get_instructions(code) if i.opname != "CACHE"]
+        _remember(_INSTRUCTIONS, code, found)
+    return found
+
+
 def visible_table(code: types.CodeType) -> bytes:
     """One byte per code offset: 1 where a context switch is worth offering."""
-    table = bytearray(len(code.co_code) + 2)
-    for instr in dis.get_instructions(code):
-        if _is_visible(instr):
-            table[instr.offset] = 1
-    return bytes(table)
+    found = _TABLES.get(code)
+    if found is None:
+        table = bytearray(len(code.co_code) + 2)
+        for instr in instructions(code):
+            if _is_visible(instr):
+                table[instr.offset] = 1
+        found = bytes(table)
+        _remember(_TABLES, code, found)
+    return found
+
+
+def decoder(code: types.CodeType) -> Decoder:
+    """The (shared, read-only) :class:`Decoder` of ``code``."""
+    found = _DECODERS.get(code)
+    if found is None:
+        found = Decoder(code)
+        _remember(_DECODERS, code, found)
+    return found
 
 
 def all_code_objects(code: types.CodeType) -> list[types.CodeType]:
@@ -253,7 +290,7 @@ class Decoder:
     """Describes instructions of one code object for the step table (detailed runs only)."""
 
     def __init__(self, code: types.CodeType) -> None:
-        instrs = [i for i in dis.get_instructions(code) if i.opname != "CACHE"]
+        instrs = instructions(code)
         self.plans: dict[int, Plan] = {}
         self.opnames: dict[int, str] = {}
         self.lines: dict[int, list[Plan]] = {}

@@ -23,6 +23,7 @@ from conclab.explore._control import (
     Session,
 )
 from conclab.explore._decode import Decoder, code_only, show
+from conclab.explore._decode import decoder as _decoder
 from conclab.explore._primitives import installed
 from conclab.explore._scenario import Scenario, load, validate
 from conclab.explore._strategies import (
@@ -167,7 +168,7 @@ def _explore(session: Session, scenario: Scenario, *, strategy: str, schedules: 
         explored = 1
     else:
         chosen = make_strategy(strategy, seed=seed, preemptions=preemptions)
-        search = _Search(chosen, schedules, started)
+        search = _Search(chosen, schedules, started, shrink=shrink)
         session.run_batch(search)
         explored = search.explored
         if search.fatal is not None:
@@ -180,10 +181,13 @@ def _explore(session: Session, scenario: Scenario, *, strategy: str, schedules: 
             return _result(session, scenario, None, strategy=strategy, explored=explored,
                            exhausted=exhausted, started=started, seed=seed, preemptions=preemptions,
                            pct_extra=pct_extra)
-        best = _shrink(session, failing) if shrink else list(failing.choices)
-        record = session.execute(Prefix(best, strict=True), detailed=True, log=True)
+        # The shrunk schedule was already replayed with recording on, in the same batch.
+        shrunk = search.record
         expected = failing.finding.kind if failing.finding else None
-        if record.fatal is not None or record.finding is None or record.finding.kind != expected:
+        if (shrunk is not None and shrunk.fatal is None and shrunk.finding is not None
+                and shrunk.finding.kind == expected):
+            record = shrunk
+        else:
             record = session.execute(Prefix(failing.choices, strict=True), detailed=True, log=True)
             _raise_fatal(record)
     return _result(session, scenario, record, strategy=strategy, explored=explored, exhausted=exhausted,
@@ -191,36 +195,98 @@ def _explore(session: Session, scenario: Scenario, *, strategy: str, schedules: 
                    pct_extra=pct_extra)
 
 
-class _Search(Batch):
-    """The exploration loop, run by the scenario threads themselves (see ``Session.run_batch``)."""
+def _key(run: Run) -> tuple[tuple[int, int], ...]:
+    """A run's deviations from the default, as a key: the same key always gives the same run."""
+    return tuple(deviations(run).items())
 
-    def __init__(self, strategy: Any, schedules: int, started: float) -> None:
+
+class _Search(Batch):
+    """The exploration loop, run by the scenario threads themselves (see ``Session.run_batch``).
+
+    One batch does everything up to the report: the search; on a finding, the
+    shrinking (see :class:`_Shrinker`); then one more run of the shrunk schedule
+    with recording on, for the step table. Keeping them in one batch spares the
+    two round trips through the engine's thread that separate batches would cost.
+    """
+
+    def __init__(self, strategy: Any, schedules: int, started: float, shrink: bool = True) -> None:
         self.strategy = strategy
         self.schedules = schedules
         self.started = started
+        self.shrink = shrink
         self.explored = 0
         self.failing: Run | None = None
         self.fatal: Run | None = None
         self.found_after: float | None = None
+        self.record: Run | None = None
         self.log = bool(strategy.needs_log)
+        self.phase = "search"
+        # Outcome (finding kind or None) of every logged run by its deviations: shrinking
+        # skips a candidate already known not to fail the same way.
+        self.known: dict[tuple[tuple[int, int], ...], str | None] = {}
+        self.shrinker: _Shrinker | None = None
+        self.best: list[int] = []
 
     def next(self) -> tuple[Chooser, bool, bool] | None:
-        if self.explored >= self.schedules:
-            return None
-        chooser = self.strategy.next()
-        return None if chooser is None else (chooser, False, self.log)
+        if self.phase == "search":
+            if self.explored >= self.schedules:
+                return None
+            chooser = self.strategy.next()
+            return None if chooser is None else (chooser, False, self.log)
+        if self.phase == "relog":
+            assert self.failing is not None
+            return Prefix(self.failing.choices), False, True
+        if self.phase == "shrink":
+            assert self.shrinker is not None
+            params = self.shrinker.next()
+            if params is not None:
+                return params
+            self.best = list(self.shrinker.best.choices)
+            self.phase = "replay"
+        return Prefix(self.best, strict=True), True, True
 
     def after(self, run: Run) -> bool:
-        self.explored += 1
-        if run.fatal is not None:
-            self.fatal = run
-            return True
-        self.strategy.feedback(run)
-        if run.finding is not None:
+        phase = self.phase
+        if phase == "search":
+            self.explored += 1
+            if run.fatal is not None:
+                self.fatal = run
+                return True
+            self.strategy.feedback(run)
+            if run.log is not None:
+                self.known[_key(run)] = run.finding.kind if run.finding is not None else None
+            if run.finding is None:
+                return False
             self.failing = run
             self.found_after = time.perf_counter() - self.started
-            return True
-        return False
+            self.best = list(run.choices)
+            if not self.shrink:
+                self.phase = "replay"
+            elif run.log is None:
+                self.phase = "relog"  # shrinking needs the run's log: run it once more with one
+            else:
+                self._start_shrinking(run)
+            return False
+        if phase == "relog":
+            assert self.failing is not None and self.failing.finding is not None
+            if run.fatal is None and run.finding is not None and run.finding.kind == self.failing.finding.kind:
+                self.known[_key(run)] = run.finding.kind
+                self._start_shrinking(run)
+            else:
+                self.phase = "replay"
+            return False
+        if phase == "shrink":
+            assert self.shrinker is not None
+            self.shrinker.after(run)
+            return False
+        self.record = run
+        return True
+
+    def _start_shrinking(self, best: Run) -> None:
+        assert best.finding is not None
+        self.shrinker = _Shrinker(best, best.finding.kind, max_runs=300,
+                                  deadline=time.perf_counter() + 1.0, known=self.known)
+        self.phase = "shrink"
 
 
 def _raise_fatal(record: Run, replay_of: list[int] | None = None) -> None:
@@ -234,54 +300,77 @@ def _raise_fatal(record: Run, replay_of: list[int] | None = None) -> None:
     raise fatal
 
 
-def _shrink(session: Session, failing: Run, max_runs: int = 300, max_seconds: float = 1.0) -> list[int]:
-    """Fewer deviations from the default schedule (so fewer context switches), same kind of bug."""
-    assert failing.finding is not None
-    best = failing if failing.log is not None else session.execute(Prefix(failing.choices), log=True)
-    if best.finding is None or best.finding.kind != failing.finding.kind:
-        return list(failing.choices)
-    shrinker = _Shrinker(best, failing.finding.kind, max_runs, time.perf_counter() + max_seconds)
-    session.run_batch(shrinker)
-    return list(shrinker.best.choices)
-
-
 class _Shrinker(Batch):
-    """Greedy shrinking as a batch: drop one deviation at a time (last first), keep improvements.
+    """Shrinking as a batch: fewer deviations from the default schedule, same kind of finding.
 
-    Each pass tries the current best's deviations from the last one down and
-    starts over from the first improvement; it ends when a pass improves nothing
-    or the budget (runs, seconds) is spent.
+    Fewer deviations means fewer context switches. Candidates drop a block of the
+    current best's deviations, last blocks first, blocks half as long as the
+    deviations at first and halving down to one (as in delta debugging): a
+    schedule from ``random``, with many deviations of which only two or three
+    matter, shrinks in a few runs instead of one run per deviation. An
+    improvement restarts the candidates from the new best. A candidate whose
+    outcome is already known (``known``: every logged run of the search, by its
+    deviations) is skipped when it does not fail the same way, so a schedule dfs
+    found with the fewest preemptions usually costs no run at all. It ends when
+    no candidate improves or the budget (runs, seconds) is spent.
     """
 
-    def __init__(self, best: Run, kind: str, max_runs: int, deadline: float) -> None:
+    def __init__(self, best: Run, kind: str, max_runs: int, deadline: float,
+                 known: dict[tuple[tuple[int, int], ...], str | None] | None = None) -> None:
         self.best = best
         self.kind = kind
         self.max_runs = max_runs
         self.deadline = deadline
+        self.known = known if known is not None else {}
         self.runs = 0
-        self._pass()
+        self.current: dict[int, int] = {}
+        self.keys: list[int] = []
+        self.chunk = 1
+        self.end = 0
+        self._restart()
 
     @staticmethod
     def score(record: Run) -> tuple[int, int]:
         return len(deviations(record)), _schedule.context_switches(record.choices)
 
-    def _pass(self) -> None:
+    def _restart(self) -> None:
         self.current = deviations(self.best)
-        self.todo = sorted(self.current, reverse=True)
+        self.keys = sorted(self.current)
+        self.chunk = max(1, len(self.keys) // 2)
+        self.end = len(self.keys)
+
+    def _candidate(self) -> dict[int, int] | None:
+        """The next trial (the current deviations less one block), or None when all were tried."""
+        while self.keys:
+            if self.end <= 0:
+                if self.chunk == 1:
+                    return None
+                self.chunk = max(1, self.chunk // 2)
+                self.end = len(self.keys)
+            start = max(0, self.end - self.chunk)
+            dropped = set(self.keys[start:self.end])
+            self.end = start
+            trial = {index: thread for index, thread in self.current.items() if index not in dropped}
+            outcome = self.known.get(tuple(trial.items()), "?")
+            if outcome == "?" or outcome == self.kind:
+                return trial
+        return None
 
     def next(self) -> tuple[Chooser, bool, bool] | None:
-        if not self.todo or self.runs >= self.max_runs or time.perf_counter() >= self.deadline:
+        if self.runs >= self.max_runs or time.perf_counter() >= self.deadline:
             return None
-        trial = dict(self.current)
-        del trial[self.todo.pop(0)]
-        return Deviations(trial), False, True
+        trial = self._candidate()
+        return None if trial is None else (Deviations(trial), False, True)
 
     def after(self, run: Run) -> bool:
         self.runs += 1
-        if (run.fatal is None and run.finding is not None and run.finding.kind == self.kind
-                and self.score(run) < self.score(self.best)):
+        if run.fatal is not None:
+            return False
+        kind = run.finding.kind if run.finding is not None else None
+        self.known[_key(run)] = kind
+        if kind == self.kind and self.score(run) < self.score(self.best):
             self.best = run
-            self._pass()
+            self._restart()
         return False
 
 
@@ -322,7 +411,7 @@ class _Interactive:
         if frame is None or status == "done":
             return ThreadView(index, name, label, status, "", "", "")
         code = frame.f_code
-        decoder = self.decoders.get(code) or self.decoders.setdefault(code, Decoder(code))
+        decoder = self.decoders.get(code) or self.decoders.setdefault(code, _decoder(code))
         line = frame.f_lineno or 0
         import linecache
 

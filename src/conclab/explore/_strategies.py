@@ -17,7 +17,12 @@ seed, so a test that explores is as repeatable as one that does not.
   as in CHESS): most concurrency bugs need only one or two preemptions, and the
   first failing schedule found is already a short one.
 * ``auto``: ``dfs`` until its bounded space is exhausted, then ``pct`` for the
-  rest of the budget.
+  rest of the budget; the first ``RANDOM_SLOTS`` odd-numbered schedules are
+  ``random`` ones (the first schedules ``random`` with the same seed would run)
+  interleaved with dfs's first ones. A bug that needs two or more preemptions
+  at the right places (the spin lock) is usually hit by one of those within a
+  few schedules, long before dfs reaches its preemption level; the dfs part is
+  unchanged, so ``exhausted`` still means every schedule within the bound ran.
 """
 
 from __future__ import annotations
@@ -183,29 +188,49 @@ class DfsStrategy(Strategy):
 
 
 class AutoStrategy(Strategy):
-    """``dfs`` within the bound first; when that space is exhausted, ``pct`` for the rest."""
+    """``dfs`` within the bound, with ``random`` schedules interleaved at first; then ``pct``.
+
+    Schedules 1, 3, 5, ... up to ``2 * random_slots`` are random ones (seeded), the
+    others come from the dfs enumeration; once dfs is exhausted, ``pct`` spends
+    the rest of the budget. ``exhausted`` is the dfs part's: every schedule within
+    the preemption bound was run. ``extra`` counts the schedules that were not
+    dfs's (random and pct).
+    """
 
     name = "auto"
     needs_log = True
+    RANDOM_SLOTS = 8
 
-    def __init__(self, bound: int, seed: int) -> None:
+    def __init__(self, bound: int, seed: int, random_slots: int = RANDOM_SLOTS) -> None:
         self.dfs = DfsStrategy(bound)
+        self.random = RandomStrategy(seed)
         self.pct = PctStrategy(seed)
         self.active: Strategy = self.dfs
+        self.random_left = random_slots
+        self.handed = 0
         self.extra = 0
+        self.exhausted = False
 
     def next(self) -> Chooser | None:
-        if self.active is self.dfs:
+        self.handed += 1
+        if self.random_left > 0 and self.handed % 2 == 0 and not self.dfs.exhausted:
+            self.random_left -= 1
+            self.active = self.random
+            self.extra += 1
+            return self.random.next()
+        if not self.dfs.exhausted:
             chooser = self.dfs.next()
             if chooser is not None:
+                self.active = self.dfs
                 return chooser
-            self.active = self.pct
+            self.exhausted = True
+        self.active = self.pct
         self.extra += 1
         return self.pct.next()
 
     def feedback(self, run: Run) -> None:
         self.active.feedback(run)
-        self.exhausted = self.dfs.exhausted
+        self.exhausted = bool(self.dfs.exhausted)
 
 
 def make_strategy(name: str, *, seed: int, preemptions: int) -> Strategy:
