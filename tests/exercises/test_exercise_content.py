@@ -39,6 +39,8 @@ WRONG_MESSAGES: dict[tuple[str, str], str] = {
     ("fix_deadlock", "wrong_one_lock_at_a_time"): "audit() saw money in flight",
     ("fix_dirty_write", "wrong_lock_in_coroutine"): "creates a new asyncio.Lock on every call",
     ("fix_dirty_write", "wrong_lock_around_await"): "the lock covers only part of it",
+    ("serve_concurrently", "wrong_thread_for_server"): "moves the whole server to that one thread",
+    ("serve_concurrently", "wrong_lock_around_work"): "they took turns inside the handler",
 }
 
 #: What the starter's failure says: the learner's first message must point at the task.
@@ -51,6 +53,7 @@ STARTER_MESSAGES: dict[str, str] = {
     "replace_spin_lock": "both threads were inside your spin lock at once",
     "fix_deadlock": "T0 holds lock_a and waits for lock_b (held by T1)",
     "fix_dirty_write": "a withdrawal was lost",
+    "serve_concurrently": "http.server.HTTPServer handles one request at a time",
 }
 
 #: Short time limits keep the folder fast; each still leaves the reference a wide margin.
