@@ -215,3 +215,11 @@ def test_reference_answers_within_about_a_second(name: str, tmp_path: Path) -> N
     elapsed = time.perf_counter() - started
     assert verdict.passed, failures(verdict)
     assert elapsed < 2.0, f"{name} took {elapsed:.2f} s"  # about 0.5 s measured; margin for a loaded CI
+
+
+def test_a_server_that_crashes_at_start_shows_its_traceback(tmp_path: Path) -> None:
+    source = ("def count_request():\n    pass\n\n"
+              "if __name__ == '__main__':\n    raise RuntimeError('boom at start')\n")
+    verdict = check_source("fix_counter_race", source, tmp_path)
+    assert not verdict.passed
+    assert any("boom at start" in check.detail for check in verdict.checks), verdict.checks

@@ -135,18 +135,23 @@ def _load(ctx: CheckContext) -> None:
 
     name = ctx.message(MESSAGES, "load-name", clients=CLIENTS)
     port = free_port()
+    report = None
+    waiting: list[str] = []
+    stuck: list[str] = []
     with ctx.serve([str(port)], port=port, ready_s=5.0) as served:
-        if not served.ready:
-            if served.exited:
-                ctx.add(name, False, describe_failure(served.run, ctx.lang))
-                return
-            stacks = describe_stacks(served.stacks(), served.run.script, ctx.lang)
+        if served.ready:
+            report = run_load(served.url + "/hit", concurrency=CLIENTS, requests=CLIENTS, timeout=3.0,
+                              lang=ctx.lang)
+            stuck = describe_stacks(served.stacks(), served.run.script, ctx.lang) if report.errors else []
+        elif not served.exited:
+            waiting = describe_stacks(served.stacks(), served.run.script, ctx.lang)
+    if report is None:
+        if served.exited:  # described after the block, which is when the program's output is read
+            ctx.add(name, False, describe_failure(served.run, ctx.lang))
+        else:
             ctx.add(name, False, "\n".join([ctx.message(MESSAGES, "not-listening", port=port, limit=5.0),
-                                            *stacks]))
-            return
-        report = run_load(served.url + "/hit", concurrency=CLIENTS, requests=CLIENTS, timeout=3.0,
-                          lang=ctx.lang)
-        stuck = describe_stacks(served.stacks(), served.run.script, ctx.lang) if report.errors else []
+                                            *waiting]))
+        return
     if report.errors:
         errors = ", ".join(f"{kind} x{n}" for kind, n in sorted(report.error_kinds.items()))
         lines = [ctx.message(MESSAGES, "load-errors", ok=report.ok, clients=CLIENTS, errors=errors)]
