@@ -1,4 +1,4 @@
-"""The default strategy: random schedules interleaved with dfs, then pct; one batch to the report."""
+"""The default strategy (dfs, write-first order, then pct) and the one batch from search to report."""
 
 from __future__ import annotations
 
@@ -6,16 +6,29 @@ import pytest
 
 from conclab import explore
 from conclab.explore import _explorer
-from conclab.explore._strategies import AutoStrategy
 
 
-@pytest.mark.parametrize("seed", range(6))
-def test_auto_finds_the_spin_lock_long_before_dfs_reaches_two_preemptions(seed: int) -> None:
-    dfs = explore.run("spinlock", strategy="dfs", seed=seed)
-    auto = explore.run("spinlock", seed=seed)
-    assert auto.kind == "assertion"
-    # At worst every random slot misses and dfs finds it at its usual place.
-    assert auto.schedules_explored <= dfs.schedules_explored + AutoStrategy.RANDOM_SLOTS
+@pytest.mark.parametrize("name,at_most", [("lost-update", 3), ("spinlock", 10),
+                                           ("lock-order-deadlock", 4), ("check-then-act", 4)])
+def test_preemptions_before_writes_come_first(name: str, at_most: int) -> None:
+    """The spin lock needs two preemptions, both right before a write: found in 10, not 24."""
+    result = explore.run(name)
+    assert result.finding is not None
+    assert result.schedules_explored <= at_most
+    assert result.finding.context_switches <= 3
+
+
+# Schedules in each fixed built-in's bounded space (bound 2), as counted before the
+# write-first order: the order changed, the set of schedules did not.
+SPACE = {"locked-counter": 54, "fixed-spinlock": 110, "ordered-locks": 114,
+         "locked-check-then-act": 154, "async-locked": 2}
+
+
+@pytest.mark.parametrize("name", sorted(SPACE))
+def test_the_write_first_order_runs_the_same_bounded_space(name: str) -> None:
+    result = explore.run(name, strategy="dfs", schedules=5000)
+    assert result.exhausted is True and result.verdict == "none"
+    assert result.schedules_explored == SPACE[name]
 
 
 def test_auto_is_deterministic_for_a_seed() -> None:

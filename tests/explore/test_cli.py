@@ -39,7 +39,7 @@ def test_a_finding_exits_1_with_table_and_replay_line() -> None:
     assert "check() failed at lost_update.py:19: lost update: counter=1, expected 2" in result.output
     assert "read counter -> 0" in result.output
     assert "Final state: counter = 1" in result.output
-    assert "Replay it: conclab explore lost-update --replay 0x2,1" in result.output
+    assert "Replay it: conclab explore lost-update --replay 0x3,1" in result.output
 
 
 def test_no_finding_exits_0_and_says_it_is_not_a_proof() -> None:
@@ -70,7 +70,7 @@ def test_japanese_output_reads_naturally() -> None:
     assert result.exit_code == 1
     assert "発見: check() が失敗" in result.output
     assert "counter を読む -> 0" in result.output
-    assert "再生するには: conclab explore lost-update --replay 0x2,1" in result.output
+    assert "再生するには: conclab explore lost-update --replay 0x3,1" in result.output
 
 
 def test_timeline_flag_draws_the_schedule() -> None:

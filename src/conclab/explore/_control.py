@@ -34,7 +34,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from conclab.explore._decode import Decoder, all_code_objects, describe, show, visible_table
+from conclab.explore._decode import WRITE, Decoder, all_code_objects, describe, show, visible_table
 from conclab.explore._decode import decoder as _decoder
 from conclab.explore._messages import MESSAGES
 
@@ -381,6 +381,9 @@ class Run:
         self.sleepers: list[Worker] = []
         self.choices: list[int] = []
         self.log: list[tuple[tuple[int, ...], int, int]] | None = [] if log else None
+        # With the log: the choice points where the current thread was about to write
+        # shared state (dfs tries preemptions there first).
+        self.before_write: set[int] = set()
         self.recorder = Recorder(session.granularity) if detailed else None
         self.now = 0.0
         self.steps = 0
@@ -530,6 +533,10 @@ class Run:
             self.choices.append(chosen)
             if self.log is not None:
                 self.log.append((tuple(runnable), current, NORMAL))
+        if self.log is not None:
+            table = self.session.visible.get(frame.f_code)
+            if table is not None and table[frame.f_lasti] == WRITE:
+                self.before_write.add(len(self.choices) - 1)
         if chosen != current:
             self.handoff(worker, self.workers[chosen])
 

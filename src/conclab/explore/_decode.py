@@ -110,14 +110,23 @@ def instructions(code: types.CodeType) -> list[dis.Instruction]:
     return found
 
 
+_WRITES = frozenset({
+    "STORE_GLOBAL", "STORE_NAME", "STORE_ATTR", "STORE_DEREF", "STORE_SUBSCR", "STORE_SLICE",
+    "DELETE_GLOBAL", "DELETE_NAME", "DELETE_ATTR", "DELETE_DEREF", "DELETE_SUBSCR",
+    "BEFORE_WITH", "BEFORE_ASYNC_WITH",
+})
+WRITE = 2
+
+
 def visible_table(code: types.CodeType) -> bytes:
-    """One byte per code offset: 1 where a context switch is worth offering."""
+    """One byte per code offset: 1 where a context switch is worth offering, ``WRITE`` (2) where
+    the instruction also writes shared state (a store, a delete, entering a ``with``)."""
     found = _TABLES.get(code)
     if found is None:
         table = bytearray(len(code.co_code) + 2)
         for instr in instructions(code):
             if _is_visible(instr):
-                table[instr.offset] = 1
+                table[instr.offset] = WRITE if instr.opname in _WRITES else 1
         found = bytes(table)
         _remember(_TABLES, code, found)
     return found

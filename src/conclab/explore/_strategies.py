@@ -15,20 +15,18 @@ seed, so a test that explores is as repeatable as one that does not.
   the default at points where the current thread could have gone on),
   enumerated once each, fewest preemptions first (iterative context bounding,
   as in CHESS): most concurrency bugs need only one or two preemptions, and the
-  first failing schedule found is already a short one.
+  first failing schedule found is already a short one. Preemptions right
+  before a thread writes shared state (the middle of a read-modify-write or a
+  check-then-act) are tried before the others: they count first in the order,
+  never in the bound.
 * ``auto``: ``dfs`` until its bounded space is exhausted, then ``pct`` for the
-  rest of the budget; the first ``RANDOM_SLOTS`` odd-numbered schedules are
-  ``random`` ones (the first schedules ``random`` with the same seed would run)
-  interleaved with dfs's first ones. A bug that needs two or more preemptions
-  at the right places (the spin lock) is usually hit by one of those within a
-  few schedules, long before dfs reaches its preemption level; the dfs part is
-  unchanged, so ``exhausted`` still means every schedule within the bound ran.
+  rest of the budget.
 """
 
 from __future__ import annotations
 
+import heapq
 import random as _random
-from collections import deque
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -143,88 +141,82 @@ class PctStrategy(Strategy):
 
 
 class DfsStrategy(Strategy):
-    """Every schedule with at most ``bound`` preemptions, each once, fewest preemptions first."""
+    """Every schedule with at most ``bound`` preemptions, each once, fewest preemptions first.
+
+    Among schedules, those whose preemptions all stop a thread right before it
+    writes shared state (a store, a delete, entering ``with``: the middle of a
+    read-modify-write or of a check-then-act) come first, fewest preemptions
+    first; then the others by their count of preemptions elsewhere. Only the
+    order changes: every schedule within the bound is still run exactly once.
+    """
 
     name = "dfs"
     needs_log = True
 
     def __init__(self, bound: int) -> None:
         self.bound = bound
-        # Work items per preemption count: (choices of the run that found it, position, alternative).
-        self.levels: list[deque[tuple[tuple[int, ...], int, int]]] = [deque() for _ in range(bound + 1)]
-        self.levels[0].append(((), -1, -1))
+        # Work items: (other preemptions, preemptions, sequence number, choices of the run that
+        # found it, position, alternative); the smallest first.
+        self.heap: list[tuple[int, int, int, tuple[int, ...], int, int]] = [(0, 0, 0, (), -1, -1)]
+        self.pushed = 1
         self.cost = 0
+        self.other = 0
         self.prefix: list[int] = []
         self.exhausted = False
 
     def next(self) -> Chooser | None:
-        for cost, level in enumerate(self.levels):
-            if level:
-                parent, position, alternative = level.popleft()
-                self.cost = cost
-                self.prefix = [] if position < 0 else [*parent[:position], alternative]
-                return Prefix(self.prefix)
-        self.exhausted = True
-        return None
+        if not self.heap:
+            self.exhausted = True
+            return None
+        self.other, self.cost, _, parent, position, alternative = heapq.heappop(self.heap)
+        self.prefix = [] if position < 0 else [*parent[:position], alternative]
+        return Prefix(self.prefix)
 
     def feedback(self, run: Run) -> None:
         log = run.log or []
         choices = tuple(run.choices)
         bound = self.bound
+        writes = run.before_write
+        heap = self.heap
         for position in range(len(self.prefix), len(log)):
             enabled, _default, kind = log[position]
             if len(enabled) < 2:
                 continue
-            cost = self.cost if kind == FREE else self.cost + 1
+            cost, other = self.cost, self.other
+            if kind != FREE:
+                cost += 1
+                if position not in writes:
+                    other += 1
             if cost > bound:
                 continue
             chosen = choices[position]
-            level = self.levels[cost]
             for alternative in enabled:
                 if alternative != chosen:
-                    level.append((choices, position, alternative))
-        if not any(self.levels):
+                    heapq.heappush(heap, (other, cost, self.pushed, choices, position, alternative))
+                    self.pushed += 1
+        if not heap:
             self.exhausted = True
 
 
 class AutoStrategy(Strategy):
-    """``dfs`` within the bound, with ``random`` schedules interleaved at first; then ``pct``.
-
-    Schedules 1, 3, 5, ... up to ``2 * random_slots`` are random ones (seeded), the
-    others come from the dfs enumeration; once dfs is exhausted, ``pct`` spends
-    the rest of the budget. ``exhausted`` is the dfs part's: every schedule within
-    the preemption bound was run. ``extra`` counts the schedules that were not
-    dfs's (random and pct).
-    """
+    """``dfs`` within the bound first; when that space is exhausted, ``pct`` for the rest."""
 
     name = "auto"
     needs_log = True
-    RANDOM_SLOTS = 8
 
-    def __init__(self, bound: int, seed: int, random_slots: int = RANDOM_SLOTS) -> None:
+    def __init__(self, bound: int, seed: int) -> None:
         self.dfs = DfsStrategy(bound)
-        self.random = RandomStrategy(seed)
         self.pct = PctStrategy(seed)
         self.active: Strategy = self.dfs
-        self.random_left = random_slots
-        self.handed = 0
         self.extra = 0
         self.exhausted = False
 
     def next(self) -> Chooser | None:
-        self.handed += 1
-        if self.random_left > 0 and self.handed % 2 == 0 and not self.dfs.exhausted:
-            self.random_left -= 1
-            self.active = self.random
-            self.extra += 1
-            return self.random.next()
-        if not self.dfs.exhausted:
+        if self.active is self.dfs:
             chooser = self.dfs.next()
             if chooser is not None:
-                self.active = self.dfs
                 return chooser
-            self.exhausted = True
-        self.active = self.pct
+            self.active = self.pct
         self.extra += 1
         return self.pct.next()
 
