@@ -146,8 +146,12 @@ class DfsStrategy(Strategy):
     Among schedules, those whose preemptions all stop a thread right before it
     writes shared state (a store, a delete, entering ``with``: the middle of a
     read-modify-write or of a check-then-act) come first, fewest preemptions
-    first; then the others by their count of preemptions elsewhere. Only the
-    order changes: every schedule within the bound is still run exactly once.
+    first; then the others by their count of preemptions elsewhere. Before the
+    count of preemptions comes the count of free deviations (another thread
+    chosen where the current one could not go on, such as which thread starts
+    first: with identical threads that is often a mirror image of a schedule
+    already run). Only the order changes: every schedule within the bound is
+    still run exactly once.
     """
 
     name = "dfs"
@@ -155,12 +159,13 @@ class DfsStrategy(Strategy):
 
     def __init__(self, bound: int) -> None:
         self.bound = bound
-        # Work items: (other preemptions, preemptions, sequence number, choices of the run that
-        # found it, position, alternative); the smallest first.
-        self.heap: list[tuple[int, int, int, tuple[int, ...], int, int]] = [(0, 0, 0, (), -1, -1)]
+        # Work items: (other preemptions, free deviations, preemptions, sequence number, choices
+        # of the run that found it, position, alternative); the smallest first.
+        self.heap: list[tuple[int, int, int, int, tuple[int, ...], int, int]] = [(0, 0, 0, 0, (), -1, -1)]
         self.pushed = 1
         self.cost = 0
         self.other = 0
+        self.free = 0
         self.prefix: list[int] = []
         self.exhausted = False
 
@@ -168,7 +173,7 @@ class DfsStrategy(Strategy):
         if not self.heap:
             self.exhausted = True
             return None
-        self.other, self.cost, _, parent, position, alternative = heapq.heappop(self.heap)
+        self.other, self.free, self.cost, _, parent, position, alternative = heapq.heappop(self.heap)
         self.prefix = [] if position < 0 else [*parent[:position], alternative]
         return Prefix(self.prefix)
 
@@ -182,8 +187,10 @@ class DfsStrategy(Strategy):
             enabled, _default, kind = log[position]
             if len(enabled) < 2:
                 continue
-            cost, other = self.cost, self.other
-            if kind != FREE:
+            cost, other, free = self.cost, self.other, self.free
+            if kind == FREE:
+                free += 1
+            else:
                 cost += 1
                 if position not in writes:
                     other += 1
@@ -192,7 +199,7 @@ class DfsStrategy(Strategy):
             chosen = choices[position]
             for alternative in enabled:
                 if alternative != chosen:
-                    heapq.heappush(heap, (other, cost, self.pushed, choices, position, alternative))
+                    heapq.heappush(heap, (other, free, cost, self.pushed, choices, position, alternative))
                     self.pushed += 1
         if not heap:
             self.exhausted = True
