@@ -15,6 +15,7 @@ from typing import Any
 import click
 
 from conclab import __version__
+from conclab._interrupt import interrupt_guard
 from conclab.cli._common import LANG_CHOICE, print_error
 from conclab.errors import ConclabError
 
@@ -25,7 +26,8 @@ class ConclabGroup(click.Group):
     def main(self, *args: Any, **kwargs: Any) -> Any:  # type: ignore[override]
         kwargs["standalone_mode"] = False
         try:
-            return super().main(*args, **kwargs)
+            with interrupt_guard():
+                return super().main(*args, **kwargs)
         except click.exceptions.NoArgsIsHelpError as exc:
             click.echo(exc.ctx.get_help() if exc.ctx else str(exc))
             sys.exit(2)
