@@ -224,7 +224,7 @@ INTERRUPTIBLE = (
 )
 
 
-def interrupt_while_children_run(lab_id: str, group: bool, method: str = "fork") -> tuple[int, set[int]]:
+def interrupt_while_children_run(lab_id: str, group: bool, method: str = "fork") -> tuple[int, set[int], str]:
     """Start ``conclab run LAB``, wait for a child process, send SIGINT, return (exit code, pids seen)."""
     process = subprocess.Popen([sys.executable, "-c", INTERRUPTIBLE, method, lab_id],
                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)
@@ -249,8 +249,9 @@ def interrupt_while_children_run(lab_id: str, group: bool, method: str = "fork")
             process.kill()
             process.wait()
         assert process.stderr is not None
+        errors = process.stderr.read().decode(errors="replace")
         process.stderr.close()
-    return code, seen
+    return code, seen, errors
 
 
 @pytest.mark.parametrize(("lab_id", "group", "method"), [
@@ -260,8 +261,8 @@ def interrupt_while_children_run(lab_id: str, group: bool, method: str = "fork")
 ])
 def test_ctrl_c_leaves_no_child(lab_id: str, group: bool, method: str) -> None:
     """SIGINT to conclab alone (``group=False``) or to its whole group, as Ctrl-C in a terminal."""
-    code, seen = interrupt_while_children_run(lab_id, group, method)
-    assert code == 130  # the CLI's exit code for an interrupt: the lab was still running
+    code, seen, errors = interrupt_while_children_run(lab_id, group, method)
+    assert code == 130, f"exit {code}: {errors}"  # the CLI's exit code for an interrupt
     deadline = time.monotonic() + 5
     alive = {pid for pid in seen if psutil.pid_exists(pid)}
     while alive and time.monotonic() < deadline:

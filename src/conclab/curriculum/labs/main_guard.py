@@ -61,8 +61,10 @@ def run(ctx: LabContext) -> None:
         with ctx.measure(_name(method, guarded), lane=_name(method, guarded)):
             outcomes[method, guarded] = run_script(method, guarded)
 
-    # The runs are independent interpreters: run them side by side, one lane each.
-    runners = [threading.Thread(target=one, args=step, name=_name(*step), daemon=True) for step in plan]
+    # The runs are independent interpreters: run them side by side, one lane each. Not daemon
+    # threads: on Ctrl-C the runner kills the scripts and these threads end; a daemon thread
+    # still writing while the interpreter shuts down can abort it.
+    runners = [threading.Thread(target=one, args=step, name=_name(*step)) for step in plan]
     for runner in runners:
         runner.start()
     for runner in runners:
