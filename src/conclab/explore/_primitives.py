@@ -252,6 +252,14 @@ class Condition:
     def __repr__(self) -> str:
         return f"<conclab Condition({self._lock!r}, {len(self._waiters)})>"
 
+    def _at_fork_reinit(self) -> None:
+        # A Thread made during a run keeps an Event built on this class; every later
+        # os.fork() in the process resets it (threading._after_fork walks all Thread
+        # objects ever made), so it must know how, as threading.Condition does.
+        if hasattr(self._lock, "_at_fork_reinit"):
+            self._lock._at_fork_reinit()
+        self._waiters.clear()
+
     def _is_owned(self) -> bool:
         if hasattr(self._lock, "_is_owned"):
             return bool(self._lock._is_owned())
