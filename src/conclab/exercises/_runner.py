@@ -237,6 +237,49 @@ def _reader(stream: object, start: float, sink: list[tuple[float, str]], raw: li
             sink.append((now, text.rstrip("\r\n")))
 
 
+@dataclass
+class Launched:
+    """A learner's program started under the bootstrap, with two threads reading its output."""
+
+    proc: subprocess.Popen[bytes]
+    start: float
+    readers: list[threading.Thread]
+    out_raw: list[str]
+    err_raw: list[str]
+    err_lines: list[tuple[float, str]]
+
+
+def launch(script: Path, args: Sequence[str], *, cwd: Path | None, env: Mapping[str, str] | None,
+           stack_dir: str, run: ProgramRun, settings: Mapping[str, str] = {},  # noqa: B006 - read only
+           defaults: Mapping[str, str] = {}) -> Launched:  # noqa: B006 - read only
+    """Start ``script`` through the bootstrap in its own session, stdout lines timed into ``run``.
+
+    One place for what every run of learner code needs: the stack folder the
+    bootstrap dumps into on a hang, UTF-8 output, and a new session so the whole
+    tree can be signalled. ``settings`` override the environment, ``defaults`` only fill it.
+    """
+    full_env = dict(os.environ)
+    full_env.update(env or {})
+    full_env["CONCLAB_STACK_DIR"] = stack_dir
+    full_env.update(settings)
+    full_env.setdefault("PYTHONIOENCODING", "utf-8")
+    for key, value in defaults.items():
+        full_env.setdefault(key, value)
+    start = time.perf_counter()
+    proc = subprocess.Popen(  # noqa: S603 - the learner's own file, by design
+        [sys.executable, str(BOOTSTRAP), str(script), *args], cwd=str(cwd or script.parent),
+        stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=full_env,
+        start_new_session=os.name == "posix")
+    out_raw: list[str] = []
+    err_raw: list[str] = []
+    err_lines: list[tuple[float, str]] = []
+    readers = [threading.Thread(target=_reader, args=(proc.stdout, start, run.lines, out_raw), daemon=True),
+               threading.Thread(target=_reader, args=(proc.stderr, start, err_lines, err_raw), daemon=True)]
+    for reader in readers:
+        reader.start()
+    return Launched(proc, start, readers, out_raw, err_raw, err_lines)
+
+
 def run_program(script: Path, args: Sequence[str] = (), *, limit_s: float, cwd: Path | None = None,
                 env: Mapping[str, str] | None = None, interrupt: Interrupt | None = None) -> ProgramRun:
     """Run ``python SCRIPT ARGS`` with a time limit; see the module docstring for what is recorded."""
@@ -246,24 +289,11 @@ def run_program(script: Path, args: Sequence[str] = (), *, limit_s: float, cwd: 
     if run.syntax_error is not None:
         return run
     stack_dir = tempfile.mkdtemp(prefix="conclab-stacks-")
-    full_env = dict(os.environ)
-    full_env.update(env or {})
-    full_env["CONCLAB_STACK_DIR"] = stack_dir
-    full_env["CONCLAB_TIMED_DUMP_S"] = str(max(0.1, limit_s - 0.3))
-    full_env.setdefault("PYTHONIOENCODING", "utf-8")
     posix = os.name == "posix"
-    start = time.perf_counter()
-    proc = subprocess.Popen(  # noqa: S603 - the learner's own file, by design
-        [sys.executable, str(BOOTSTRAP), str(script), *args], cwd=str(cwd or script.parent),
-        stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=full_env,
-        start_new_session=posix)
-    out_raw: list[str] = []
-    err_raw: list[str] = []
-    err_lines: list[tuple[float, str]] = []
-    readers = [threading.Thread(target=_reader, args=(proc.stdout, start, run.lines, out_raw), daemon=True),
-               threading.Thread(target=_reader, args=(proc.stderr, start, err_lines, err_raw), daemon=True)]
-    for reader in readers:
-        reader.start()
+    launched = launch(script, args, cwd=cwd, env=env, stack_dir=stack_dir, run=run,
+                      settings={"CONCLAB_TIMED_DUMP_S": str(max(0.1, limit_s - 0.3))})
+    proc, start, readers = launched.proc, launched.start, launched.readers
+    out_raw, err_raw = launched.out_raw, launched.err_raw
     run.pid = proc.pid
     root = psutil.Process(proc.pid)
     seen: set[int] = set()

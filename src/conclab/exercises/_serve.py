@@ -13,10 +13,7 @@ import contextlib
 import os
 import shutil
 import socket
-import subprocess
-import sys
 import tempfile
-import threading
 import time
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
@@ -24,15 +21,14 @@ from pathlib import Path
 import psutil
 
 from conclab.exercises._runner import (
-    BOOTSTRAP,
     ProgramRun,
     ThreadStack,
     _collect_stacks,
     _kill_all,
-    _reader,
     _reap,
     _tree,
     check_syntax,
+    launch,
 )
 
 
@@ -95,24 +91,11 @@ def serve_program(script: Path, args: Sequence[str] = (), *, port: int, ready_s:
         return
     stack_dir = tempfile.mkdtemp(prefix="conclab-stacks-")
     served._stack_dir = stack_dir
-    full_env = dict(os.environ)
-    full_env.update(env or {})
-    full_env["CONCLAB_STACK_DIR"] = stack_dir
-    full_env.setdefault("PYTHONIOENCODING", "utf-8")
-    full_env.setdefault("PYTHONUNBUFFERED", "1")
     posix = os.name == "posix"
-    start = time.perf_counter()
-    proc = subprocess.Popen(  # noqa: S603 - the learner's own file, by design
-        [sys.executable, str(BOOTSTRAP), str(script), *args], cwd=str(cwd or script.parent),
-        stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=full_env,
-        start_new_session=posix)
-    out_raw: list[str] = []
-    err_raw: list[str] = []
-    err_lines: list[tuple[float, str]] = []
-    readers = [threading.Thread(target=_reader, args=(proc.stdout, start, run.lines, out_raw), daemon=True),
-               threading.Thread(target=_reader, args=(proc.stderr, start, err_lines, err_raw), daemon=True)]
-    for reader in readers:
-        reader.start()
+    launched = launch(script, args, cwd=cwd, env=env, stack_dir=stack_dir, run=run,
+                      defaults={"PYTHONUNBUFFERED": "1"})
+    proc, start, readers = launched.proc, launched.start, launched.readers
+    out_raw, err_raw = launched.out_raw, launched.err_raw
     root = psutil.Process(proc.pid)
     served._process = root
     group = proc.pid if posix else None
