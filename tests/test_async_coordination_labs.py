@@ -10,11 +10,10 @@ from __future__ import annotations
 
 import functools
 import json
-from pathlib import Path
 
 import pytest
 
-from conclab.curriculum import CONTENT_ROOT, registry
+from conclab.curriculum import registry
 from conclab.lab import LabResult, evaluate, run_lab
 from conclab.machine import Machine
 
@@ -62,7 +61,7 @@ def test_lab_is_registered_with_prose_and_claims(lab_id: str) -> None:
     assert lab.chapter == chapter
     assert {c.id for c in lab.claims} == claim_ids
     for lang in ("en", "ja"):
-        prose = (Path(CONTENT_ROOT) / lang / f"{lab_id}.md").read_text(encoding="utf-8")
+        prose = registry().prose(lab_id, lang)
         assert "<!-- results -->" in prose
         assert f"conclab show {lab_id}" in prose
     assert set(lab.title) == set(lab.summary) == {"en", "ja"}

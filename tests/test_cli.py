@@ -99,7 +99,7 @@ def test_show_prints_the_code_that_ran() -> None:
     result = invoke("show", "io-threads")
     assert result.exit_code == 0
     assert "def with_threads(tasks):" in result.stdout
-    assert "io_threads.py" in result.stdout
+    assert "conclab/curriculum/lessons/io_threads/example.py" in result.stdout
 
 
 def test_doctor_json_has_the_facts() -> None:
@@ -136,12 +136,12 @@ def test_list_shows_exercise_progress_inside_a_workspace(tmp_path, monkeypatch) 
 
     assert invoke("exercises", "init", str(tmp_path / "ws")).exit_code == 0
     workspace = Workspace.find(explicit=tmp_path / "ws")
-    workspace.progress.record_check("check_urls", True)
+    workspace.progress.record_check("check-urls", True)
     monkeypatch.chdir(tmp_path / "ws")
     monkeypatch.setenv("COLUMNS", "300")  # one line per entry
     lines = invoke("list").stdout.splitlines()
-    assert "[passed]" in next(line for line in lines if "check_urls" in line)
-    assert "[exercise]" in next(line for line in lines if "stream_primes" in line)
+    assert "[passed]" in next(line for line in lines if "check-urls" in line)
+    assert "[exercise]" in next(line for line in lines if "stream-primes" in line)
     monkeypatch.chdir(tmp_path)
     assert "[passed]" not in invoke("list").stdout
 

@@ -101,7 +101,7 @@ def registry_example(lab_id: str) -> Any:
 
 
 def test_bytecode_roles_follow_the_opcode_names_of_other_versions() -> None:
-    from conclab.curriculum.labs.bytecode import ADD, OTHER, READ, WRITE, role
+    from conclab.curriculum.lessons.bytecode.lab import ADD, OTHER, READ, WRITE, role
 
     def instruction(opname: str, argval: Any = None, argrepr: str = "") -> dis.Instruction:
         sample = next(iter(dis.get_instructions(lambda: None)))
@@ -117,7 +117,7 @@ def test_bytecode_roles_follow_the_opcode_names_of_other_versions() -> None:
 
 
 def test_bytecode_window_needs_a_gap(machine: Machine) -> None:
-    from conclab.curriculum.labs.bytecode import window
+    from conclab.curriculum.lessons.bytecode.lab import window
 
     steps = [("LOAD_GLOBAL", 0), ("LOAD_CONST", 0), ("BINARY_OP", 0), ("STORE_GLOBAL", 0), ("RETURN", 1)]
     assert window(steps, "LOAD_GLOBAL") == (3, 0, "STORE_GLOBAL")
@@ -172,7 +172,7 @@ def test_data_race_lost_update_claims_need_losses(machine: Machine) -> None:
 
 
 def test_race_helper_puts_the_switch_interval_back() -> None:
-    from conclab.curriculum.examples import data_race
+    from conclab.curriculum.lessons.data_race import example as data_race
 
     before = sys.getswitchinterval()
     assert data_race.race(data_race.add_plain, 1000, switch_interval=1e-4) <= 3000
@@ -207,7 +207,7 @@ def test_async_lock_claims_fail_when_the_lock_does_not_serialise(machine: Machin
 
 
 def test_overlap_counting() -> None:
-    from conclab.curriculum.labs.async_lock import max_overlap
+    from conclab.curriculum.lessons.async_lock.lab import max_overlap
     from conclab.timeline import Span
 
     def at(start: float, end: float) -> Span:
@@ -249,7 +249,7 @@ def test_explorer_claims_fail_without_a_finding(machine: Machine) -> None:
     assert held("race-explorer", "locked-none-found", buggy_fix, machine) is False
     assert held("deadlock", "deadlock-found", {"kind": "assertion", "found_after": 3, "found_s": 0.0},
                 machine) is False
-    from conclab.curriculum.labs.deadlock import is_two_way_cycle
+    from conclab.curriculum.lessons.deadlock.lab import is_two_way_cycle
 
     assert not is_two_way_cycle([{"thread": "T0", "holds": ["lock_a"], "held_by": "T1"}])
     assert is_two_way_cycle([{"thread": "T0", "holds": ["a"], "held_by": "T1"},

@@ -19,32 +19,32 @@ from conclab.i18n import LANGS
 
 #: exercise -> text the starter's failure must contain.
 STARTER_MESSAGES: dict[str, str] = {
-    "unblock_event_loop": "the event loop was frozen",
-    "graceful_shutdown": "they were killed mid-job",
-    "producer_consumer": "nothing told them that the producer had finished",
-    "threads_or_processes": "they did not all wait at the same time",
-    "sqlite_threads": "they ran one after another",
-    "future_handoff": "waited for the whole worker (join) instead of for its result",
+    "unblock-event-loop": "the event loop was frozen",
+    "graceful-shutdown": "they were killed mid-job",
+    "producer-consumer": "nothing told them that the producer had finished",
+    "threads-or-processes": "they did not all wait at the same time",
+    "sqlite-threads": "they ran one after another",
+    "future-handoff": "waited for the whole worker (join) instead of for its result",
 }
 
 #: (exercise, variant) -> text the failure must contain. Every wrong_*.py of these exercises is listed.
 WRONG_MESSAGES: dict[tuple[str, str], str] = {
-    ("unblock_event_loop", "wrong_sleep_zero"): "only lets other tasks run before the call",
-    ("unblock_event_loop", "wrong_one_at_a_time"): "they ran one after another",
-    ("graceful_shutdown", "wrong_sleep_in_loop"): "rest with stop.wait(seconds) instead",
-    ("graceful_shutdown", "wrong_daemon_no_join"): "join() each one before the last line",
-    ("producer_consumer", "wrong_one_sentinel"): "1 consumer(s) stopped, but 3",
-    ("producer_consumer", "wrong_empty_polling"): "stops when the queue is empty stops too early",
-    ("threads_or_processes", "wrong_processes_for_both"): "the I/O part started 12 processes",
-    ("threads_or_processes", "wrong_threads_for_both"): "threads take turns under the GIL",
-    ("sqlite_threads", "wrong_shared_connection"): "can only be used in that same thread",
-    ("sqlite_threads", "wrong_unconsumed_map"): "the table holds 0 of 100 rows, yet the program exited with status 0",
-    ("future_handoff", "wrong_busy_wait"): "a thread polled in a loop (busy waiting)",
-    ("future_handoff", "wrong_result_only"): "`print(f\"got {handoff.result()}\", flush=True)",
+    ("unblock-event-loop", "wrong_sleep_zero"): "only lets other tasks run before the call",
+    ("unblock-event-loop", "wrong_one_at_a_time"): "they ran one after another",
+    ("graceful-shutdown", "wrong_sleep_in_loop"): "rest with stop.wait(seconds) instead",
+    ("graceful-shutdown", "wrong_daemon_no_join"): "join() each one before the last line",
+    ("producer-consumer", "wrong_one_sentinel"): "1 consumer(s) stopped, but 3",
+    ("producer-consumer", "wrong_empty_polling"): "stops when the queue is empty stops too early",
+    ("threads-or-processes", "wrong_processes_for_both"): "the I/O part started 12 processes",
+    ("threads-or-processes", "wrong_threads_for_both"): "threads take turns under the GIL",
+    ("sqlite-threads", "wrong_shared_connection"): "can only be used in that same thread",
+    ("sqlite-threads", "wrong_unconsumed_map"): "the table holds 0 of 100 rows, yet the program exited with status 0",
+    ("future-handoff", "wrong_busy_wait"): "a thread polled in a loop (busy waiting)",
+    ("future-handoff", "wrong_result_only"): "`print(f\"got {handoff.result()}\", flush=True)",
 }
 
 #: Short limits for the exercises whose wrong variants hang: the reference still has a wide margin.
-TEST_LIMITS: dict[str, float] = {"producer_consumer": 2.5, "future_handoff": 2.5}
+TEST_LIMITS: dict[str, float] = {"producer-consumer": 2.5, "future-handoff": 2.5}
 
 NAMES = sorted(STARTER_MESSAGES)
 
@@ -94,20 +94,20 @@ def test_texts_exist_in_both_languages(name: str) -> None:
 
 def test_lag_check_catches_a_short_block_the_starter_does_not_have(tmp_path: Path) -> None:
     """Overlapping lookups that each still block the loop briefly: total time fine, heartbeat not."""
-    source = exercise("unblock_event_loop").solution.replace(
+    source = exercise("unblock-event-loop").solution.replace(
         "return await asyncio.to_thread(slow_lookup, n)",
         "value = await asyncio.to_thread(slow_lookup, n)\n    time.sleep(0.25)  # post-processing, blocking\n"
         "    return value")
-    verdict = check_source("unblock_event_loop", source, tmp_path)
+    verdict = check_source("unblock-event-loop", source, tmp_path)
     assert not verdict.passed
     assert "the heartbeat stopped for" in failures(verdict)
 
 
 def test_shutdown_check_sends_sigterm_too(tmp_path: Path) -> None:
     """Handling Ctrl-C only is not enough: 'kill' (SIGTERM) ends such a program mid-job."""
-    source = exercise("graceful_shutdown").solution.replace(
+    source = exercise("graceful-shutdown").solution.replace(
         "    signal.signal(signal.SIGTERM, ask_to_stop)\n", "")
-    verdict = check_source("graceful_shutdown", source, tmp_path)
+    verdict = check_source("graceful-shutdown", source, tmp_path)
     assert not verdict.passed
     assert [c.name for c in verdict.checks if not c.passed] == ["stops on SIGTERM"]
     assert "killed by signal 15" in failures(verdict)
@@ -115,7 +115,7 @@ def test_shutdown_check_sends_sigterm_too(tmp_path: Path) -> None:
 
 def test_hung_consumers_are_stopped_in_time_named_and_gone(tmp_path: Path) -> None:
     """One sentinel for four consumers: stopped within the limit + 2 s, threads named, nothing left."""
-    verdict = check_source("producer_consumer", exercise("producer_consumer").wrong["wrong_one_sentinel"],
+    verdict = check_source("producer-consumer", exercise("producer-consumer").wrong["wrong_one_sentinel"],
                            tmp_path, limit_s=2.0)
     assert verdict.elapsed_s < 2.0 + 2.0
     text = failures(verdict)
@@ -123,7 +123,7 @@ def test_hung_consumers_are_stopped_in_time_named_and_gone(tmp_path: Path) -> No
     assert "thread 'consumer-" in text and "in consumer() `item = tasks.get()`" in text
     assert "main thread: producer_consumer.py" in text and "`thread.join()`" in text
     assert processes_running(tmp_path / "producer_consumer.py") == []
-    ja = check_source("producer_consumer", exercise("producer_consumer").wrong["wrong_one_sentinel"],
+    ja = check_source("producer-consumer", exercise("producer-consumer").wrong["wrong_one_sentinel"],
                       tmp_path, limit_s=2.0, lang="ja")
     assert "スレッド 'consumer-" in failures(ja) and "番兵" in failures(ja)
 
@@ -133,34 +133,34 @@ def test_cpu_part_does_not_apply_on_one_core(tmp_path: Path, monkeypatch: pytest
     from conclab.curriculum.exercises.threads_or_processes import checks
 
     monkeypatch.setattr(checks, "usable_cores", lambda: 1)
-    verdict = check_source("threads_or_processes",
-                           exercise("threads_or_processes").wrong["wrong_threads_for_both"], tmp_path)
+    verdict = check_source("threads-or-processes",
+                           exercise("threads-or-processes").wrong["wrong_threads_for_both"], tmp_path)
     assert verdict.passed, failures(verdict)
     assert "does not apply" in verdict.checks[-1].detail
 
 
 def test_sqlite_rows_are_read_from_the_file_not_the_output(tmp_path: Path) -> None:
     """A program that prints the right count without inserting anything fails: the checker opens the file."""
-    source = exercise("sqlite_threads").solution.replace(
+    source = exercise("sqlite-threads").solution.replace(
         'print(f"rows: {count}")', 'conn.execute("DELETE FROM records")\n    conn.commit()\n    print(f"rows: {count}")')
-    verdict = check_source("sqlite_threads", source, tmp_path)
+    verdict = check_source("sqlite-threads", source, tmp_path)
     assert not verdict.passed
     assert "the table holds 0 of 100 rows" in failures(verdict)
 
 
 def test_future_check_names_the_missing_set_exception(tmp_path: Path) -> None:
     """The hang of a never-settled Future is explained in the learner's terms, in both languages."""
-    wrong = exercise("future_handoff").wrong["wrong_result_only"]
-    english = failures(check_source("future_handoff", wrong, tmp_path, limit_s=2.0))
+    wrong = exercise("future-handoff").wrong["wrong_result_only"]
+    english = failures(check_source("future-handoff", wrong, tmp_path, limit_s=2.0))
     assert "set_result() is never called" in english and "future.set_exception(error)" in english
-    japanese = failures(check_source("future_handoff", wrong, tmp_path, limit_s=2.0, lang="ja"))
+    japanese = failures(check_source("future-handoff", wrong, tmp_path, limit_s=2.0, lang="ja"))
     assert "誰も値を入れない Future" in japanese
 
 
 def test_check_urls_requires_the_timeout(tmp_path: Path) -> None:
     """A URL answering only after the 1 s timeout: a program with a long timeout prints 200 and fails."""
-    source = exercise("check_urls").solution.replace("TIMEOUT_S = 1.0", "TIMEOUT_S = 10.0")
-    verdict = check_source("check_urls", source, tmp_path)
+    source = exercise("check-urls").solution.replace("TIMEOUT_S = 1.0", "TIMEOUT_S = 10.0")
+    verdict = check_source("check-urls", source, tmp_path)
     assert not verdict.passed
     text = failures(verdict)
     assert "/delay/2: printed" in text and "it times out after 1 s and is an ERROR line" in text
@@ -202,8 +202,8 @@ def test_interrupt_waits_for_its_line(tmp_path: Path) -> None:
 
 def test_cpu_part_catches_a_pool_of_one(tmp_path: Path) -> None:
     """Processes, but one at a time: it starts a process (unlike the starter) and must still fail."""
-    source = exercise("threads_or_processes").solution.replace(
+    source = exercise("threads-or-processes").solution.replace(
         "with ProcessPoolExecutor() as pool:", "with ProcessPoolExecutor(max_workers=1) as pool:")
-    verdict = check_source("threads_or_processes", source, tmp_path)
+    verdict = check_source("threads-or-processes", source, tmp_path)
     assert not verdict.passed
     assert "1 processes were started, but only one core was busy at a time" in failures(verdict)

@@ -17,47 +17,47 @@ from conclab.i18n import LANGS
 
 #: (exercise, variant) -> text the failure must contain. Every wrong_*.py must be listed.
 WRONG_MESSAGES: dict[tuple[str, str], str] = {
-    ("find_primes_parallel", "wrong_threads"): "threads take turns under the GIL",
-    ("find_primes_parallel", "wrong_one_at_a_time"): "worked one after another",
-    ("find_primes_parallel", "wrong_overlap"): "exactly once",
-    ("stream_primes", "wrong_no_sentinel"): "item = results.get()",
-    ("stream_primes", "wrong_print_at_end"): "collected and printed at the end",
-    ("stream_primes", "wrong_overlap"): "printed more than once",
-    ("check_urls", "wrong_two_workers"): "at most 2 requests in flight at once",
-    ("check_urls", "wrong_unhandled_error"): "Connection refused",
-    ("check_urls", "wrong_raise_for_status"): "a 404 or 500 is a response",
-    ("limit_downloads", "wrong_lock"): "they were serialised",
-    ("limit_downloads", "wrong_semaphore_per_thread"): "the limit did not hold",
-    ("fix_counter_race", "wrong_lock_read_only"): "Hold the lock from the copy to the write back",
-    ("fix_counter_race", "wrong_lock_per_request"): "creates a new Lock on every call",
-    ("fix_counter_race", "wrong_busy_flag"): "is not a lock",
-    ("replace_spin_lock", "wrong_sleep_flag"): "The sleep in the loop saves CPU, but",
-    ("replace_spin_lock", "wrong_lock_per_call"): "creates a new lock on every call",
-    ("replace_spin_lock", "wrong_rlock_per_thread"): "each thread has its own lock",
-    ("fix_deadlock", "wrong_one_function"): "audit() still take(s) lock_b before lock_a",
-    ("fix_deadlock", "wrong_give_up"): "A timeout hides the deadlock",
-    ("fix_deadlock", "wrong_one_lock_at_a_time"): "audit() saw money in flight",
-    ("fix_dirty_write", "wrong_lock_in_coroutine"): "creates a new asyncio.Lock on every call",
-    ("fix_dirty_write", "wrong_lock_around_await"): "the lock covers only part of it",
-    ("serve_concurrently", "wrong_thread_for_server"): "moves the whole server to that one thread",
-    ("serve_concurrently", "wrong_lock_around_work"): "they took turns inside the handler",
+    ("find-primes-parallel", "wrong_threads"): "threads take turns under the GIL",
+    ("find-primes-parallel", "wrong_one_at_a_time"): "worked one after another",
+    ("find-primes-parallel", "wrong_overlap"): "exactly once",
+    ("stream-primes", "wrong_no_sentinel"): "item = results.get()",
+    ("stream-primes", "wrong_print_at_end"): "collected and printed at the end",
+    ("stream-primes", "wrong_overlap"): "printed more than once",
+    ("check-urls", "wrong_two_workers"): "at most 2 requests in flight at once",
+    ("check-urls", "wrong_unhandled_error"): "Connection refused",
+    ("check-urls", "wrong_raise_for_status"): "a 404 or 500 is a response",
+    ("limit-downloads", "wrong_lock"): "they were serialised",
+    ("limit-downloads", "wrong_semaphore_per_thread"): "the limit did not hold",
+    ("fix-counter-race", "wrong_lock_read_only"): "Hold the lock from the copy to the write back",
+    ("fix-counter-race", "wrong_lock_per_request"): "creates a new Lock on every call",
+    ("fix-counter-race", "wrong_busy_flag"): "is not a lock",
+    ("replace-spin-lock", "wrong_sleep_flag"): "The sleep in the loop saves CPU, but",
+    ("replace-spin-lock", "wrong_lock_per_call"): "creates a new lock on every call",
+    ("replace-spin-lock", "wrong_rlock_per_thread"): "each thread has its own lock",
+    ("fix-deadlock", "wrong_one_function"): "audit() still take(s) lock_b before lock_a",
+    ("fix-deadlock", "wrong_give_up"): "A timeout hides the deadlock",
+    ("fix-deadlock", "wrong_one_lock_at_a_time"): "audit() saw money in flight",
+    ("fix-dirty-write", "wrong_lock_in_coroutine"): "creates a new asyncio.Lock on every call",
+    ("fix-dirty-write", "wrong_lock_around_await"): "the lock covers only part of it",
+    ("serve-concurrently", "wrong_thread_for_server"): "moves the whole server to that one thread",
+    ("serve-concurrently", "wrong_lock_around_work"): "they took turns inside the handler",
 }
 
 #: What the starter's failure says: the learner's first message must point at the task.
 STARTER_MESSAGES: dict[str, str] = {
-    "find_primes_parallel": "only one core was busy",
-    "stream_primes": "collected and printed at the end",
-    "check_urls": "the requests waited for each other",
-    "limit_downloads": "more than 3",
-    "fix_counter_race": "an update was lost",
-    "replace_spin_lock": "both threads were inside your spin lock at once",
-    "fix_deadlock": "T0 holds lock_a and waits for lock_b (held by T1)",
-    "fix_dirty_write": "a withdrawal was lost",
-    "serve_concurrently": "http.server.HTTPServer handles one request at a time",
+    "find-primes-parallel": "only one core was busy",
+    "stream-primes": "collected and printed at the end",
+    "check-urls": "the requests waited for each other",
+    "limit-downloads": "more than 3",
+    "fix-counter-race": "an update was lost",
+    "replace-spin-lock": "both threads were inside your spin lock at once",
+    "fix-deadlock": "T0 holds lock_a and waits for lock_b (held by T1)",
+    "fix-dirty-write": "a withdrawal was lost",
+    "serve-concurrently": "http.server.HTTPServer handles one request at a time",
 }
 
 #: Short time limits keep the folder fast; each still leaves the reference a wide margin.
-TEST_LIMITS: dict[str, float] = {"find_primes_parallel": 12.0, "stream_primes": 4.0}
+TEST_LIMITS: dict[str, float] = {"find-primes-parallel": 12.0, "stream-primes": 4.0}
 
 # The chapter exercises (asyncio, coordination, ...) have the same tests in test_chapter_exercises.py.
 ALL = [e.id for e in catalogue() if e.id not in CHAPTER_EXERCISES]
@@ -114,22 +114,22 @@ def test_sources_compile(name: str) -> None:
 
 
 def test_japanese_failure_messages(tmp_path: Path) -> None:
-    verdict = check_source("stream_primes", exercise("stream_primes").starter, tmp_path,
-                           limit_s=_limit("stream_primes"), lang="ja")
+    verdict = check_source("stream-primes", exercise("stream-primes").starter, tmp_path,
+                           limit_s=_limit("stream-primes"), lang="ja")
     assert "最後にまとめて表示" in failures(verdict)
 
 
 def test_peak_check_catches_a_limit_the_starter_does_not_break(tmp_path: Path) -> None:
     """A check that cannot fail is a defect: a Semaphore(4) is a limit too, but the wrong one."""
-    source = exercise("limit_downloads").solution.replace("BoundedSemaphore(MAX_AT_ONCE)", "BoundedSemaphore(4)")
-    verdict = check_source("limit_downloads", source, tmp_path)
+    source = exercise("limit-downloads").solution.replace("BoundedSemaphore(MAX_AT_ONCE)", "BoundedSemaphore(4)")
+    verdict = check_source("limit-downloads", source, tmp_path)
     assert not verdict.passed
     assert "4 downloads in flight at once, more than 3" in failures(verdict)
 
 
 def test_parallelism_check_catches_a_pool_of_one(tmp_path: Path) -> None:
     """The starter never starts a process; a Pool(1) does, and must still fail as not parallel."""
-    source = exercise("find_primes_parallel").solution.replace("with Pool(workers)", "with Pool(1)")
-    verdict = check_source("find_primes_parallel", source, tmp_path, limit_s=12.0)
+    source = exercise("find-primes-parallel").solution.replace("with Pool(workers)", "with Pool(1)")
+    verdict = check_source("find-primes-parallel", source, tmp_path, limit_s=12.0)
     assert not verdict.passed
     assert "worked one after another" in failures(verdict)

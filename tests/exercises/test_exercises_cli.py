@@ -27,7 +27,7 @@ def test_init_writes_starters_and_readme(tmp_path: Path) -> None:
     assert "演習用のワークスペース" in result.output
     readme = (tmp_path / "ws" / "README.md").read_text(encoding="utf-8")
     assert "conclab check" in readme and "find_primes_parallel.py" in readme and "保存するたび" in readme
-    assert (tmp_path / "ws" / "stream_primes.py").read_text() == exercise("stream_primes").starter
+    assert (tmp_path / "ws" / "stream_primes.py").read_text() == exercise("stream-primes").starter
     # A second init keeps the learner's files.
     (tmp_path / "ws" / "stream_primes.py").write_text("# mine\n")
     again = invoke("exercises", "init", str(tmp_path / "ws"))
@@ -36,16 +36,16 @@ def test_init_writes_starters_and_readme(tmp_path: Path) -> None:
 
 
 def test_check_json_and_exit_codes(workspace: Path) -> None:
-    result = invoke("check", "stream_primes", "--json", "--limit", "5")
+    result = invoke("check", "stream-primes", "--json", "--limit", "5")
     assert result.exit_code == 1
     data = json.loads(result.stdout)
     assert set(data) == {"exercise", "passed", "checks", "elapsed_s"}
-    assert data["exercise"] == "stream_primes" and data["passed"] is False
+    assert data["exercise"] == "stream-primes" and data["passed"] is False
     assert all(set(check) == {"name", "passed", "detail"} for check in data["checks"])
-    (workspace / "stream_primes.py").write_text(exercise("stream_primes").solution)
-    passed = invoke("check", "stream_primes", "--limit", "5")
+    (workspace / "stream_primes.py").write_text(exercise("stream-primes").solution)
+    passed = invoke("check", "stream-primes", "--limit", "5")
     assert passed.exit_code == 0, passed.output
-    assert "stream_primes: passed" in passed.output
+    assert "stream-primes: passed" in passed.output
 
 
 def test_check_without_name_takes_the_next_unfinished(workspace: Path) -> None:
@@ -65,43 +65,43 @@ def test_bad_input_is_one_line_and_exit_2(workspace: Path, tmp_path: Path) -> No
     elsewhere = invoke("check", "--dir", str(tmp_path / "nowhere"))
     assert elsewhere.exit_code == 2 and "conclab exercises init" in elsewhere.stderr
     (workspace / "stream_primes.py").unlink()
-    missing = invoke("check", "stream_primes")
-    assert missing.exit_code == 2 and "conclab reset stream_primes" in missing.stderr
+    missing = invoke("check", "stream-primes")
+    assert missing.exit_code == 2 and "conclab reset stream-primes" in missing.stderr
 
 
 def test_hints_are_progressive(workspace: Path) -> None:
-    first = invoke("hint", "stream_primes")
+    first = invoke("hint", "stream-primes")
     assert "Hint 1/3" in first.output and "Hint 2/3" not in first.output
-    second = invoke("hint", "stream_primes")
+    second = invoke("hint", "stream-primes")
     assert "Hint 2/3" in second.output
-    invoke("hint", "stream_primes")
-    last = invoke("hint", "stream_primes", "--lang", "ja")
+    invoke("hint", "stream-primes")
+    last = invoke("hint", "stream-primes", "--lang", "ja")
     assert "ヒント 3/3" in last.output and "最後のヒント" in last.output
 
 
 def test_reset_keeps_a_backup(workspace: Path) -> None:
     (workspace / "stream_primes.py").write_text("# my attempt\n")
-    result = invoke("reset", "stream_primes")
+    result = invoke("reset", "stream-primes")
     assert result.exit_code == 0
-    assert (workspace / "stream_primes.py").read_text() == exercise("stream_primes").starter
+    assert (workspace / "stream_primes.py").read_text() == exercise("stream-primes").starter
     backups = list((workspace / ".conclab" / "backups").iterdir())
     assert [b.read_text() for b in backups] == ["# my attempt\n"]
 
 
 def test_solution_refused_until_passed(workspace: Path) -> None:
-    refused = invoke("solution", "stream_primes")
+    refused = invoke("solution", "stream-primes")
     assert refused.exit_code == 2 and "once you have passed" in refused.stderr
-    (workspace / "stream_primes.py").write_text(exercise("stream_primes").solution)
-    assert invoke("check", "stream_primes", "--limit", "5").exit_code == 0
-    shown = invoke("solution", "stream_primes")
+    (workspace / "stream_primes.py").write_text(exercise("stream-primes").solution)
+    assert invoke("check", "stream-primes", "--limit", "5").exit_code == 0
+    shown = invoke("solution", "stream-primes")
     assert shown.exit_code == 0 and "results.put(DONE)" in shown.output
 
 
 def test_progress_json_and_text(workspace: Path) -> None:
-    invoke("hint", "find_primes_parallel")
+    invoke("hint", "find-primes-parallel")
     data = json.loads(invoke("progress", "--json").stdout)
     assert data["passed"] == 0 and data["total"] >= 2
-    row = next(r for r in data["exercises"] if r["id"] == "find_primes_parallel")
+    row = next(r for r in data["exercises"] if r["id"] == "find-primes-parallel")
     assert row["hints_shown"] == 1 and row["passed"] is False
     (workspace / ".conclab" / "progress.json").write_text("{broken")
     text = invoke("progress")
@@ -111,8 +111,8 @@ def test_progress_json_and_text(workspace: Path) -> None:
 def test_exercises_are_listed_under_their_chapters() -> None:
     data = json.loads(invoke("list", "--json").stdout)
     kinds = {item["id"]: (item["kind"], item["chapter"]) for item in data}
-    assert kinds["find_primes_parallel"] == ("exercise", "processes")
-    assert kinds["stream_primes"] == ("exercise", "ipc")
+    assert kinds["find-primes-parallel"] == ("exercise", "processes")
+    assert kinds["stream-primes"] == ("exercise", "ipc")
 
 
 @pytest.mark.parametrize("command", ["exercises", "check", "watch", "hint", "reset", "solution", "progress"])

@@ -19,7 +19,7 @@ from tests.exercises.helpers import check_source, exercise, failures, processes_
 
 from conclab.exercises import explore_program, free_port, serve_program
 
-RACES = ["fix_counter_race", "replace_spin_lock", "fix_deadlock", "fix_dirty_write"]
+RACES = ["fix-counter-race", "replace-spin-lock", "fix-deadlock", "fix-dirty-write"]
 
 LOST = """
 counter = 0
@@ -83,7 +83,7 @@ def test_explore_program_reports_a_syntax_error_in_the_learners_file(tmp_path: P
     assert not outcome.completed
 
 
-@pytest.mark.parametrize("name", ["fix_counter_race", "fix_dirty_write"])
+@pytest.mark.parametrize("name", ["fix-counter-race", "fix-dirty-write"])
 def test_a_syntax_error_is_told_once_with_its_line(name: str, tmp_path: Path) -> None:
     verdict = check_source(name, "x = (\n", tmp_path)
     assert [c.passed for c in verdict.checks] == [False]
@@ -132,64 +132,64 @@ def test_serve_program_tells_a_crash_from_a_slow_start(tmp_path: Path) -> None:
 # --- what the learner sees ---------------------------------------------------------------------
 
 def test_counter_race_failure_shows_the_steps_and_the_real_load(tmp_path: Path) -> None:
-    verdict = check_source("fix_counter_race", exercise("fix_counter_race").starter, tmp_path)
+    verdict = check_source("fix-counter-race", exercise("fix-counter-race").starter, tmp_path)
     text = failures(verdict)
     assert "current = count" in text and "read count -> 0" in text
     assert "lost updates under real load" in text
-    japanese = failures(check_source("fix_counter_race", exercise("fix_counter_race").starter, tmp_path, lang="ja"))
+    japanese = failures(check_source("fix-counter-race", exercise("fix-counter-race").starter, tmp_path, lang="ja"))
     assert "更新が失われました" in japanese and "count を読む -> 0" in japanese
 
 
 def test_counter_race_catches_a_semaphore_that_lets_two_in(tmp_path: Path) -> None:
     """A race the starter does not contain: the reference with a Semaphore(2) for a lock."""
-    source = exercise("fix_counter_race").solution.replace("threading.Lock()", "threading.Semaphore(2)")
-    assert source != exercise("fix_counter_race").solution
-    verdict = check_source("fix_counter_race", source, tmp_path)
+    source = exercise("fix-counter-race").solution.replace("threading.Lock()", "threading.Semaphore(2)")
+    assert source != exercise("fix-counter-race").solution
+    verdict = check_source("fix-counter-race", source, tmp_path)
     assert not verdict.passed
     assert "creates a new Lock" not in failures(verdict)
     assert "two requests, but count = 1" in failures(verdict)
 
 
 def test_counter_race_renamed_function_is_named(tmp_path: Path) -> None:
-    source = exercise("fix_counter_race").solution.replace("count_request", "count_one")
-    verdict = check_source("fix_counter_race", source, tmp_path)
+    source = exercise("fix-counter-race").solution.replace("count_request", "count_one")
+    verdict = check_source("fix-counter-race", source, tmp_path)
     assert not verdict.passed and "must define count_request()" in failures(verdict)
 
 
 def test_spin_lock_catches_a_lock_released_too_early(tmp_path: Path) -> None:
     """A race the starter does not contain: a real Lock, released before the write."""
-    solution = exercise("replace_spin_lock").solution
+    solution = exercise("replace-spin-lock").solution
     source = solution.replace("    with lock:\n        total += 1\n", "    with lock:\n        pass\n    total += 1\n")
     assert source != solution
-    verdict = check_source("replace_spin_lock", source, tmp_path)
+    verdict = check_source("replace-spin-lock", source, tmp_path)
     assert not verdict.passed
     assert "two calls of add_one(), but total = 1" in failures(verdict)
 
 
 def test_deadlock_catches_a_third_order_the_starter_does_not_have(tmp_path: Path) -> None:
     """A deadlock the starter does not contain: pay_a_to_b() turned around in an otherwise fixed file."""
-    solution = exercise("fix_deadlock").solution
+    solution = exercise("fix-deadlock").solution
     source = solution.replace("    global balance_a, balance_b\n    with lock_a, lock_b:\n        balance_a -= amount",
                               "    global balance_a, balance_b\n    with lock_b, lock_a:\n        balance_a -= amount")
     assert source != solution
-    verdict = check_source("fix_deadlock", source, tmp_path)
+    verdict = check_source("fix-deadlock", source, tmp_path)
     assert not verdict.passed
     assert "pay_a_to_b() still take(s) lock_b before lock_a" in failures(verdict)
 
 
 def test_deadlock_message_names_the_cycle_in_japanese(tmp_path: Path) -> None:
-    verdict = check_source("fix_deadlock", exercise("fix_deadlock").starter, tmp_path, lang="ja")
+    verdict = check_source("fix-deadlock", exercise("fix-deadlock").starter, tmp_path, lang="ja")
     text = failures(verdict)
     assert "デッドロック" in text and "lock_a" in text and "fix_deadlock.py:" in text
 
 
 def test_dirty_write_catches_a_read_before_the_lock(tmp_path: Path) -> None:
     """A race the starter does not contain: the balance read once more, outside the lock, for the write."""
-    solution = exercise("fix_dirty_write").solution
+    solution = exercise("fix-dirty-write").solution
     source = solution.replace("        balance = seen - amount ", "        balance = balance_now - amount ").replace(
         "    async with balance_lock:\n", "    balance_now = balance\n    async with balance_lock:\n")
     assert source.count("balance_now") == 2
-    verdict = check_source("fix_dirty_write", source, tmp_path)
+    verdict = check_source("fix-dirty-write", source, tmp_path)
     assert not verdict.passed
     text = failures(verdict)
     assert "but balance = 90" in text and "T0, T1, ... are the tasks" in text
@@ -220,6 +220,6 @@ def test_reference_answers_within_about_a_second(name: str, tmp_path: Path) -> N
 def test_a_server_that_crashes_at_start_shows_its_traceback(tmp_path: Path) -> None:
     source = ("def count_request():\n    pass\n\n"
               "if __name__ == '__main__':\n    raise RuntimeError('boom at start')\n")
-    verdict = check_source("fix_counter_race", source, tmp_path)
+    verdict = check_source("fix-counter-race", source, tmp_path)
     assert not verdict.passed
     assert any("boom at start" in check.detail for check in verdict.checks), verdict.checks

@@ -18,7 +18,7 @@ def _start(tmp_path: Path, limit_s: float) -> tuple[Watcher, list[WatchEvent], t
     Workspace.init(tmp_path, catalogue(), lang="en", readme=readme("en"))
     events: list[WatchEvent] = []
     watcher = Watcher(Workspace(tmp_path), catalogue(), lang="en", on_event=events.append,
-                      exercise=exercise("stream_primes"), limit_s=limit_s)
+                      exercise=exercise("stream-primes"), limit_s=limit_s)
     stop = threading.Event()
     thread = threading.Thread(target=watcher.run, args=(stop,), daemon=True)
     thread.start()
@@ -46,11 +46,11 @@ def test_save_gets_a_verdict_and_hang_does_not_freeze(tmp_path: Path) -> None:
         hung = _wait_for(events, 2, 2.0 + 6)[1]
         assert hung.verdict is not None and "did not finish within 2 s" in hung.verdict.checks[0].detail
         assert time.monotonic() - saved < 2.0 + 3
-        (tmp_path / "stream_primes.py").write_text(exercise("stream_primes").solution)
+        (tmp_path / "stream_primes.py").write_text(exercise("stream-primes").solution)
         fixed = _wait_for(events, 3, 10)[2]
         assert fixed.verdict is not None and fixed.verdict.passed
         # Unchanged bytes (a touch, a second save event) do not check again.
-        (tmp_path / "stream_primes.py").write_text(exercise("stream_primes").solution)
+        (tmp_path / "stream_primes.py").write_text(exercise("stream-primes").solution)
         time.sleep(0.8)
         assert len([e for e in events if e.kind == "verdict"]) == 3
         watcher.command("q")
@@ -59,14 +59,14 @@ def test_save_gets_a_verdict_and_hang_does_not_freeze(tmp_path: Path) -> None:
     finally:
         stop.set()
         thread.join(timeout=5)
-    assert Workspace(tmp_path).progress.load().of("stream_primes").passed
+    assert Workspace(tmp_path).progress.load().of("stream-primes").passed
 
 
 def test_next_moves_on_only_when_asked(tmp_path: Path) -> None:
     watcher, events, stop, thread = _start(tmp_path, limit_s=2.0)
     try:
         _wait_for(events, 1, 10)
-        assert watcher.current is not None and watcher.current.id == "stream_primes"
+        assert watcher.current is not None and watcher.current.id == "stream-primes"
         watcher.command("n")  # the next unfinished, in teaching order
         expected = next(iter(catalogue())).id
         deadline = time.monotonic() + 5

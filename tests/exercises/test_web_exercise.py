@@ -20,7 +20,7 @@ from conclab.curriculum.exercises.serve_concurrently.checks import (
 )
 from conclab.i18n import LANGS
 
-NAME = "serve_concurrently"
+NAME = "serve-concurrently"
 STARTER_MESSAGE = "http.server.HTTPServer handles one request at a time"
 WRONG_MESSAGES = {
     "wrong_thread_for_server": "Running serve_forever() in a thread of its own moves the whole server",

@@ -1,14 +1,12 @@
 """The ``conclab`` command line: a thin adapter over the engine and the curriculum.
 
-Commands live in the private modules of this package; each exposes ``COMMANDS``
-(a list of click commands) and is found at start-up, so adding a command is one
-new file. Every error a user can fix leaves as one line and exit code 2.
+Commands live in the private modules of this package and are listed in
+:data:`COMMANDS` below, so a reader sees every command in this one file. Every
+error a user can fix leaves as one line and exit code 2.
 """
 
 from __future__ import annotations
 
-import importlib
-import pkgutil
 import sys
 from typing import Any
 
@@ -17,6 +15,22 @@ import click
 from conclab import __version__
 from conclab._interrupt import interrupt_guard
 from conclab.cli._common import LANG_CHOICE, print_error
+from conclab.cli._doctor import doctor_command
+from conclab.cli._exercises import (
+    check_command,
+    exercises_group,
+    hint_command,
+    progress_command,
+    reset_command,
+    solution_command,
+    watch_command,
+)
+from conclab.cli._explore import explore_command
+from conclab.cli._lab_commands import list_command, run_command, show_command
+from conclab.cli._load import load
+from conclab.cli._report import report_command
+from conclab.cli._serve import serve
+from conclab.cli._trace import trace_command
 from conclab.errors import ConclabError
 
 
@@ -71,16 +85,19 @@ def cli(ctx: click.Context, lang: str | None) -> None:
         show_home(ctx)
 
 
-def _load_commands() -> None:
-    for info in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name):
-        if info.name == "_common":
-            continue
-        module = importlib.import_module(f"{__name__}.{info.name}")
-        for command in getattr(module, "COMMANDS", []):
-            cli.add_command(command)
-
-
-_load_commands()
+#: Every command of ``conclab``, in the order of a learner's day: lessons, exercises, tools.
+COMMANDS: list[click.Command] = [
+    list_command, run_command, show_command,
+    report_command,
+    doctor_command,
+    exercises_group, check_command, watch_command, hint_command, reset_command, solution_command, progress_command,
+    explore_command,
+    trace_command,
+    serve,
+    load,
+]
+for _command in COMMANDS:
+    cli.add_command(_command)
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -72,6 +72,3 @@ def doctor_command(as_json: bool, lang: str | None) -> None:
     if facts.cores < 2:
         console.print(msg("one-core", lang), style="yellow")
     console.print(msg("ready", lang))
-
-
-COMMANDS = [doctor_command]

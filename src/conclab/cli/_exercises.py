@@ -60,18 +60,6 @@ MESSAGES = Messages({
 })
 
 
-def _install_listing() -> None:
-    """Let ``conclab list`` show the exercises under their chapters."""
-    try:
-        from conclab.curriculum.exercises import install_listing
-    except ImportError:  # pragma: no cover - a broken install should still let other commands run
-        return
-    install_listing()
-
-
-_install_listing()
-
-
 def _catalogue():  # type: ignore[no-untyped-def]
     from conclab.curriculum.exercises import catalogue
 
@@ -318,7 +306,3 @@ def progress_command(directory: str | None, as_json: bool, lang: str | None) -> 
         mark = click.style("✓", fg="green") if row["passed"] else " "
         detail = MESSAGES.get("attempts", lang, attempts=row["attempts"], hints=row["hints_shown"])
         click.echo(f"  [{mark}] {row['id']:<24} {row['title']}  ({detail})")
-
-
-COMMANDS = [exercises_group, check_command, watch_command, hint_command, reset_command,
-            solution_command, progress_command]

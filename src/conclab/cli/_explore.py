@@ -236,6 +236,3 @@ def explore_command(scenario: str | None, list_builtins: bool, strategy: str, sc
             _print_timeline(result)
     if result.finding is not None:
         sys.exit(1)
-
-
-COMMANDS = [explore_command]

@@ -137,8 +137,7 @@ def run_command(lab_id: str, as_json: bool, trace_path: str | None, html_path: s
                 quick: bool, lang: str | None) -> None:
     """Run a lab: the lesson, the measured figures, the timeline and each claim."""
     from conclab.curriculum import registry
-    from conclab.lab import run_lab
-    from conclab.lab._terminal import LabReport
+    from conclab.lab import LabReport, run_lab
     from conclab.timeline import PerfettoTrace, check_writable
 
     lang = resolve_lang(lang)
@@ -152,7 +151,7 @@ def run_command(lab_id: str, as_json: bool, trace_path: str | None, html_path: s
     if trace_path:
         PerfettoTrace(result.spans, {os.getpid(): f"conclab run {lab.id}"}).save(trace_path)
     if html_path:
-        from conclab.lab._html import LabHtmlReport
+        from conclab.lab import LabHtmlReport
 
         LabHtmlReport(result, reg.prose(lab.id, lang), reg.example_source(lab.id)).save(html_path)
     if as_json:
@@ -181,6 +180,3 @@ def show_command(lab_id: str, lang: str | None) -> None:
         console.print(Syntax(source, "python", line_numbers=True, word_wrap=False,
                              theme="ansi_dark", background_color="default"))
     console.print(MESSAGES.get("run-hint", lang, lab=lab_id), style="dim")
-
-
-COMMANDS = [list_command, run_command, show_command]

@@ -95,6 +95,3 @@ def load(url: str, concurrency: int, requests: int, timeout: float, as_json: boo
         return
     for line in render_report(report, language):
         click.echo(line)
-
-
-COMMANDS = [load]

@@ -13,7 +13,7 @@ from conclab.errors import ConclabError
 from conclab.i18n import Messages, pick
 
 if TYPE_CHECKING:
-    from conclab.lab._html import ExerciseRow
+    from conclab.lab import ExerciseRow
 
 MESSAGES = Messages({
     "no-labs": {"en": "chapter {chapter!r} has no labs yet; run 'conclab list' to see them",
@@ -36,7 +36,7 @@ MESSAGES = Messages({
 def _exercise_rows(folder: str, chapter: str | None, lang: str) -> tuple[list[ExerciseRow], str]:
     """The exercises of the chapter(s) with the workspace's progress, and the workspace path."""
     from conclab.curriculum import registry
-    from conclab.lab._html import ExerciseRow
+    from conclab.lab import ExerciseRow
 
     try:
         from conclab.exercises import Workspace
@@ -67,13 +67,13 @@ def report_command(html_path: str | None, chapter_id: str | None, quick: bool,
                    workspace_dir: str | None, lang: str | None) -> None:
     """Run all labs (of a chapter, or all) and put them in one page with a table of contents."""
     from conclab.curriculum import registry
-    from conclab.lab import run_lab
-    from conclab.lab._html import (
+    from conclab.lab import (
         LabHtmlReport,
         ReportPage,
         ReportSection,
         chapter_heading,
         progress_html,
+        run_lab,
     )
     from conclab.timeline import check_writable, format_seconds
 
@@ -123,6 +123,3 @@ def report_command(html_path: str | None, chapter_id: str | None, quick: bool,
         console.print(MESSAGES.get("failed", lang, count=len(failed), labs=", ".join(failed)),
                       style="yellow")
         sys.exit(1)
-
-
-COMMANDS = [report_command]

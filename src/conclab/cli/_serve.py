@@ -131,6 +131,3 @@ def serve_practice(port: int, host: str, quiet: bool, lang: str | None) -> None:
     stats = server.stats()
     click.echo(MESSAGES.get("practice_down", language, served=stats["served"],
                             peak=stats["peak_in_flight"]))
-
-
-COMMANDS = [serve]

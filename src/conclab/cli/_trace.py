@@ -108,6 +108,3 @@ def trace_command(script: str, script_args: tuple[str, ...], html_path: str | No
         raise ConclabError(MESSAGES.get("timed-out", lang, script=name, limit=limit_s))
     if result.crashed:
         raise ConclabError(MESSAGES.get("crashed", lang, script=name, code=result.returncode))
-
-
-COMMANDS = [trace_command]

@@ -26,8 +26,7 @@ class Exercise:
     ``file_name`` is part of the contract (``check_urls.py``). ``hints`` are
     ordered from a nudge to nearly the answer. ``wrong`` maps a variant's name
     to its source: realistic mistakes the tests prove the check rejects.
-    ``limit_s`` bounds one run of the learner's program; ``timing`` says the
-    check is about time (so it may take longer than the 1 s answer target).
+    ``limit_s`` bounds one run of the learner's program.
     """
 
     id: str
@@ -43,9 +42,7 @@ class Exercise:
     wrong: Mapping[str, str] = field(default_factory=dict)
     data_files: Mapping[str, str] = field(default_factory=dict)
     limit_s: float = 10.0
-    timing: bool = False
     order: int = 0
-    needs: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -96,11 +93,11 @@ class Catalogue:
         return [e.id for e in self._exercises]
 
     def get(self, name: str) -> Exercise:
-        """The exercise called ``name`` (``check_urls`` or ``check_urls.py``), or a one-line error."""
+        """The exercise called ``name`` (``check-urls``, ``check_urls`` or ``check_urls.py``), or a one-line error."""
         key = name.strip()
         if key.endswith(".py"):
             key = key[:-3]
-        key = key.replace("-", "_")
+        key = key.replace("_", "-")
         if key in self._by_id:
             return self._by_id[key]
         raise ConclabError(f"unknown exercise '{name}'; known exercises: {', '.join(self.ids())}")

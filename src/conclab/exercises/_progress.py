@@ -66,6 +66,11 @@ class ProgressData:
         return [name for name, entry in self.exercises.items() if entry.passed]
 
 
+def _exercise_id(key: object) -> str:
+    """An id as stored by any version: before 0.2 exercise ids were snake_case (``fix_counter_race``)."""
+    return str(key).replace("_", "-")
+
+
 class ProgressStore:
     """Read and update ``<workspace>/.conclab/progress.json`` safely."""
 
@@ -86,9 +91,13 @@ class ProgressStore:
             if not isinstance(data, dict) or not isinstance(data.get("exercises", {}), dict):
                 raise ValueError("not a progress object")
             current = data.get("current")
-            return ProgressData({str(k): ExerciseProgress.from_json(v)
-                                 for k, v in data.get("exercises", {}).items()},
-                                current if isinstance(current, str) else None)
+            exercises: dict[str, ExerciseProgress] = {}
+            for key, value in data.get("exercises", {}).items():
+                entry = ExerciseProgress.from_json(value)
+                earlier = exercises.get(_exercise_id(key))
+                if earlier is None or entry.passed or not earlier.passed:
+                    exercises[_exercise_id(key)] = entry
+            return ProgressData(exercises, _exercise_id(current) if isinstance(current, str) else None)
         except (ValueError, TypeError):
             return self._rebuild()
 

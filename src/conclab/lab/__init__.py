@@ -4,10 +4,46 @@ Write a lab as an example module plus a :class:`Lab` whose ``run`` function
 measures the example through a :class:`LabContext`; run it with :func:`run_lab`.
 """
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
 from conclab.lab._context import LabContext, Table
 from conclab.lab._model import REQUIREMENTS, Chapter, Claim, Entry, Lab, Measured
 from conclab.lab._registry import Registry, split_prose
 from conclab.lab._runner import ClaimResult, LabResult, evaluate, run_lab
+
+if TYPE_CHECKING:
+    from conclab.lab._html import (
+        ExerciseRow,
+        LabHtmlReport,
+        ReportPage,
+        ReportSection,
+        chapter_heading,
+        progress_html,
+    )
+    from conclab.lab._terminal import LabReport
+
+#: Renderers, imported on first use: the HTML ones pull in markdown-it and pygments,
+#: which a command that prints to the terminal does not need.
+_RENDERERS = {
+    "ExerciseRow": "conclab.lab._html",
+    "LabHtmlReport": "conclab.lab._html",
+    "ReportPage": "conclab.lab._html",
+    "ReportSection": "conclab.lab._html",
+    "chapter_heading": "conclab.lab._html",
+    "progress_html": "conclab.lab._html",
+    "LabReport": "conclab.lab._terminal",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _RENDERERS:
+        import importlib
+
+        return getattr(importlib.import_module(_RENDERERS[name]), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = [
     "REQUIREMENTS",
@@ -15,13 +51,20 @@ __all__ = [
     "Claim",
     "ClaimResult",
     "Entry",
+    "ExerciseRow",
     "Lab",
     "LabContext",
+    "LabHtmlReport",
+    "LabReport",
     "LabResult",
     "Measured",
     "Registry",
+    "ReportPage",
+    "ReportSection",
     "Table",
+    "chapter_heading",
     "evaluate",
+    "progress_html",
     "run_lab",
     "split_prose",
 ]

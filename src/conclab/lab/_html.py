@@ -23,8 +23,7 @@ from conclab.i18n import Messages, pick
 from conclab.lab._registry import split_prose
 from conclab.lab._runner import ClaimResult, LabResult
 from conclab.lab._terminal import MESSAGES as REPORT_MESSAGES
-from conclab.timeline import HtmlTimeline, format_seconds, html_page
-from conclab.timeline._render import Renderer
+from conclab.timeline import HtmlTimeline, Renderer, format_seconds, html_page
 
 MESSAGES = Messages({
     "code": {"en": "The code that ran", "ja": "実行したコード"},

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from conclab.i18n import pick
@@ -82,7 +83,9 @@ class Lab:
     """A measured experiment.
 
     ``example`` names the module(s) whose source ``conclab show`` prints: the
-    code that ran. ``summary`` is the one line ``conclab list`` shows.
+    code that ran. ``summary`` is the one line ``conclab list`` shows. ``home``
+    is the lesson's folder, where its prose lives (``en.md``, ``ja.md``); the
+    curriculum sets it when it loads the lesson.
     """
 
     id: str
@@ -94,6 +97,7 @@ class Lab:
     claims: tuple[Claim, ...] = ()
     order: int = 0
     kind: str = field(default="lab")
+    home: Path | None = None
 
 
 @dataclass(frozen=True)

@@ -10,17 +10,15 @@ import difflib
 import importlib
 import inspect
 import re
-from pathlib import Path
 
 from conclab.errors import ConclabError
 from conclab.lab._model import Chapter, Entry, Lab
 
 
 class Registry:
-    """Chapters in order, with their labs and entries; prose read from ``content_root``."""
+    """Chapters in order, with their labs and entries (exercises); each lab's prose read from its home."""
 
-    def __init__(self, content_root: Path | None = None) -> None:
-        self.content_root = content_root
+    def __init__(self) -> None:
         self._chapters: dict[str, Chapter] = {}
         self._labs: dict[str, Lab] = {}
         self._entries: dict[str, Entry] = {}
@@ -60,16 +58,18 @@ class Registry:
         return sorted(entries, key=lambda e: (order.get(e.chapter, 99), e.order))
 
     def lab(self, lab_id: str) -> Lab:
+        """The lab called ``lab_id``; ``io_threads`` finds ``io-threads`` (folder names are snake_case)."""
         try:
-            return self._labs[lab_id]
+            return self._labs[lab_id.strip().replace("_", "-")]
         except KeyError:
             raise ConclabError(_unknown("lab", lab_id, list(self._labs))) from None
 
     def prose(self, lab_id: str, lang: str) -> str:
         """The lesson text in ``lang`` (Markdown), or an empty string when there is none."""
-        if self.content_root is None:
+        home = self.lab(lab_id).home
+        if home is None:
             return ""
-        path = self.content_root / lang / f"{lab_id}.md"
+        path = home / f"{lang}.md"
         try:
             text = path.read_text(encoding="utf-8")
         except OSError:
@@ -77,13 +77,16 @@ class Registry:
         return join_cjk_lines(text) if lang == "ja" else text
 
     def example_source(self, lab_id: str) -> list[tuple[str, str]]:
-        """(file name, source) of each example module of the lab: the code that ran."""
+        """(file, source) of each example module of the lab: the code that ran.
+
+        The file is named by its place in the package (``conclab/curriculum/lessons/io_threads/example.py``):
+        every lesson's example is called ``example.py``, so the bare name would not say which.
+        """
         lab = self.lab(lab_id)
         sources = []
         for name in lab.example:
             module = importlib.import_module(name)
-            path = inspect.getsourcefile(module) or name
-            sources.append((Path(path).name, inspect.getsource(module)))
+            sources.append(("/".join(name.split(".")) + ".py", inspect.getsource(module)))
         return sources
 
 

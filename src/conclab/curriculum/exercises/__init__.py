@@ -1,11 +1,13 @@
-"""The exercises: one folder each, discovered at first use.
+"""The exercises: one folder each, loaded by :func:`catalogue` from this package.
 
-A folder ``<id>/`` holds ``starter.py`` (what the learner starts from, written
-to ``<id>.py`` in the workspace), ``solution.py`` (the reference),
-``wrong_*.py`` (realistic mistakes the tests prove the check rejects),
-``checks.py`` (metadata and the ``check(ctx)`` function), and
-``statement.{en,ja}.md`` and ``hints.{en,ja}.md`` (hints separated by lines
-of ``---``, from a nudge to nearly the answer). A new exercise is one new folder.
+A folder ``<name>/`` (snake_case; the exercise's id is the name in kebab-case)
+holds ``starter.py`` (what the learner starts from, written to ``<name>.py``
+in the workspace), ``solution.py`` (the reference), ``wrong_*.py`` (realistic
+mistakes the tests prove the check rejects), ``checks.py`` (the
+``check(ctx)`` function and ``EXERCISE = ExerciseSpec(...)``: chapter, order,
+titles, time limit, data files), and ``statement.{en,ja}.md`` and
+``hints.{en,ja}.md`` (hints separated by lines of ``---``, from a nudge to
+nearly the answer). A new exercise is one new folder.
 """
 
 from __future__ import annotations
@@ -13,8 +15,8 @@ from __future__ import annotations
 import importlib
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
 
+from conclab.curriculum.exercises._spec import ExerciseSpec
 from conclab.exercises import Catalogue, Exercise
 from conclab.i18n import LANGS, Messages
 
@@ -32,26 +34,32 @@ def _hints(folder: Path) -> tuple[dict[str, str], ...]:
     return tuple({lang: by_lang[lang][i] for lang in LANGS} for i in range(count))
 
 
+def exercise_id(folder: Path) -> str:
+    """The exercise's id: its folder's name in the command line's kebab-case (``fix-counter-race``)."""
+    return folder.name.replace("_", "-")
+
+
 def load_exercise(folder: Path) -> Exercise:
-    """Build one :class:`Exercise` from its folder."""
-    module: Any = importlib.import_module(f"{__name__}.{folder.name}.checks")
+    """Build one :class:`Exercise` from its folder and the ``EXERCISE`` its ``checks.py`` declares."""
+    module = importlib.import_module(f"{__name__}.{folder.name}.checks")
+    spec = module.EXERCISE
+    if not isinstance(spec, ExerciseSpec):
+        raise TypeError(f"{folder.name}/checks.py: EXERCISE must be an ExerciseSpec, not {type(spec).__name__}")
     return Exercise(
-        id=folder.name,
-        chapter=module.CHAPTER,
+        id=exercise_id(folder),
+        chapter=spec.chapter,
         file_name=f"{folder.name}.py",
-        title=module.TITLE,
-        summary=module.SUMMARY,
+        title=spec.title,
+        summary=spec.summary,
         statement={lang: _read(folder, f"statement.{lang}.md") for lang in LANGS},
         hints=_hints(folder),
         starter=_read(folder, "starter.py"),
         solution=_read(folder, "solution.py"),
         wrong={path.stem: path.read_text(encoding="utf-8") for path in sorted(folder.glob("wrong_*.py"))},
-        check=module.check,
-        data_files=getattr(module, "DATA_FILES", {}),
-        limit_s=getattr(module, "LIMIT_S", 10.0),
-        timing=getattr(module, "TIMING", False),
-        order=getattr(module, "ORDER", 0),
-        needs=tuple(getattr(module, "NEEDS", ())),
+        check=spec.check,
+        data_files=spec.data_files,
+        limit_s=spec.limit_s,
+        order=spec.order,
     )
 
 
@@ -116,20 +124,3 @@ def readme(lang: str) -> str:
 
     lines = [f"- `{e.file_name}`: {pick(e.summary, lang)}" for e in catalogue()]
     return README.get("readme", lang, exercises="\n".join(lines))
-
-
-def _add_entries(registry: Any) -> None:
-    """Registry hook: list the exercises under their chapters in ``conclab list``."""
-    from conclab.lab import Entry
-
-    for exercise in catalogue():
-        registry.add_entry(Entry(id=exercise.id, chapter=exercise.chapter, title=exercise.title,
-                                 summary=exercise.summary, kind="exercise", order=exercise.order))
-
-
-def install_listing() -> None:
-    """Make ``conclab list`` show the exercises (called once by the CLI)."""
-    from conclab.curriculum import _ENTRY_HOOKS, add_entry_hook
-
-    if _add_entries not in _ENTRY_HOOKS:
-        add_entry_hook(_add_entries)

@@ -13,29 +13,10 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
+from conclab.curriculum.exercises._spec import ExerciseSpec
 from conclab.curriculum.exercises._support import refused_url, url_lines
 from conclab.exercises import CheckContext
 from conclab.i18n import Messages
-
-CHAPTER = "threads-io"
-ORDER = 10
-LIMIT_S = 15.0
-TIMING = True
-NEEDS = ("practice-server",)
-TITLE = {"en": "Check URLs concurrently", "ja": "URL を並行してチェックする"}
-SUMMARY = {"en": "GET every URL of urls.txt at once with requests; print each status",
-           "ja": "urls.txt の URL を requests で同時に GET し、それぞれのステータスを表示する"}
-DATA_FILES = {"urls.txt": """\
-# One URL a line. Start the practice server first:  conclab serve practice --port 8000
-# (conclab check writes its own list against a server it starts itself.)
-http://127.0.0.1:8000/delay/1
-http://127.0.0.1:8000/delay/1
-http://127.0.0.1:8000/delay/2
-http://127.0.0.1:8000/status/404
-http://127.0.0.1:8000/status/500
-http://127.0.0.1:8000/json
-http://127.0.0.1:8001/nothing-listens-here
-"""}
 
 DELAYS = (0.8, 0.7, 0.6, 0.5)
 TIMEOUT_S = 1.0  # what the statement asks for: requests.get(url, timeout=TIMEOUT_S)
@@ -128,3 +109,25 @@ def _matches(got: str, want: str) -> bool:
     if want == "ERROR":
         return got.startswith("ERROR ") and len(got) > len("ERROR ")
     return got == want
+
+
+EXERCISE = ExerciseSpec(
+    chapter="threads-io",
+    order=10,
+    title={"en": "Check URLs concurrently", "ja": "URL を並行してチェックする"},
+    summary={"en": "GET every URL of urls.txt at once with requests; print each status",
+             "ja": "urls.txt の URL を requests で同時に GET し、それぞれのステータスを表示する"},
+    check=check,
+    limit_s=15.0,
+    data_files={"urls.txt": """\
+# One URL a line. Start the practice server first:  conclab serve practice --port 8000
+# (conclab check writes its own list against a server it starts itself.)
+http://127.0.0.1:8000/delay/1
+http://127.0.0.1:8000/delay/1
+http://127.0.0.1:8000/delay/2
+http://127.0.0.1:8000/status/404
+http://127.0.0.1:8000/status/500
+http://127.0.0.1:8000/json
+http://127.0.0.1:8001/nothing-listens-here
+"""},
+)

@@ -9,18 +9,11 @@ honest when other programs make the machine busy and CPU time cannot grow.
 
 from __future__ import annotations
 
+from conclab.curriculum.exercises._spec import ExerciseSpec
 from conclab.curriculum.exercises._support import primes_upto, trailing_int
 from conclab.exercises import CheckContext, ProgramRun
 from conclab.i18n import Messages
 from conclab.machine import machine_facts, usable_cores
-
-CHAPTER = "processes"
-ORDER = 10
-LIMIT_S = 20.0
-TIMING = True
-TITLE = {"en": "Find primes on every core", "ja": "すべてのコアで素数を探す"}
-SUMMARY = {"en": "count primes with multiprocessing.Pool over split ranges",
-           "ja": "範囲を分けて multiprocessing.Pool で素数を数える"}
 
 DEFAULT_LIMIT = 100_000
 CHECK_LIMIT = 400_000
@@ -112,3 +105,14 @@ def check(ctx: CheckContext) -> None:
     key = "par-no-procs" if children == 0 else "par-serial"
     ctx.add(name, False, ctx.message(MESSAGES, key, cpu=cpu, wall=wall, ratio=ratio, children=children,
                                      busy=busy))
+
+
+EXERCISE = ExerciseSpec(
+    chapter="processes",
+    order=10,
+    title={"en": "Find primes on every core", "ja": "すべてのコアで素数を探す"},
+    summary={"en": "count primes with multiprocessing.Pool over split ranges",
+             "ja": "範囲を分けて multiprocessing.Pool で素数を数える"},
+    check=check,
+    limit_s=20.0,
+)

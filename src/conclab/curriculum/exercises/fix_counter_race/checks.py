@@ -16,6 +16,7 @@ from __future__ import annotations
 import ast
 import threading
 
+from conclab.curriculum.exercises._spec import ExerciseSpec
 from conclab.curriculum.exercises._support import (
     calls_in,
     exploration_detail,
@@ -24,13 +25,6 @@ from conclab.curriculum.exercises._support import (
 )
 from conclab.exercises import CheckContext, ExploreRun, describe_failure, describe_stacks, free_port
 from conclab.i18n import Messages
-
-CHAPTER = "races"
-ORDER = 10
-LIMIT_S = 10.0
-TITLE = {"en": "Fix the counter server's race", "ja": "カウンターサーバーの競合状態を直す"}
-SUMMARY = {"en": "a threading web server loses requests: make copy-work-write one critical section",
-           "ja": "スレッド版 Web サーバーがリクエストを数え損ねる: コピー・処理・書き戻しを一つのクリティカルセクションに"}
 
 SCHEDULES = 300
 SEED = 0
@@ -185,3 +179,14 @@ def check(ctx: CheckContext) -> None:
         explorer.join()
     _explorer_result(ctx, explored[0])
     ctx.results.extend(load_results)
+
+
+EXERCISE = ExerciseSpec(
+    chapter="races",
+    order=10,
+    title={"en": "Fix the counter server's race", "ja": "カウンターサーバーの競合状態を直す"},
+    summary={"en": "a threading web server loses requests: make copy-work-write one critical section",
+             "ja": "スレッド版 Web サーバーがリクエストを数え損ねる: コピー・処理・書き戻しを一つのクリティカルセクションに"},
+    check=check,
+    limit_s=10.0,
+)

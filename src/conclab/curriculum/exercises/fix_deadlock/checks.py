@@ -12,6 +12,7 @@ real run would only cost the learner the time limit.
 
 from __future__ import annotations
 
+from conclab.curriculum.exercises._spec import ExerciseSpec
 from conclab.curriculum.exercises._support import (
     exploration_detail,
     require_functions,
@@ -19,13 +20,6 @@ from conclab.curriculum.exercises._support import (
 )
 from conclab.exercises import CheckContext, ExploreRun
 from conclab.i18n import Messages
-
-CHAPTER = "locks"
-ORDER = 20
-LIMIT_S = 10.0
-TITLE = {"en": "Fix a lock-order deadlock", "ja": "ロックの順序によるデッドロックを直す"}
-SUMMARY = {"en": "transfers and an audit take two locks in different orders: pick one order everywhere",
-           "ja": "送金と監査が 2 つのロックを違う順序で取る: どこでも同じ順序にする"}
 
 SCHEDULES = 300
 SEED = 0
@@ -129,3 +123,14 @@ def check(ctx: CheckContext) -> None:
              and "a 100 b 100" in lines[1])
     ctx.add(ctx.message(MESSAGES, "total-name"), right,
             ctx.message(MESSAGES, "total-ok" if right else "total-bad", lines=" / ".join(lines)))
+
+
+EXERCISE = ExerciseSpec(
+    chapter="locks",
+    order=20,
+    title={"en": "Fix a lock-order deadlock", "ja": "ロックの順序によるデッドロックを直す"},
+    summary={"en": "transfers and an audit take two locks in different orders: pick one order everywhere",
+             "ja": "送金と監査が 2 つのロックを違う順序で取る: どこでも同じ順序にする"},
+    check=check,
+    limit_s=10.0,
+)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import ast
 import threading
 
+from conclab.curriculum.exercises._spec import ExerciseSpec
 from conclab.curriculum.exercises._support import (
     calls_in,
     exploration_detail,
@@ -22,13 +23,6 @@ from conclab.curriculum.exercises._support import (
 )
 from conclab.exercises import CheckContext, ExploreRun
 from conclab.i18n import Messages
-
-CHAPTER = "asyncio"
-ORDER = 20
-LIMIT_S = 10.0
-TITLE = {"en": "Fix the asyncio dirty write", "ja": "asyncio のダーティーライトを直す"}
-SUMMARY = {"en": "tasks read, await, then write a balance: hold one asyncio.Lock from the read to the write",
-           "ja": "タスクが残高を読み、await し、書き戻す: 読み取りから書き戻しまで一つの asyncio.Lock を持つ"}
 
 SCHEDULES = 300
 SEED = 0
@@ -118,3 +112,14 @@ def check(ctx: CheckContext) -> None:
     right = trailing_int(last) == EXPECTED
     ctx.add(ctx.message(MESSAGES, "balance-name"), right,
             ctx.message(MESSAGES, "balance-ok" if right else "balance-bad", expected=EXPECTED, line=last))
+
+
+EXERCISE = ExerciseSpec(
+    chapter="asyncio",
+    order=20,
+    title={"en": "Fix the asyncio dirty write", "ja": "asyncio のダーティーライトを直す"},
+    summary={"en": "tasks read, await, then write a balance: hold one asyncio.Lock from the read to the write",
+             "ja": "タスクが残高を読み、await し、書き戻す: 読み取りから書き戻しまで一つの asyncio.Lock を持つ"},
+    check=check,
+    limit_s=10.0,
+)

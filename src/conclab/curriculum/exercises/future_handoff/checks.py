@@ -13,16 +13,9 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
+from conclab.curriculum.exercises._spec import ExerciseSpec
 from conclab.exercises import CheckContext, ProgramRun, run_program
 from conclab.i18n import Messages
-
-CHAPTER = "coordination"
-ORDER = 60
-LIMIT_S = 3.0  # each run of the reference takes about 0.7 s
-TIMING = True
-TITLE = {"en": "Hand a result over through a Future", "ja": "Future で結果を受け渡す"}
-SUMMARY = {"en": "the worker settles a concurrent.futures.Future; the main thread waits in result()",
-           "ja": "ワーカーが concurrent.futures.Future に結果を入れ、メインスレッドは result() で待つ"}
 
 COMPUTE_S = 0.3
 TIDY_S = 0.3
@@ -110,3 +103,14 @@ def check(ctx: CheckContext) -> None:
     text = error[1] if error else (failing.output_lines[-1].strip() if failing.output_lines else "")
     ok = text.startswith("error: ValueError:")
     ctx.add(ctx.message(MESSAGES, "error-name"), ok, ctx.message(MESSAGES, "error-ok" if ok else "error-bad", got=text))
+
+
+EXERCISE = ExerciseSpec(
+    chapter="coordination",
+    order=60,
+    title={"en": "Hand a result over through a Future", "ja": "Future で結果を受け渡す"},
+    summary={"en": "the worker settles a concurrent.futures.Future; the main thread waits in result()",
+             "ja": "ワーカーが concurrent.futures.Future に結果を入れ、メインスレッドは result() で待つ"},
+    check=check,
+    limit_s=3.0,
+)

@@ -13,16 +13,9 @@ from __future__ import annotations
 import re
 import signal
 
+from conclab.curriculum.exercises._spec import ExerciseSpec
 from conclab.exercises import CheckContext, Interrupt, ProgramRun
 from conclab.i18n import Messages
-
-CHAPTER = "coordination"
-ORDER = 40
-LIMIT_S = 4.0
-TIMING = True
-TITLE = {"en": "Shut down gracefully with an Event", "ja": "Event で行儀よく終了する"}
-SUMMARY = {"en": "on SIGINT/SIGTERM, a threading.Event stops every worker after its job; join, then report",
-           "ja": "SIGINT/SIGTERM を受けたら threading.Event で全ワーカーを仕事の区切りで止め、join してから報告する"}
 
 WORKERS = 4
 RUN_FOR_S = 0.3
@@ -120,3 +113,14 @@ def check(ctx: CheckContext) -> None:
     if _judge(ctx, run, name) and hasattr(signal, "SIGTERM"):
         run, name = _interrupted(ctx, signal.SIGTERM)
         _judge(ctx, run, name)
+
+
+EXERCISE = ExerciseSpec(
+    chapter="coordination",
+    order=40,
+    title={"en": "Shut down gracefully with an Event", "ja": "Event で行儀よく終了する"},
+    summary={"en": "on SIGINT/SIGTERM, a threading.Event stops every worker after its job; join, then report",
+             "ja": "SIGINT/SIGTERM を受けたら threading.Event で全ワーカーを仕事の区切りで止め、join してから報告する"},
+    check=check,
+    limit_s=4.0,
+)

@@ -10,19 +10,10 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
+from conclab.curriculum.exercises._spec import ExerciseSpec
 from conclab.curriculum.exercises._support import trailing_int, url_lines
 from conclab.exercises import CheckContext
 from conclab.i18n import Messages
-
-CHAPTER = "coordination"
-ORDER = 30
-LIMIT_S = 15.0
-TIMING = True
-NEEDS = ("practice-server",)
-TITLE = {"en": "Limit concurrent downloads with a Semaphore", "ja": "Semaphore で同時ダウンロード数を制限する"}
-SUMMARY = {"en": "threading.Semaphore keeps at most 3 downloads in flight (measured at the server)",
-           "ja": "threading.Semaphore で同時ダウンロードを 3 件までに抑える（サーバー側で計測）"}
-DATA_FILES: dict[str, str] = {}
 
 URLS = 12
 DELAY_S = 0.25
@@ -70,3 +61,15 @@ def check(ctx: CheckContext) -> None:
     key = "peak-ok" if peak == AT_ONCE else "peak-high" if peak > AT_ONCE else "peak-low"
     ctx.add(ctx.message(MESSAGES, "peak-name", limit=AT_ONCE), peak == AT_ONCE,
             ctx.message(MESSAGES, key, peak=peak, limit=AT_ONCE))
+
+
+EXERCISE = ExerciseSpec(
+    chapter="coordination",
+    order=30,
+    title={"en": "Limit concurrent downloads with a Semaphore", "ja": "Semaphore で同時ダウンロード数を制限する"},
+    summary={"en": "threading.Semaphore keeps at most 3 downloads in flight (measured at the server)",
+             "ja": "threading.Semaphore で同時ダウンロードを 3 件までに抑える（サーバー側で計測）"},
+    check=check,
+    limit_s=15.0,
+    data_files={},
+)

@@ -11,15 +11,9 @@ from __future__ import annotations
 
 from collections import Counter
 
+from conclab.curriculum.exercises._spec import ExerciseSpec
 from conclab.exercises import CheckContext, ProgramRun
 from conclab.i18n import Messages
-
-CHAPTER = "coordination"
-ORDER = 50
-LIMIT_S = 3.0  # the reference ends in about 0.4 s; a hang is reported sooner
-TITLE = {"en": "Producer and consumers with sentinels", "ja": "番兵を使う生産者と消費者"}
-SUMMARY = {"en": "four consumers share a queue.Queue; one sentinel each lets all of them stop",
-           "ja": "4 つの消費者が queue.Queue を共有し、一人一つの番兵で全員が止まる"}
 
 ITEMS = 120
 CONSUMERS = 4
@@ -102,3 +96,14 @@ def check(ctx: CheckContext) -> None:
         problems.append(ctx.message(MESSAGES, "last-bad", count=ITEMS, got=last))
     ctx.add(ctx.message(MESSAGES, "items-name"), not problems,
             "\n".join(problems) or ctx.message(MESSAGES, "items-ok", count=ITEMS))
+
+
+EXERCISE = ExerciseSpec(
+    chapter="coordination",
+    order=50,
+    title={"en": "Producer and consumers with sentinels", "ja": "番兵を使う生産者と消費者"},
+    summary={"en": "four consumers share a queue.Queue; one sentinel each lets all of them stop",
+             "ja": "4 つの消費者が queue.Queue を共有し、一人一つの番兵で全員が止まる"},
+    check=check,
+    limit_s=3.0,
+)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import ast
 import threading
 
+from conclab.curriculum.exercises._spec import ExerciseSpec
 from conclab.curriculum.exercises._support import (
     calls_in,
     exploration_detail,
@@ -22,13 +23,6 @@ from conclab.curriculum.exercises._support import (
 )
 from conclab.exercises import CheckContext, ExploreRun
 from conclab.i18n import Messages
-
-CHAPTER = "locks"
-ORDER = 10
-LIMIT_S = 10.0
-TITLE = {"en": "Replace the hand-made spin lock", "ja": "自作のスピンロックを置き換える"}
-SUMMARY = {"en": "a flag tested then set lets two threads in: use threading.Lock",
-           "ja": "調べてから立てるフラグでは 2 スレッドが入れてしまう: threading.Lock を使う"}
 
 SCHEDULES = 300
 SEED = 0
@@ -130,3 +124,14 @@ def check(ctx: CheckContext) -> None:
     right = trailing_int(last) == EXPECTED
     ctx.add(ctx.message(MESSAGES, "total-name"), right,
             ctx.message(MESSAGES, "total-ok" if right else "total-bad", expected=EXPECTED, line=last))
+
+
+EXERCISE = ExerciseSpec(
+    chapter="locks",
+    order=10,
+    title={"en": "Replace the hand-made spin lock", "ja": "自作のスピンロックを置き換える"},
+    summary={"en": "a flag tested then set lets two threads in: use threading.Lock",
+             "ja": "調べてから立てるフラグでは 2 スレッドが入れてしまう: threading.Lock を使う"},
+    check=check,
+    limit_s=10.0,
+)

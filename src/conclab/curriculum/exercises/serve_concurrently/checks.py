@@ -29,6 +29,7 @@ import urllib.error
 import urllib.request
 from dataclasses import dataclass
 
+from conclab.curriculum.exercises._spec import ExerciseSpec
 from conclab.curriculum.exercises._support import calls_in
 from conclab.exercises import (
     CheckContext,
@@ -38,14 +39,6 @@ from conclab.exercises import (
     free_port,
 )
 from conclab.i18n import Messages
-
-CHAPTER = "web-server"
-ORDER = 10
-LIMIT_S = 10.0
-TIMING = True
-TITLE = {"en": "Serve clients concurrently", "ja": "複数のクライアントを同時にさばく"}
-SUMMARY = {"en": "an HTTPServer makes every client wait for the one before: serve them together with threads",
-           "ja": "HTTPServer ではクライアントが前の人を待たされる: スレッドで同時にさばく"}
 
 CLIENTS = 5
 WORK_S = 0.3        # the starter's WORK_S: one unit of work
@@ -356,3 +349,14 @@ def check(ctx: CheckContext) -> None:
     if not log_events(lines, paths):  # a learner who logs with the logging module writes to stderr
         lines = served.run.stderr.splitlines()
     _judge_together(ctx, lines, elapsed, paths)
+
+
+EXERCISE = ExerciseSpec(
+    chapter="web-server",
+    order=10,
+    title={"en": "Serve clients concurrently", "ja": "複数のクライアントを同時にさばく"},
+    summary={"en": "an HTTPServer makes every client wait for the one before: serve them together with threads",
+             "ja": "HTTPServer ではクライアントが前の人を待たされる: スレッドで同時にさばく"},
+    check=check,
+    limit_s=10.0,
+)

@@ -13,16 +13,9 @@ import sqlite3
 import tempfile
 from pathlib import Path
 
+from conclab.curriculum.exercises._spec import ExerciseSpec
 from conclab.exercises import CheckContext
 from conclab.i18n import Messages
-
-CHAPTER = "threads-io"
-ORDER = 40
-LIMIT_S = 10.0
-TIMING = True
-TITLE = {"en": "Safe SQLite inserts from threads", "ja": "スレッドから SQLite に安全に書き込む"}
-SUMMARY = {"en": "fetch in a thread pool, insert into SQLite with a lock or one connection per thread",
-           "ja": "スレッドプールで取得し、ロックかスレッドごとの接続で SQLite に挿入する"}
 
 ROWS = 100
 FETCH_S = 0.02
@@ -146,3 +139,14 @@ def check(ctx: CheckContext) -> None:
         ctx.add(ctx.message(MESSAGES, "time-name"), fast,
                 ctx.message(MESSAGES, "time-ok" if fast else "time-bad", rows=ROWS, fetch=FETCH_S,
                             wall=run.elapsed_s))
+
+
+EXERCISE = ExerciseSpec(
+    chapter="threads-io",
+    order=40,
+    title={"en": "Safe SQLite inserts from threads", "ja": "スレッドから SQLite に安全に書き込む"},
+    summary={"en": "fetch in a thread pool, insert into SQLite with a lock or one connection per thread",
+             "ja": "スレッドプールで取得し、ロックかスレッドごとの接続で SQLite に挿入する"},
+    check=check,
+    limit_s=10.0,
+)

@@ -10,17 +10,10 @@ from __future__ import annotations
 
 from collections import Counter
 
+from conclab.curriculum.exercises._spec import ExerciseSpec
 from conclab.curriculum.exercises._support import primes_upto, trailing_int
 from conclab.exercises import CheckContext
 from conclab.i18n import Messages
-
-CHAPTER = "ipc"
-ORDER = 10
-LIMIT_S = 15.0
-TIMING = True
-TITLE = {"en": "Stream primes through a Queue", "ja": "Queue で素数を次々に受け取る"}
-SUMMARY = {"en": "workers send each prime through a multiprocessing.Queue; print as they arrive",
-           "ja": "ワーカーが素数を一つずつ multiprocessing.Queue で送り、届いた順に表示する"}
 
 CHECK_LIMIT = 200_000
 EARLY_FRACTION = 0.5
@@ -94,3 +87,14 @@ def check(ctx: CheckContext) -> None:
     ctx.add(ctx.message(MESSAGES, "workers-name"), run.children_seen > 0,
             ctx.message(MESSAGES, "workers-ok" if run.children_seen else "workers-bad",
                         count=run.children_seen))
+
+
+EXERCISE = ExerciseSpec(
+    chapter="ipc",
+    order=10,
+    title={"en": "Stream primes through a Queue", "ja": "Queue で素数を次々に受け取る"},
+    summary={"en": "workers send each prime through a multiprocessing.Queue; print as they arrive",
+             "ja": "ワーカーが素数を一つずつ multiprocessing.Queue で送り、届いた順に表示する"},
+    check=check,
+    limit_s=15.0,
+)

@@ -12,18 +12,11 @@ part's parallelism does not apply.
 
 from __future__ import annotations
 
+from conclab.curriculum.exercises._spec import ExerciseSpec
 from conclab.curriculum.exercises._support import primes_upto
 from conclab.exercises import CheckContext
 from conclab.i18n import Messages
 from conclab.machine import machine_facts, usable_cores
-
-CHAPTER = "processes"
-ORDER = 30
-LIMIT_S = 15.0
-TIMING = True
-TITLE = {"en": "Threads or processes?", "ja": "スレッドか、プロセスか"}
-SUMMARY = {"en": "pick ThreadPoolExecutor or ProcessPoolExecutor for an I/O-bound and a CPU-bound part",
-           "ja": "I/O バウンドな処理と CPU バウンドな処理に、それぞれ合うエグゼキューターを選ぶ"}
 
 REQUESTS = 12
 WAIT_S = 0.2
@@ -129,3 +122,14 @@ def check(ctx: CheckContext) -> None:
     key = "cpu-threads" if cpu_run.children_seen == 0 else "cpu-serial"
     ctx.add(name, False, ctx.message(MESSAGES, key, cpu=cpu, wall=wall, ratio=ratio,
                                      children=cpu_run.children_seen, busy=busy))
+
+
+EXERCISE = ExerciseSpec(
+    chapter="processes",
+    order=30,
+    title={"en": "Threads or processes?", "ja": "スレッドか、プロセスか"},
+    summary={"en": "pick ThreadPoolExecutor or ProcessPoolExecutor for an I/O-bound and a CPU-bound part",
+             "ja": "I/O バウンドな処理と CPU バウンドな処理に、それぞれ合うエグゼキューターを選ぶ"},
+    check=check,
+    limit_s=15.0,
+)

@@ -12,16 +12,9 @@ from __future__ import annotations
 
 from itertools import pairwise
 
+from conclab.curriculum.exercises._spec import ExerciseSpec
 from conclab.exercises import CheckContext
 from conclab.i18n import Messages
-
-CHAPTER = "asyncio"
-ORDER = 10
-LIMIT_S = 10.0
-TIMING = True
-TITLE = {"en": "Unblock a stalled event loop", "ja": "止まったイベントループを動かす"}
-SUMMARY = {"en": "run a blocking call with asyncio.to_thread so the heartbeat keeps ticking",
-           "ja": "ブロッキングな呼び出しを asyncio.to_thread で実行し、ハートビートを止めない"}
 
 NUMBERS = (1, 2, 3, 4)
 BLOCK_S = 0.3
@@ -84,3 +77,14 @@ def check(ctx: CheckContext) -> None:
     ctx.add(ctx.message(MESSAGES, "work-name"), work <= WORK_MAX_S,
             ctx.message(MESSAGES, "work-ok" if work <= WORK_MAX_S else "work-bad", count=len(NUMBERS),
                         block=BLOCK_S, work=work))
+
+
+EXERCISE = ExerciseSpec(
+    chapter="asyncio",
+    order=10,
+    title={"en": "Unblock a stalled event loop", "ja": "止まったイベントループを動かす"},
+    summary={"en": "run a blocking call with asyncio.to_thread so the heartbeat keeps ticking",
+             "ja": "ブロッキングな呼び出しを asyncio.to_thread で実行し、ハートビートを止めない"},
+    check=check,
+    limit_s=10.0,
+)

@@ -1,1 +1,0 @@
-"""One module per lab (or per small family of labs); each defines ``LAB`` or ``LABS``."""

@@ -1,0 +1,133 @@
+"""Lab ``asyncio-basics``: coroutines, ``create_task``, ``gather``, ``TaskGroup`` and task states.
+
+Every task is named, so the recorder draws one lane per task. The states
+demo also adds a "ready" span: the stretch between the moment a task's timer
+fired and the moment the loop actually resumed it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+
+from conclab.curriculum.lessons.asyncio_basics import example
+from conclab.lab import Claim, Lab, LabContext, Measured
+from conclab.timeline import Span
+
+RUNNING = "running (CPU)"
+BLOCKED = "blocked (await)"
+READY = "ready (waiting for the loop)"
+
+
+async def _drive(ctx: LabContext, delay: float, wait: float, work: float) -> None:
+    task = asyncio.current_task()
+    assert task is not None
+    task.set_name("main")
+    with ctx.measure("sequential"):
+        await example.one_after_another(delay)
+    with ctx.measure("create_task"):
+        await example.with_create_task(delay)
+    with ctx.measure("gather"):
+        await example.with_gather(delay)
+    with ctx.measure("taskgroup"):
+        await example.with_task_group(delay)
+    with ctx.measure("states"):
+        await example.states(wait, work)
+
+
+def _add_ready_spans(ctx: LabContext, wait: float) -> None:
+    """Split the waiter's ``await`` into blocked (timer pending) and ready (timer fired, loop busy)."""
+    for found in ctx.recorder.spans():
+        if found.lane == "task-waiter" and found.name == BLOCKED:
+            fired = found.start_s + wait
+            ctx.measured["ready_s"] = max(0.0, found.end_s - fired)
+            ctx.recorder.add(Span(READY, found.lane, fired, found.end_s, found.pid, found.tid,
+                                  found.lane_kind))
+
+
+def _running_overlap(spans: list[Span]) -> float:
+    """The longest time two different tasks were both inside a "running" span (0 on one thread)."""
+    running = [s for s in spans if s.name == RUNNING]
+    worst = 0.0
+    for i, first in enumerate(running):
+        for second in running[i + 1:]:
+            if first.lane != second.lane:
+                overlap = min(first.end_s, second.end_s) - max(first.start_s, second.start_s)
+                worst = max(worst, overlap)
+    return worst
+
+
+def run(ctx: LabContext) -> None:
+    delay = ctx.pick(example.DELAY, 0.04)
+    wait, work = ctx.pick(0.05, 0.01), ctx.pick(0.3, 0.06)
+    m = ctx.measured
+    m.update(delay_s=delay, twice_s=2 * delay, wait_s=wait, work_s=work,
+             expected_ready_s=work - wait, taskgroup_native=sys.version_info >= (3, 11))
+    with ctx.trace(example, fetch="fetch {0}", crunch=RUNNING, nap=BLOCKED):
+        asyncio.run(_drive(ctx, delay, wait, work))
+    _add_ready_spans(ctx, wait)
+    spans = ctx.recorder.spans()
+    m["running_overlap_s"] = _running_overlap(spans)
+    m["task_lanes"] = sorted({s.lane for s in spans if s.lane_kind == "task"})
+    if not m["taskgroup_native"]:
+        ctx.note({"en": "Python {0} has no asyncio.TaskGroup (3.11+): that row ran gather instead.",
+                  "ja": "Python {0} には asyncio.TaskGroup（3.11 以降）がないため、その行は gather で代用しました。"},
+                 ctx.machine.python_version)
+    ctx.table(
+        {"en": f"Fetches that each wait {delay:.2f} s", "ja": f"それぞれ {delay:.2f} 秒待つ fetch"},
+        [{"en": "way", "ja": "やり方"}, {"en": "fetches", "ja": "fetch の数"},
+               {"en": "took (s)", "ja": "所要 (秒)"}],
+        [[ctx.text({"en": "await one, then the other", "ja": "一つずつ await"}), 2, m["sequential_s"]],
+         ["create_task", 2, m["create_task_s"]],
+         ["gather", 3, m["gather_s"]],
+         ["TaskGroup", 3, m["taskgroup_s"]]],
+    )
+
+
+def _about(value: float, target: float) -> bool:
+    return 0.95 * target <= value <= 1.5 * target + 0.05
+
+
+def one_task_at_a_time(m: Measured) -> bool:
+    return m["running_overlap_s"] <= 0.0
+
+
+LAB = Lab(
+    id="asyncio-basics",
+    chapter="asyncio",
+    order=1,
+    title={"en": "asyncio basics: coroutines, tasks and the event loop",
+           "ja": "asyncio の基本: コルーチン、タスク、イベントループ"},
+    summary={"en": "Two tasks made with create_task finish in one wait, not two; tasks are running, blocked or ready.",
+             "ja": "create_task で作った二つのタスクは待ち一回分で終わる。タスクは実行中・ブロック中・実行可能のどれか。"},
+    example=(example.__name__,),
+    run=run,
+    claims=(
+        Claim("await-in-turn-is-sum",
+              {"en": "Awaiting two fetches one after the other took {sequential_s:.2f} s: both waits ({twice_s:.2f} s).",
+               "ja": "二つの fetch を順に await すると {sequential_s:.2f} 秒かかった。待ち二回分（{twice_s:.2f} 秒）。"},
+              lambda m: _about(m["sequential_s"], m["twice_s"]), uses=("sequential_s", "twice_s")),
+        Claim("create-task-overlaps",
+              {"en": "Two tasks made with create_task took {create_task_s:.2f} s: one wait ({delay_s:.2f} s), not two.",
+               "ja": "create_task で作った二つのタスクは {create_task_s:.2f} 秒で終わった。待ち二回分ではなく一回分（{delay_s:.2f} 秒）。"},
+              lambda m: _about(m["create_task_s"], m["delay_s"]), uses=("create_task_s", "delay_s")),
+        Claim("gather-and-taskgroup-overlap",
+              {"en": "Three fetches took {gather_s:.2f} s with gather and {taskgroup_s:.2f} s with TaskGroup: one wait each.",
+               "ja": "三つの fetch は gather で {gather_s:.2f} 秒、TaskGroup で {taskgroup_s:.2f} 秒。どちらも待ち一回分。"},
+              lambda m: _about(m["gather_s"], m["delay_s"]) and _about(m["taskgroup_s"], m["delay_s"]),
+              uses=("gather_s", "taskgroup_s", "delay_s")),
+        Claim("ready-is-not-running",
+              {"en": "task-waiter's timer fired after {wait_s:.2f} s, but it stayed ready (not running) for "
+                     "{ready_s:.2f} s more, until task-cook's CPU work ended and the loop was free.",
+               "ja": "task-waiter のタイマーは {wait_s:.2f} 秒で切れたが、task-cook の CPU 処理が終わってループが"
+                     "空くまで、さらに {ready_s:.2f} 秒「実行可能」のまま待たされた。"},
+              lambda m: m["ready_s"] >= 0.5 * m["expected_ready_s"],
+              uses=("ready_s", "expected_ready_s", "wait_s")),
+        Claim("one-task-runs-at-a-time",
+              {"en": "No two tasks were ever running at the same moment (overlap {running_overlap_s:.3f} s): "
+                     "one loop, one thread.",
+               "ja": "二つのタスクが同時に実行中だった瞬間は一度もなかった（重なり {running_overlap_s:.3f} 秒）。"
+                     "ループ一つ、スレッド一本。"},
+              one_task_at_a_time, uses=("running_overlap_s",), sensitive_to=()),
+    ),
+)

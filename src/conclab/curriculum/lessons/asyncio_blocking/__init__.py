@@ -1,0 +1,1 @@
+"""The lesson ``asyncio-blocking``: its example, its lab and its prose (see :mod:`conclab.curriculum.lessons`)."""

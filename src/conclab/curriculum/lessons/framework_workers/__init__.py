@@ -1,0 +1,1 @@
+"""The lesson ``framework-workers``: its example, its lab and its prose (see :mod:`conclab.curriculum.lessons`)."""

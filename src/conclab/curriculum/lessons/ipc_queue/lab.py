@@ -1,0 +1,112 @@
+"""Lab ``ipc-queue``: producer and consumer processes on a Manager queue; Queue and JoinableQueue."""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any
+
+from conclab.curriculum.lessons._parallel import child_spans, start_method
+from conclab.curriculum.lessons.ipc_queue import example
+from conclab.lab import Claim, Lab, LabContext, Measured
+
+
+def run(ctx: LabContext) -> None:
+    m = ctx.measured
+    count = int(ctx.pick(12, 6))
+    work = ctx.pick(example.WORK, 0.01)
+    m.update(tasks=count, consumers=2, start_method=start_method())
+
+    def report(message: Any) -> None:
+        name, task, result = message
+        ctx.log(f"{name}: {'sentinel, stopping' if task == 'sentinel' else f'task {task} -> {result}'}")
+
+    with ctx.trace(example, producer="producer", consumer="consumer", handle="handle {0}",
+                   joinable_worker="joinable_worker"):
+        began = ctx.now()
+        with ctx.measure("Manager queue"):
+            received, exits = example.with_manager_queue(count, 2, work, report)
+        manager_spans = child_spans(ctx, since=began)
+        with ctx.measure("Queue"):
+            returned, queue_exits = example.with_queue(count, 2, work, report=lambda message: None)
+        with ctx.measure("JoinableQueue"):
+            done, joinable_exits = example.with_joinable_queue(count, 2, work)
+
+    handled = [task for _, task, _ in received if task != "sentinel"]
+    per_consumer = Counter(name for name, task, _ in received if task != "sentinel")
+    sentinels = Counter(name for name, task, _ in received if task == "sentinel")
+    m["handled_once"] = sorted(handled) == list(range(count))
+    m["per_consumer"] = [per_consumer.get(f"consumer-{i + 1}", 0) for i in range(2)]
+    m["sentinels"] = [sentinels.get(f"consumer-{i + 1}", 0) for i in range(2)]
+    m["exit_codes"] = exits + queue_exits + joinable_exits
+    lanes = {(s.lane, s.pid) for s in manager_spans}
+    m["child_lanes"] = sorted(lane for lane, _ in lanes)
+    m["child_pids"] = sorted({pid for _, pid in lanes})
+    expected = sum(task * task for task in range(count))
+    m["queue_sum"] = sum(result for _, task, result in returned if task != "sentinel")
+    m["expected_sum"] = expected
+    m["joinable_done"] = len(done)
+    ctx.table(
+        {"en": f"{count} tasks, two consumers ({m['start_method']})",
+         "ja": f"タスク {count} 個、コンシューマー 2 個（{m['start_method']}）"},
+        [{"en": "queue", "ja": "キュー"}, {"en": "what came back to the parent", "ja": "親プロセスに戻ってきたもの"},
+         {"en": "took (s)", "ja": "所要 (秒)"}],
+        [["Manager().Queue()", ctx.text({"en": "consumer-1 {0}, consumer-2 {1} tasks; one sentinel each",
+                                         "ja": "consumer-1 が {0} 個、consumer-2 が {1} 個。番兵は 1 個ずつ"},
+                                        *m["per_consumer"]), m["Manager queue_s"]],
+         ["multiprocessing.Queue()", ctx.text({"en": "sum of squares {0} (expected {1})",
+                                               "ja": "二乗の合計 {0}（期待値 {1}）"}, m["queue_sum"], expected),
+          m["Queue_s"]],
+         ["multiprocessing.JoinableQueue()", ctx.text({"en": "join() returned with {0} of {1} tasks done",
+                                                       "ja": "join() が戻った時点で {1} 個中 {0} 個が完了"},
+                                                      len(done), count), m["JoinableQueue_s"]]],
+    )
+
+
+def each_once(m: Measured) -> bool:
+    return m["handled_once"] is True and m["sentinels"] == [1, 1] and all(code == 0 for code in m["exit_codes"])
+
+
+def lane_per_process(m: Measured) -> bool:
+    lanes = set(m["child_lanes"])
+    return {"producer", "consumer-1", "consumer-2"} <= lanes and len(m["child_pids"]) >= 3
+
+
+LAB = Lab(
+    id="ipc-queue",
+    chapter="ipc",
+    order=1,
+    title={"en": "Queues between processes: a producer, two consumers, one sentinel each",
+           "ja": "プロセス間のキュー: プロデューサー 1 個、コンシューマー 2 個、番兵は 1 個ずつ"},
+    summary={"en": "A producer process feeds two consumers through a Manager queue; Queue and JoinableQueue.",
+             "ja": "プロデューサーが Manager のキューで 2 個のコンシューマーに仕事を渡す。Queue と JoinableQueue も。"},
+    example=(example.__name__,),
+    run=run,
+    claims=(
+        Claim("each-task-once",
+              {"en": "Every one of the {tasks} tasks was handled exactly once, each consumer stopped on its "
+                     "own sentinel, and every process exited with code 0.",
+               "ja": "{tasks} 個のタスクはどれもちょうど 1 回ずつ処理され、各コンシューマーは自分の番兵で止まり、"
+                     "すべてのプロセスが終了コード 0 で終わった。"},
+              each_once, uses=("handled_once", "sentinels", "exit_codes"), sensitive_to=()),
+        Claim("both-consumers-worked",
+              {"en": "Both consumers took tasks, first come first served: {per_consumer}.",
+               "ja": "両方のコンシューマーが、早い者勝ちでタスクを取った: {per_consumer}。"},
+              lambda m: min(m["per_consumer"]) >= 1, uses=("per_consumer",), sensitive_to=("load", "timing")),
+        Claim("lane-per-process",
+              {"en": "The timeline has one lane per process ({child_lanes}), recorded in the children "
+                     "(pids {child_pids}) and gathered by the parent.",
+               "ja": "タイムラインにはプロセスごとのレーン（{child_lanes}）がある。子プロセス（pid {child_pids}）"
+                     "で記録され、親プロセスが集めたもの。"},
+              lane_per_process, uses=("child_lanes", "child_pids"), sensitive_to=()),
+        Claim("results-back",
+              {"en": "Through a multiprocessing.Queue the results came back to the parent: sum of squares "
+                     "{queue_sum} (expected {expected_sum}).",
+               "ja": "multiprocessing.Queue を通って結果が親プロセスに戻った: 二乗の合計 {queue_sum}"
+                     "（期待値 {expected_sum}）。"},
+              lambda m: m["queue_sum"] == m["expected_sum"], uses=("queue_sum", "expected_sum"), sensitive_to=()),
+        Claim("joinable-join",
+              {"en": "JoinableQueue.join() returned only when all {joinable_done} tasks were marked done.",
+               "ja": "JoinableQueue.join() は、{joinable_done} 個のタスクがすべて完了と記録されてから戻った。"},
+              lambda m: m["joinable_done"] == m["tasks"], uses=("joinable_done", "tasks"), sensitive_to=()),
+    ),
+)

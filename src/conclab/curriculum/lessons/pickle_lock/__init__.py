@@ -1,0 +1,1 @@
+"""The lesson ``pickle-lock``: its example, its lab and its prose (see :mod:`conclab.curriculum.lessons`)."""

@@ -1,0 +1,87 @@
+"""Lab ``process-pool``: ``ProcessPoolExecutor`` with ``map``, ``submit`` and ``as_completed``."""
+
+from __future__ import annotations
+
+from concurrent.futures import ProcessPoolExecutor
+
+from conclab.curriculum.lessons._parallel import ideal_speedup, size_for, start_method
+from conclab.curriculum.lessons.process_pool import example
+from conclab.lab import Claim, Lab, LabContext, Measured
+
+TASKS = 8
+
+
+def run(ctx: LabContext) -> None:
+    m = ctx.measured
+    workers = ctx.machine.cores
+    unit = size_for(example.crunch, ctx.pick(0.1, 0.02))
+    sizes = [unit] * TASKS
+    jobs = [("long", 4 * unit), ("short", unit), ("medium", 2 * unit)]
+    m.update(tasks=TASKS, workers=workers, ideal=ideal_speedup(workers, TASKS),
+             submitted=[name for name, _ in jobs], start_method=start_method())
+    with ctx.trace(example, crunch="crunch {0:,}", check_size="check_size {0}"):
+        with ctx.measure("sequential"):
+            expected = [example.crunch(n) for n in sizes]
+        with ctx.measure("executor"), ProcessPoolExecutor(max_workers=workers) as executor:
+            example.with_map(executor, [1] * (2 * workers))  # start every worker first
+            with ctx.measure("map"):
+                got = example.with_map(executor, sizes)
+            with ctx.measure("as_completed"):
+                m["finished"] = example.first_come_first_served(executor, jobs)
+            m["error"] = example.error_through_future(executor, -1)
+    m["same_results"] = got == expected
+    m["speedup"] = m["sequential_s"] / m["map_s"]
+    m["of_ideal"] = m["speedup"] / m["ideal"]
+    ctx.table(
+        {"en": f"ProcessPoolExecutor(max_workers={workers}), {m['start_method']}",
+         "ja": f"ProcessPoolExecutor(max_workers={workers})、{m['start_method']}"},
+        [{"en": "what", "ja": "内容"}, {"en": "result", "ja": "結果"}],
+        [[ctx.text({"en": "one after another", "ja": "順番に"}), f"{m['sequential_s']:.3f} s"],
+         [ctx.text({"en": "executor.map ({0} tasks)", "ja": "executor.map（タスク {0} 個）"}, TASKS),
+          f"{m['map_s']:.3f} s, {m['speedup']:.2f}x (ideal {m['ideal']}x)"],
+         [ctx.text({"en": "submitted", "ja": "投入した順"}), " → ".join(m["submitted"])],
+         [ctx.text({"en": "as_completed gave", "ja": "as_completed が返した順"}), " → ".join(m["finished"])],
+         [ctx.text({"en": "future.result() raised", "ja": "future.result() が送出した例外"}), str(m["error"])]],
+    )
+
+
+def near_ideal(m: Measured) -> bool:
+    """60% of the ideal: pickling and a busy machine cost something, no speed-up fails."""
+    return m["of_ideal"] >= 0.6
+
+
+LAB = Lab(
+    id="process-pool",
+    chapter="processes",
+    order=3,
+    title={"en": "concurrent.futures.ProcessPoolExecutor: map, submit, as_completed",
+           "ja": "concurrent.futures.ProcessPoolExecutor: map、submit、as_completed"},
+    summary={"en": "The pool again through futures: results in order, as they finish, and errors.",
+             "ja": "Future を通してもう一度プールを使う: 入力順の結果、終わった順の結果、そして例外。"},
+    example=(example.__name__,),
+    run=run,
+    claims=(
+        Claim("map-near-ideal",
+              {"en": "executor.map ran the {tasks} tasks {speedup:.2f}x faster than one after another "
+                     "({of_ideal:.0%} of the ideal {ideal}x).",
+               "ja": "executor.map は {tasks} 個のタスクを順番に実行するより {speedup:.2f} 倍速く終えた"
+                     "（理想の {ideal} 倍の {of_ideal:.0%}）。"},
+              near_ideal, uses=("sequential_s", "map_s", "speedup", "ideal", "of_ideal"),
+              requires=("multicore",), sensitive_to=("cores", "load", "timing")),
+        Claim("map-in-order",
+              {"en": "executor.map returned the results in the order of the input.",
+               "ja": "executor.map は入力と同じ順番で結果を返した。"},
+              lambda m: m["same_results"] is True, uses=("same_results",), sensitive_to=()),
+        Claim("as-completed-finish-order",
+              {"en": "as_completed handed back the short job first, although the long one was submitted first.",
+               "ja": "as_completed は、先に投入した長いジョブではなく、短いジョブを最初に返した。"},
+              lambda m: m["finished"][0] == "short" and m["finished"][-1] == "long",
+              uses=("submitted", "finished"), requires=("multicore",),
+              sensitive_to=("cores", "load", "timing")),
+        Claim("exception-through-future",
+              {"en": "The ValueError raised in the worker was raised again by future.result() in the parent.",
+               "ja": "ワーカーで発生した ValueError が、親プロセスの future.result() でもう一度送出された。"},
+              lambda m: str(m["error"]).startswith("ValueError: size must not be negative"),
+              uses=("error",), sensitive_to=()),
+    ),
+)

@@ -1,0 +1,1 @@
+"""The lesson ``processes-for-io``: its example, its lab and its prose (see :mod:`conclab.curriculum.lessons`)."""

@@ -1,0 +1,98 @@
+"""Lab ``semaphore``: eight clients of the practice server, unlimited and through ``Semaphore(3)``.
+
+The server, not the client, is the witness: its ``peak_in_flight`` gauge
+counts requests it was handling at the same moment, so the limit is proved
+from the other side of the socket. Everything stays on 127.0.0.1.
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+
+from conclab.curriculum.lessons.semaphore import example
+from conclab.lab import Claim, Lab, LabContext, Measured
+from conclab.services.practice import PracticeServer
+
+
+def run(ctx: LabContext) -> None:
+    seconds = ctx.pick(example.DELAY, 0.05)
+    threads, limit = example.THREADS, example.LIMIT
+    m = ctx.measured
+    m.update(threads=threads, limit=limit, delay_s=seconds,
+             rounds_s=math.ceil(threads / limit) * seconds)
+    with PracticeServer(port=0, lang=ctx.lang) as server, ctx.trace(example, call_server="call_server"):
+        m["loopback"] = server.url.startswith("http://127.0.0.1:")
+        for name, slot in (("unlimited", None), ("limited", threading.Semaphore(limit))):
+            example.reset_stats(server.url)
+            with ctx.measure(name):
+                example.many_calls(server.url, threads, seconds, slot)
+            m[f"{name}_peak"] = example.peak_in_flight(server.url)
+        m["served"] = server.stats()["served"]  # since the last reset: the limited run
+    m["plain_extra"] = example.extra_release(threading.Semaphore(2))
+    m["bounded_extra"] = example.extra_release(threading.BoundedSemaphore(2))
+    ctx.table(
+        {"en": f"{threads} threads, each one request that takes {seconds:.2f} s on the server",
+         "ja": f"スレッド {threads} 本がそれぞれ 1 回、サーバー側で {seconds:.2f} 秒かかるリクエストを送る"},
+        [{"en": "limit", "ja": "制限"}, {"en": "server's peak in flight", "ja": "サーバーの同時処理数のピーク"},
+         {"en": "took (s)", "ja": "所要 (秒)"}],
+        [[ctx.text({"en": "none", "ja": "なし"}), m["unlimited_peak"], m["unlimited_s"]],
+         [f"Semaphore({limit})", m["limited_peak"], m["limited_s"]]],
+    )
+    ctx.table(
+        {"en": "One release too many", "ja": "release が一回多すぎる"},
+        [{"en": "kind", "ja": "種類"}, {"en": "what happened", "ja": "結果"}],
+        [["Semaphore(2)", m["plain_extra"]], ["BoundedSemaphore(2)", m["bounded_extra"]]],
+    )
+
+
+def unlimited_exceeds(m: Measured) -> bool:
+    return m["loopback"] and m["limit"] < m["unlimited_peak"] <= m["threads"]
+
+
+def limited_holds(m: Measured) -> bool:
+    return 1 <= m["limited_peak"] <= m["limit"] and m["served"] == m["threads"]
+
+
+def limit_costs_rounds(m: Measured) -> bool:
+    return 0.95 * m["rounds_s"] <= m["limited_s"] <= 1.5 * m["rounds_s"] + 0.1
+
+
+def bounded_catches(m: Measured) -> bool:
+    return m["plain_extra"] == "3 admitted" and m["bounded_extra"].startswith("ValueError")
+
+
+LAB = Lab(
+    id="semaphore",
+    chapter="coordination",
+    order=4,
+    title={"en": "Semaphore: at most N at once", "ja": "Semaphore: 同時に N 個まで"},
+    summary={"en": "Semaphore(3) keeps the practice server's in-flight peak at 3; BoundedSemaphore catches an extra release.",
+             "ja": "Semaphore(3) で練習用サーバーの同時処理数のピークを 3 に抑える。BoundedSemaphore は余分な release を捕まえる。"},
+    example=(example.__name__,),
+    run=run,
+    claims=(
+        Claim("unlimited-floods",
+              {"en": "Without a limit the server had {unlimited_peak} of the {threads} requests in flight at once.",
+               "ja": "制限がないと、サーバーは {threads} 件のリクエストのうち {unlimited_peak} 件を同時に処理していた。"},
+              unlimited_exceeds, uses=("unlimited_peak", "threads", "limit")),
+        Claim("semaphore-limits",
+              {"en": "With Semaphore({limit}) the server never had more than {limited_peak} in flight "
+                     "(its own gauge says so).",
+               "ja": "Semaphore({limit}) を使うと、サーバーが同時に処理したのは最大 {limited_peak} 件だった"
+                     "（サーバー自身の計測による）。"},
+              limited_holds, uses=("limited_peak", "limit", "served"), sensitive_to=()),
+        Claim("limit-costs-rounds",
+              {"en": "The limit has a price: {limited_s:.2f} s instead of {unlimited_s:.2f} s, about "
+                     "{rounds_s:.2f} s for the requests in rounds of {limit}.",
+               "ja": "制限には代償がある。{unlimited_s:.2f} 秒ではなく {limited_s:.2f} 秒かかった。{limit} 件ずつ"
+                     "順番に処理した場合の {rounds_s:.2f} 秒とほぼ同じ。"},
+              limit_costs_rounds, uses=("limited_s", "unlimited_s", "rounds_s")),
+        Claim("bounded-catches-extra-release",
+              {"en": "One release too many silently raised Semaphore(2) to {plain_extra}; "
+                     "BoundedSemaphore(2) refused it ({bounded_extra}).",
+               "ja": "release を一回多く呼ぶと、Semaphore(2) は黙って枠を広げた（{plain_extra}）。"
+                     "BoundedSemaphore(2) はそれを拒んだ（{bounded_extra}）。"},
+              bounded_catches, uses=("plain_extra", "bounded_extra"), sensitive_to=()),
+    ),
+)

@@ -1,0 +1,1 @@
+"""The lesson ``web-race``: its example, its lab and its prose (see :mod:`conclab.curriculum.lessons`)."""
