@@ -87,7 +87,7 @@ def test_explore_program_reports_a_syntax_error_in_the_learners_file(tmp_path: P
 def test_a_syntax_error_is_told_once_with_its_line(name: str, tmp_path: Path) -> None:
     verdict = check_source(name, "x = (\n", tmp_path)
     assert [c.passed for c in verdict.checks] == [False]
-    assert f"syntax error in {name}.py, line 1" in failures(verdict)
+    assert f"syntax error in {name.replace('-', '_')}.py, line 1" in failures(verdict)
 
 
 def test_explore_program_reports_a_refused_scenario(tmp_path: Path) -> None:
