@@ -34,7 +34,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from conclab.explore._decode import WRITE, Decoder, all_code_objects, describe, show, visible_table
+from conclab.explore._decode import WRITE, Decoder, all_code_objects, describe, visible_table
 from conclab.explore._decode import decoder as _decoder
 from conclab.explore._messages import MESSAGES
 
@@ -1030,6 +1030,3 @@ class _Single(Batch):
         self.run = run
         return True
 
-
-def value_text(value: Any) -> str:
-    return show(value)

@@ -33,11 +33,6 @@ from typing import Any
 from conclab.explore._control import FREE, YIELD, Chooser, DivergenceError, Run
 
 
-def default_chooser(index: int, enabled: list[int], current: int, kind: int, default: int) -> int:
-    """Never deviate: keep the current thread while it can run."""
-    return default
-
-
 class Prefix:
     """Follow recorded choices, then the default. ``strict`` makes a mismatch an error (replay)."""
 
