@@ -17,15 +17,9 @@ See ``docs/explore.md`` for how control works and ``DESIGN.md`` for the
 scenario format.
 """
 
-from conclab.explore._explorer import (
-    GRANULARITIES,
-    STRATEGIES,
-    ChoicePoint,
-    Stop,
-    ThreadView,
-    run,
-    shared_state,
-)
+from conclab.explore._enums import ChoiceKind, FindingKind, ThreadState, Verdict
+from conclab.explore._explorer import GRANULARITIES, STRATEGIES, run
+from conclab.explore._interactive import ChoicePoint, Stop, ThreadView, shared_state
 from conclab.explore._primitives import ORIGINALS
 from conclab.explore._scenario import builtin_info, builtin_names, builtin_path
 from conclab.explore._schedule import decode as parse_schedule
@@ -36,13 +30,17 @@ __all__ = [
     "ORIGINALS",
     "STEP_SECONDS",
     "STRATEGIES",
+    "ChoiceKind",
     "ChoicePoint",
     "Finding",
+    "FindingKind",
     "Op",
     "Result",
     "Step",
     "Stop",
+    "ThreadState",
     "ThreadView",
+    "Verdict",
     "builtin_info",
     "builtin_names",
     "builtin_path",

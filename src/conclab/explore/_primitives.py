@@ -32,7 +32,8 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 from conclab.explore._async import AsyncLock
-from conclab.explore._control import BY_IDENT, DONE, Worker
+from conclab.explore._enums import ThreadState
+from conclab.explore._workers import BY_IDENT, Worker
 
 _allocate = _thread.allocate_lock
 _get_ident = _thread.get_ident
@@ -461,7 +462,7 @@ class Thread(_OrigThread):
         target = self._conclab_worker
         if target is None:
             return super().is_alive()
-        return target.state != DONE
+        return target.state != ThreadState.DONE
 
 
 class Queue(_OrigQueue):  # type: ignore[type-arg]
