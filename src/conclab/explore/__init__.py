@@ -9,8 +9,8 @@ schedules", never "proven").
 
     >>> from conclab import explore
     >>> result = explore.run("lost-update")
-    >>> result.verdict, result.kind
-    ('finding', 'assertion')
+    >>> print(result.verdict, result.kind)
+    finding assertion
     >>> explore.run("lost-update", replay=result.finding.schedule).table()  # doctest: +SKIP
 
 See ``docs/explore.md`` for how control works and ``DESIGN.md`` for the
