@@ -21,6 +21,13 @@ from conclab.explore._enums import ChoiceKind, FindingKind, ThreadState, Verdict
 from conclab.explore._explorer import GRANULARITIES, STRATEGIES, run
 from conclab.explore._interactive import ChoicePoint, Stop, ThreadView, shared_state
 from conclab.explore._primitives import ORIGINALS
+from conclab.explore._render import (
+    StepRow,
+    render_step_table,
+    step_columns,
+    step_rows,
+    step_table_text,
+)
 from conclab.explore._scenario import builtin_info, builtin_names, builtin_path
 from conclab.explore._schedule import decode as parse_schedule
 from conclab.explore._types import STEP_SECONDS, Finding, Op, Result, Step
@@ -37,6 +44,7 @@ __all__ = [
     "Op",
     "Result",
     "Step",
+    "StepRow",
     "Stop",
     "ThreadState",
     "ThreadView",
@@ -45,6 +53,10 @@ __all__ = [
     "builtin_names",
     "builtin_path",
     "parse_schedule",
+    "render_step_table",
     "run",
     "shared_state",
+    "step_columns",
+    "step_rows",
+    "step_table_text",
 ]
