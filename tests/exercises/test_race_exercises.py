@@ -54,8 +54,9 @@ def test_explore_program_finds_the_race_on_the_learners_lines(tmp_path: Path) ->
     assert outcome.completed and not outcome.ok
     assert outcome.kind == "assertion"
     rows = outcome.steps()
-    assert rows and all(row["location"].startswith("mine.py:") for row in rows)
-    assert max(int(row["location"].split(":")[1]) for row in rows) <= LOST.count("\n")
+    assert rows and all(row.location.startswith("mine.py:") and row.file.endswith("mine.py") for row in rows)
+    assert max(row.line for row in rows) <= LOST.count("\n")
+    assert outcome.result is not None and outcome.result.finding == outcome.finding
     assert "read counter -> 0" in outcome.table_text("en")
     assert "counter を読む" in explore_program(path, HARNESS, schedules=50, lang="ja").table_text("ja")
 

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import socket
+import sys
 import textwrap
 import threading
 from pathlib import Path
+from typing import Any
 
 from conclab.explore import ORIGINALS
 
@@ -16,8 +19,24 @@ def scenario(tmp_path: Path, source: str, name: str = "scenario.py") -> Path:
     return path
 
 
-def assert_no_leak() -> None:
-    """The standard objects are back and no explorer thread is alive."""
+def snapshot() -> dict[str, Any]:
+    """What an exploration must leave as it found it, beyond the replaced classes (see assert_no_leak)."""
+    return {
+        "socket timeout": socket.getdefaulttimeout(),
+        "trace function": sys.gettrace(),
+        "threading._active": set(threading._active),  # type: ignore[attr-defined]
+        "threading._limbo": set(threading._limbo),  # type: ignore[attr-defined]
+    }
+
+
+def assert_no_leak(before: dict[str, Any] | None = None) -> None:
+    """The standard objects are back, no explorer thread is alive, and nothing else changed.
+
+    With ``before`` (a :func:`snapshot` taken before the test) also: the socket
+    default timeout and this thread's trace function are what they were, and the
+    thread registry (``threading._active``, ``threading._limbo``) holds no entry
+    it did not hold before.
+    """
     import asyncio
     import queue
     import time
@@ -29,3 +48,11 @@ def assert_no_leak() -> None:
     alive = [t for t in threading.enumerate() if t.name.startswith(("conclab-explore", "T"))
              and t is not threading.main_thread() and t.daemon]
     assert not alive, f"threads left behind: {alive}"
+    if before is None:
+        return
+    after = snapshot()
+    for key in ("socket timeout", "trace function"):
+        assert after[key] == before[key], f"{key} was not restored: {before[key]!r} -> {after[key]!r}"
+    for key in ("threading._active", "threading._limbo"):
+        extra = after[key] - before[key]
+        assert not extra, f"{key} has entries left behind: {sorted(extra)}"

@@ -7,7 +7,7 @@ import sys
 import pytest
 
 from conclab import explore
-from conclab.explore import _explorer
+from conclab.explore import _shrink
 
 
 @pytest.mark.parametrize("name,at_most", [("lost-update", 2), ("spinlock", 6),
@@ -72,13 +72,13 @@ def test_an_auto_finding_replays_to_the_same_step_table(name: str) -> None:
 def test_a_schedule_dfs_found_is_not_shrunk_again(monkeypatch: pytest.MonkeyPatch) -> None:
     """dfs already ran every schedule with fewer preemptions: shrinking knows they pass."""
     trials: list[object] = []
-    original = _explorer._Shrinker.after
+    original = _shrink.Shrinker.after
 
-    def counting(self: _explorer._Shrinker, run: object) -> bool:
+    def counting(self: _shrink.Shrinker, run: object) -> bool:
         trials.append(run)
         return original(self, run)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(_explorer._Shrinker, "after", counting)
+    monkeypatch.setattr(_shrink.Shrinker, "after", counting)
     result = explore.run("lost-update", strategy="dfs")
     assert result.finding is not None and result.finding.context_switches == 2
     assert trials == []

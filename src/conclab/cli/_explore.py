@@ -23,7 +23,6 @@ MESSAGES = Messages({
                             "一覧は conclab explore --list"},
     "threads": {"en": "Threads: {threads}", "ja": "スレッド: {threads}"},
     "tasks": {"en": "Tasks: {threads}", "ja": "タスク: {threads}"},
-    "omitted": {"en": "... {n} rows omitted ...", "ja": "... {n} 行省略 ..."},
     "final": {"en": "Final state: {state}", "ja": "最終状態: {state}"},
     "replay": {"en": "Replay it: conclab explore {scenario} --replay {schedule}",
                "ja": "再生するには: conclab explore {scenario} --replay {schedule}"},
@@ -75,28 +74,11 @@ def _print_list(lang: str, as_json: bool) -> None:
 
 
 def _print_steps(console: Any, result: Any, lang: str) -> None:
-    from rich.table import Table
+    from conclab.explore import render_step_table
 
-    from conclab.explore._messages import MESSAGES as ENGINE
-
-    steps = list(result.steps)
-    if not steps:
-        return
-    table = Table(box=None, pad_edge=False, show_edge=False, header_style="bold")
-    for key in ("col.step", "col.thread", "col.where", "col.source", "col.operation"):
-        table.add_column(ENGINE.get(key, lang), overflow="fold")
-    shown: list[Any] = steps
-    omitted = 0
-    if len(steps) > MAX_ROWS:
-        half = MAX_ROWS // 2
-        omitted = len(steps) - 2 * half
-        shown = steps[:half] + [None] + steps[-half:]
-    for step in shown:
-        if step is None:
-            table.add_row("", "", "", MESSAGES.get("omitted", lang, n=omitted), "")
-            continue
-        table.add_row(str(step.index), step.thread_name, step.location, step.source, step.operation(lang))
-    console.print(table)
+    table = render_step_table(result, lang, max_rows=MAX_ROWS)
+    if table is not None:
+        console.print(table)
 
 
 def _print_result(result: Any, lang: str, scenario: str) -> None:

@@ -14,12 +14,15 @@ from __future__ import annotations
 import json
 import re
 import tempfile
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from conclab.exercises._runner import Frame, ProgramRun, ThreadStack, check_syntax, run_program
 from conclab.i18n import Messages
+
+if TYPE_CHECKING:  # the explorer itself runs in the child; only its types are read here
+    from conclab.explore import Finding, FindingKind, Result, Step
 
 CHILD = Path(__file__).with_name("_explore_child.py")
 
@@ -30,7 +33,6 @@ MESSAGES = Messages({
     "tasks-head": {"en": "The schedule that shows it, step by step (T0, T1, ... are the tasks, in the order "
                          "they were started):",
                    "ja": "それが起きるスケジュールを 1 ステップずつ（T0、T1、... は起動した順のタスク）:"},
-    "more-rows": {"en": "    ... {count} more steps", "ja": "    ... ほか {count} ステップ"},
 })
 
 
@@ -39,16 +41,17 @@ class ExploreRun:
     """The outcome of exploring a learner's file.
 
     ``error`` is set when the explorer refused the scenario (for example the
-    learner's module raised while loading): then ``result`` is empty. ``run``
+    learner's module raised while loading): then ``result`` is None. ``run``
     is the subprocess record (its failure, if any, is told by
-    :func:`~conclab.exercises.describe_failure`). ``result`` is
-    :meth:`conclab.explore.Result.to_json`; ``learner_lines`` is how many lines
-    of the scenario are the learner's (rows below belong to the harness).
+    :func:`~conclab.exercises.describe_failure`). ``result`` is the
+    :class:`conclab.explore.Result`, read back from the child's JSON line;
+    ``learner_lines`` is how many lines of the scenario are the learner's
+    (rows below belong to the harness).
     """
 
     run: ProgramRun
     learner_lines: int
-    result: dict[str, Any] = field(default_factory=dict)
+    result: Result | None = None
     summary: str = ""
     error: str | None = None
     tasks: bool = False  # the harness runs asyncio tasks (TASKS), not threads
@@ -56,55 +59,45 @@ class ExploreRun:
     @property
     def completed(self) -> bool:
         """The exploration ran and returned a result (with or without a finding)."""
-        return bool(self.result)
+        return self.result is not None
 
     @property
     def ok(self) -> bool:
         """Explored, and no finding."""
-        return self.completed and self.result.get("finding") is None
+        return self.result is not None and self.result.finding is None
 
     @property
-    def finding(self) -> dict[str, Any] | None:
-        finding = self.result.get("finding")
-        return finding if isinstance(finding, dict) else None
+    def finding(self) -> Finding | None:
+        return self.result.finding if self.result is not None else None
 
     @property
-    def kind(self) -> str | None:
-        return self.finding["kind"] if self.finding else None
+    def kind(self) -> FindingKind | None:
+        return self.finding.kind if self.finding else None
 
     @property
     def schedules(self) -> int:
-        return int(self.result.get("schedules_explored", 0))
+        return self.result.schedules_explored if self.result is not None else 0
 
-    def steps(self, *, learner_only: bool = True) -> list[dict[str, Any]]:
-        """Rows of the step table; by default only rows on the learner's lines."""
-        rows = list(self.result.get("steps", []))
-        if not learner_only:
-            return rows
-        return [row for row in rows if _line_of(row) and _line_of(row) <= self.learner_lines]
+    def is_learners(self, step: Step) -> bool:
+        """The step ran one of the learner's lines, not the harness's."""
+        return bool(step.file) and 0 < step.line <= self.learner_lines
+
+    def steps(self, *, learner_only: bool = True) -> list[Step]:
+        """Steps of the step table; by default only those on the learner's lines."""
+        if self.result is None:
+            return []
+        return [step for step in self.result.steps if not learner_only or self.is_learners(step)]
 
     def table_text(self, lang: str, *, max_rows: int = 16) -> str:
         """The learner's rows as aligned text: thread, file:line, source, what it read or wrote."""
-        rows = self.steps()
-        if not rows:
+        from conclab.explore import step_table_text
+
+        if self.result is None:
             return ""
-        head = "tasks-head" if self.tasks else "table-head"
-        shown = rows[:max_rows]
-        width = max(len(str(row.get("source", ""))) for row in shown)
-        where = max(len(str(row.get("location", ""))) for row in shown)
-        lines = [MESSAGES.get(head, lang)]
-        for row in shown:
-            operation = f"   {row['operation']}" if row.get("operation") else ""
-            lines.append(f"    {row.get('thread', ''):<3} {row.get('location', ''):<{where}}  "
-                         f"{row.get('source', ''):<{width}}{operation}".rstrip())
-        if len(rows) > max_rows:
-            lines.append(MESSAGES.get("more-rows", lang, count=len(rows) - max_rows))
-        return "\n".join(lines)
-
-
-def _line_of(row: dict[str, Any]) -> int:
-    _, _, line = str(row.get("location", "")).rpartition(":")
-    return int(line) if line.isdigit() else 0
+        lines = step_table_text(self.result, lang, keep=self.is_learners, max_rows=max_rows)
+        if not lines:
+            return ""
+        return "\n".join([MESSAGES.get("tasks-head" if self.tasks else "table-head", lang), *lines])
 
 
 def _relocated(stack: ThreadStack, old: str, new: str) -> ThreadStack:
@@ -140,6 +133,8 @@ def explore_program(path: Path, harness: str, *, lang: str = "en", limit_s: floa
             record.stacks = [_relocated(stack, str(scenario.resolve()), str(path.resolve()))
                              for stack in record.stacks]
             record.script = str(path.resolve())
+    from conclab.explore import Result
+
     outcome = ExploreRun(run=record, learner_lines=learner_lines,
                          tasks=re.search(r"^TASKS\s*=", harness, re.MULTILINE) is not None)
     if not record.ok:
@@ -151,7 +146,7 @@ def explore_program(path: Path, harness: str, *, lang: str = "en", limit_s: floa
             continue
         if isinstance(data, dict) and ("result" in data or "error" in data):
             outcome.error = data.get("error")
-            outcome.result = data.get("result") or {}
+            outcome.result = Result.from_json(data["result"]) if data.get("result") else None
             outcome.summary = data.get("summary", "")
             break
     return outcome

@@ -1,5 +1,8 @@
 """Run one exploration and print its result as one JSON line (started by :func:`explore_program`).
 
+The line is ``{"result": Result.to_json(), "summary": ...}`` (or ``{"error": ...}``);
+the checker reads it back with ``Result.from_json``, typed, file and line included.
+
 This runs in its own interpreter, under the same bootstrap as a learner's
 program, so a scenario whose module-level code hangs (a server started
 without the ``__main__`` guard) is stopped by the time limit like any

@@ -9,24 +9,25 @@ schedules", never "proven").
 
     >>> from conclab import explore
     >>> result = explore.run("lost-update")
-    >>> result.verdict, result.kind
-    ('finding', 'assertion')
+    >>> print(result.verdict, result.kind)
+    finding assertion
     >>> explore.run("lost-update", replay=result.finding.schedule).table()  # doctest: +SKIP
 
 See ``docs/explore.md`` for how control works and ``DESIGN.md`` for the
 scenario format.
 """
 
-from conclab.explore._explorer import (
-    GRANULARITIES,
-    STRATEGIES,
-    ChoicePoint,
-    Stop,
-    ThreadView,
-    run,
-    shared_state,
-)
+from conclab.explore._enums import ChoiceKind, FindingKind, ThreadState, Verdict
+from conclab.explore._explorer import GRANULARITIES, STRATEGIES, run
+from conclab.explore._interactive import ChoicePoint, Stop, ThreadView, shared_state
 from conclab.explore._primitives import ORIGINALS
+from conclab.explore._render import (
+    StepRow,
+    render_step_table,
+    step_columns,
+    step_rows,
+    step_table_text,
+)
 from conclab.explore._scenario import builtin_info, builtin_names, builtin_path
 from conclab.explore._schedule import decode as parse_schedule
 from conclab.explore._types import STEP_SECONDS, Finding, Op, Result, Step
@@ -36,17 +37,26 @@ __all__ = [
     "ORIGINALS",
     "STEP_SECONDS",
     "STRATEGIES",
+    "ChoiceKind",
     "ChoicePoint",
     "Finding",
+    "FindingKind",
     "Op",
     "Result",
     "Step",
+    "StepRow",
     "Stop",
+    "ThreadState",
     "ThreadView",
+    "Verdict",
     "builtin_info",
     "builtin_names",
     "builtin_path",
     "parse_schedule",
+    "render_step_table",
     "run",
     "shared_state",
+    "step_columns",
+    "step_rows",
+    "step_table_text",
 ]

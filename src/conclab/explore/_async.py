@@ -21,8 +21,13 @@ import os
 from collections.abc import Callable
 from typing import Any
 
-from conclab.explore._control import FREE, YIELD, Abort, RawFinding, Run
+from conclab.explore._enums import ChoiceKind, FindingKind
+from conclab.explore._findings import RawFinding
 from conclab.explore._messages import MESSAGES
+from conclab.explore._run import Run
+from conclab.explore._workers import Abort
+
+FREE, YIELD = ChoiceKind.FREE, ChoiceKind.YIELD
 
 _OrigAsyncLock = asyncio.Lock
 
@@ -173,8 +178,8 @@ class ExploreLoop(asyncio.BaseEventLoop):
             parts.append(MESSAGES.get(key, lang, thread=edge["thread"], holds=", ".join(held),
                                       waits=edge["waits_for"]))
         file, line = _await_site(pending[0])[1:]
-        run._set_finding(RawFinding(
-            kind="deadlock",
+        run.set_finding(RawFinding(
+            kind=FindingKind.DEADLOCK,
             message=MESSAGES.get("finding.deadlock", lang, cycle=MESSAGES.get("separator", lang).join(parts)),
             thread=names[pending[0]], file=file, line=line,
             source=linecache.getline(file, line).strip() if file else "",
@@ -219,7 +224,7 @@ def run_tasks(run: Run, funcs: list[Callable[[], Any]]) -> None:
             return
         exc = task.exception()
         if exc is not None and not isinstance(exc, Abort):
-            run._exception(worker, exc, name=f"T{loop.task_index[task]}")
+            run.exception(worker, exc, name=f"T{loop.task_index[task]}")
 
     async def driver() -> None:
         for index, func in enumerate(funcs):

@@ -90,6 +90,8 @@ MESSAGES = Messages({
     "col.where": {"en": "where", "ja": "場所"},
     "col.source": {"en": "source", "ja": "ソース"},
     "col.operation": {"en": "operation", "ja": "操作"},
+    "table.omitted": {"en": "... {n} rows omitted ...", "ja": "... {n} 行省略 ..."},
+    "table.more-rows": {"en": "... {count} more steps", "ja": "... ほか {count} ステップ"},
     "final-state": {"en": "Final state", "ja": "最終状態"},
     "expected": {"en": "check() expected: {detail}", "ja": "check() の期待: {detail}"},
 })

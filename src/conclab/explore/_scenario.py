@@ -24,7 +24,8 @@ from pathlib import Path
 from typing import Any
 
 from conclab.errors import ConclabError
-from conclab.explore._control import RawFinding
+from conclab.explore._enums import FindingKind
+from conclab.explore._findings import RawFinding
 from conclab.explore._messages import MESSAGES
 
 SCENARIO_DIR = Path(__file__).parent / "scenarios"
@@ -131,7 +132,7 @@ class Scenario:
             file, line, source = _frame_of(exc, self.path)
             detail = str(exc) or source or "AssertionError"
             return RawFinding(
-                kind="assertion",
+                kind=FindingKind.ASSERTION,
                 message=MESSAGES.get("finding.assertion", lang, where=session.where(file, line), detail=detail),
                 file=file, line=line, source=source,
                 traceback="".join(traceback.format_exception(type(exc), exc, exc.__traceback__)),
@@ -139,7 +140,7 @@ class Scenario:
         except Exception as exc:
             file, line, source = _frame_of(exc, self.path)
             return RawFinding(
-                kind="exception",
+                kind=FindingKind.EXCEPTION,
                 message=MESSAGES.get("finding.check-exception", lang, where=session.where(file, line),
                                      detail=f"{type(exc).__name__}: {exc}"),
                 file=file, line=line, source=source,

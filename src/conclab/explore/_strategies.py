@@ -27,15 +27,16 @@ from __future__ import annotations
 
 import heapq
 import random as _random
-from collections.abc import Callable, Sequence
-from typing import Any
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
-from conclab.explore._control import FREE, YIELD, Chooser, DivergenceError, Run
+from conclab.explore._enums import ChoiceKind
+from conclab.explore._workers import Chooser, DivergenceError
 
+if TYPE_CHECKING:
+    from conclab.explore._run import Run
 
-def default_chooser(index: int, enabled: list[int], current: int, kind: int, default: int) -> int:
-    """Never deviate: keep the current thread while it can run."""
-    return default
+FREE, YIELD = ChoiceKind.FREE, ChoiceKind.YIELD
 
 
 class Prefix:
@@ -45,7 +46,7 @@ class Prefix:
         self.choices = list(choices)
         self.strict = strict
 
-    def __call__(self, index: int, enabled: list[int], current: int, kind: int, default: int) -> int:
+    def __call__(self, index: int, enabled: list[int], current: int, kind: ChoiceKind, default: int) -> int:
         if index < len(self.choices):
             chosen = self.choices[index]
             if chosen in enabled:
@@ -63,7 +64,7 @@ class Deviations:
     def __init__(self, deviations: dict[int, int]) -> None:
         self.deviations = deviations
 
-    def __call__(self, index: int, enabled: list[int], current: int, kind: int, default: int) -> int:
+    def __call__(self, index: int, enabled: list[int], current: int, kind: ChoiceKind, default: int) -> int:
         chosen = self.deviations.get(index)
         return chosen if chosen is not None and chosen in enabled else default
 
@@ -72,7 +73,7 @@ class RandomChooser:
     def __init__(self, rng: _random.Random) -> None:
         self.rng = rng
 
-    def __call__(self, index: int, enabled: list[int], current: int, kind: int, default: int) -> int:
+    def __call__(self, index: int, enabled: list[int], current: int, kind: ChoiceKind, default: int) -> int:
         return enabled[self.rng.randrange(len(enabled))] if len(enabled) > 1 else enabled[0]
 
 
@@ -84,7 +85,7 @@ class PctChooser:
         points = max(length, depth)
         self.changes = set(rng.sample(range(points), min(depth - 1, points)))
 
-    def __call__(self, index: int, enabled: list[int], current: int, kind: int, default: int) -> int:
+    def __call__(self, index: int, enabled: list[int], current: int, kind: ChoiceKind, default: int) -> int:
         priority = self.priority
         if current in priority and (index in self.changes or kind == YIELD):
             # A change point, or a yield (sleep(0), an await, a spent time slice): without
@@ -253,5 +254,3 @@ def last_deviation(run: Run) -> int:
     found = deviations(run)
     return max(found) if found else -1
 
-
-InteractiveAsk = Callable[[Any], "int | None"]

@@ -1,4 +1,13 @@
-"""What an exploration returns: a Result, its Finding, and the step table."""
+"""What an exploration returns: a Result, its Finding, and the step table.
+
+Each type round-trips through JSON as itself (``to_json`` / ``from_json``): the
+exercise checker explores in a child process and reads the Result back from one
+JSON line, with every field typed again, so no caller parses ``"file:line"``
+or compares bare strings. The JSON carries a few fields the report does not
+print (a step's ``file``, ``line``, ``end`` and ``thread_index``, a finding's
+``file``, ``line`` and ``traceback``, the result's ``path``, ``lang``,
+``kind_of_lanes`` and ``pct_extra``) for exactly that.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +15,7 @@ import os
 from dataclasses import dataclass, field
 from typing import Any
 
+from conclab.explore._enums import FindingKind, Verdict
 from conclab.explore._messages import MESSAGES
 from conclab.timeline import Span
 
@@ -26,6 +36,10 @@ class Op:
 
     def to_json(self) -> dict[str, str]:
         return {"kind": self.kind, "target": self.target, "value": self.value}
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Op:
+        return cls(kind=data["kind"], target=data.get("target", ""), value=data.get("value", ""))
 
 
 @dataclass(frozen=True)
@@ -61,14 +75,25 @@ class Step:
             "source": self.source,
             "operation": self.operation(lang),
             "ops": [op.to_json() for op in self.ops],
+            "end": self.end,
+            "thread_index": self.thread,
+            "file": self.file,
+            "line": self.line,
         }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Step:
+        """The step :meth:`to_json` wrote (the text columns are rebuilt from ``ops``, in any language)."""
+        return cls(index=data["step"], end=data["end"], thread=data["thread_index"],
+                   thread_name=data["thread"], file=data["file"], line=data["line"],
+                   source=data.get("source", ""), ops=tuple(Op.from_json(op) for op in data.get("ops", ())))
 
 
 @dataclass(frozen=True)
 class Finding:
     """A bug the explorer found, with the schedule that shows it."""
 
-    kind: str                 # assertion | exception | deadlock | step-limit | hang
+    kind: FindingKind
     message: str
     schedule: str
     thread: str | None = None
@@ -93,7 +118,18 @@ class Finding:
             "source": self.source,
             "cycle": list(self.cycle),
             "context_switches": self.context_switches,
+            "file": self.file,
+            "line": self.line,
+            "traceback": self.traceback,
         }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Finding:
+        """The finding :meth:`to_json` wrote."""
+        return cls(kind=FindingKind(data["kind"]), message=data["message"], schedule=data["schedule"],
+                   thread=data.get("thread"), file=data.get("file"), line=data.get("line"),
+                   source=data.get("source", ""), cycle=tuple(dict(edge) for edge in data.get("cycle", ())),
+                   traceback=data.get("traceback", ""), context_switches=data.get("context_switches", 0))
 
 
 @dataclass
@@ -109,7 +145,7 @@ class Result:
 
     scenario: str
     path: str
-    verdict: str
+    verdict: Verdict
     finding: Finding | None
     schedules_explored: int
     exhausted: bool | None
@@ -134,7 +170,7 @@ class Result:
         return self.finding is None
 
     @property
-    def kind(self) -> str | None:
+    def kind(self) -> FindingKind | None:
         return self.finding.kind if self.finding else None
 
     @property
@@ -211,4 +247,25 @@ class Result:
             "finding": finding.to_json() if finding else None,
             "final_state": self.final_state,
             "steps": self.table(),
+            "path": self.path,
+            "lang": self.lang,
+            "kind_of_lanes": self.kind_of_lanes,
+            "pct_extra": self.pct_extra,
         }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Result:
+        """The result :meth:`to_json` wrote: ``Result.from_json(r.to_json()).to_json() == r.to_json()``."""
+        finding = data.get("finding")
+        return cls(
+            scenario=data["scenario"], path=data.get("path", ""), verdict=Verdict(data["verdict"]),
+            finding=Finding.from_json(finding) if finding else None,
+            schedules_explored=data["schedules_explored"], exhausted=data.get("exhausted"),
+            elapsed_s=data["elapsed_s"], strategy=data["strategy"], preemptions=data["preemptions"],
+            seed=data["seed"], granularity=data["granularity"], lang=data.get("lang", "en"),
+            python=data["python"], threads=tuple(data.get("threads", ())),
+            steps=tuple(Step.from_json(step) for step in data.get("steps", ())),
+            final_state=dict(data.get("final_state", {})), schedule=data.get("schedule"),
+            found_after_s=data.get("found_after_s"), kind_of_lanes=data.get("kind_of_lanes", "thread"),
+            pct_extra=data.get("pct_extra", 0),
+        )

@@ -113,9 +113,9 @@ def exploration_detail(ctx: CheckContext, outcome: ExploreRun, headline: str) ->
         return describe_failure(outcome.run, ctx.lang)
     if outcome.error is not None or not outcome.completed:
         return RACE_MESSAGES.get("explore-refused", ctx.lang, error=outcome.error or outcome.run.stderr.strip())
-    finding = outcome.finding or {}
-    message = str(finding.get("message", ""))
-    if finding.get("kind") == "assertion":  # the harness's check() line means nothing to the learner
+    finding = outcome.finding
+    message = finding.message if finding is not None else ""
+    if outcome.kind == "assertion":  # the harness's check() line means nothing to the learner
         message = message.split(": ", 1)[-1]
     parts = [headline, "    " + message]
     table = outcome.table_text(ctx.lang)

@@ -90,13 +90,13 @@ MESSAGES = Messages({
 
 
 def _headline(ctx: CheckContext, outcome: ExploreRun) -> str:
-    finding = outcome.finding or {}
+    finding = outcome.finding
     if outcome.kind == "deadlock":
-        late = [FUNCTIONS[int(entry["thread"][1:])] + "()" for entry in finding.get("cycle", [])
+        late = [FUNCTIONS[int(entry["thread"][1:])] + "()" for entry in (finding.cycle if finding else ())
                 if entry.get("holds") == ["lock_b"] and str(entry.get("thread", "T9"))[1:].isdigit()
                 and int(entry["thread"][1:]) < len(FUNCTIONS)]
         key, values = "deadlock", {"late": ", ".join(late) or "one of them"}
-    elif outcome.kind == "assertion" and "audit() saw" in finding.get("message", ""):
+    elif outcome.kind == "assertion" and finding is not None and "audit() saw" in finding.message:
         key, values = "in-flight", {}
     elif outcome.kind == "assertion":
         key, values = "gave-up", {}

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from conclab.curriculum.lessons.deadlock import example
-from conclab.explore import Result, Step
+from conclab.explore import Result, Step, step_rows
 from conclab.lab import Claim, Lab, LabContext, Measured
 from conclab.timeline import Span
 
@@ -61,8 +61,8 @@ def run(ctx: LabContext) -> None:
          "ja": f"デッドロックへの道筋、スケジュール {m['schedule']}"},
         [{"en": "step", "ja": "ステップ"}, {"en": "thread", "ja": "スレッド"}, {"en": "where", "ja": "場所"},
          {"en": "source", "ja": "ソース"}, {"en": "what it did", "ja": "したこと"}],
-        [[row["step"], row["thread"], row["location"], source_only(row["source"]), row["operation"]]
-         for row in found.table()[:shown]],
+        [[row.step, row.thread, row.where, source_only(row.source), row.operation]
+         for row in step_rows(found, limit=shown)],
     )
     ctx.table(
         {"en": "The wait-for cycle", "ja": "待ちの循環（wait-for cycle）"},

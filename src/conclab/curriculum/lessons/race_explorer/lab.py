@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from conclab import explore
 from conclab.curriculum.lessons.race_explorer import example
 from conclab.explore import Result, Step
 from conclab.lab import Claim, Lab, LabContext, Measured
@@ -35,8 +36,7 @@ def both_read_before_a_write(steps: Sequence[Step], target: str = "counter") -> 
 
 
 def step_rows(result: Result) -> list[list[Any]]:
-    return [[row["step"], row["thread"], row["location"], row["source"], row["operation"]]
-            for row in result.table()]
+    return [list(row) for row in explore.step_rows(result)]
 
 
 STEP_COLUMNS = ({"en": "step", "ja": "ステップ"}, {"en": "thread", "ja": "スレッド"},

@@ -1,0 +1,93 @@
+"""One step-table renderer for the CLI, the exercise checker and the labs."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pytest
+from rich.console import Console
+from tests.explore.helpers import scenario
+
+from conclab import explore
+from conclab.explore import (
+    Result,
+    StepRow,
+    render_step_table,
+    step_columns,
+    step_rows,
+    step_table_text,
+)
+
+LONG = """
+counter = 0
+
+
+def worker():
+    global counter
+    for i in range(30):
+        local = counter
+        counter = local + 1
+
+
+THREADS = [worker, worker]
+
+
+def check():
+    assert counter == 60, f"counter={counter}"
+"""
+
+
+@pytest.fixture(scope="module")
+def found() -> Result:
+    return explore.run("lost-update")
+
+
+def _text(table: object) -> str:
+    out = io.StringIO()
+    Console(file=out, width=160, color_system=None).print(table)
+    return out.getvalue()
+
+
+def test_the_rows_are_the_table_of_the_result(found: Result) -> None:
+    rows = step_rows(found)
+    assert rows == [StepRow(row["step"], row["thread"], row["location"], row["source"], row["operation"])
+                    for row in found.table()]
+    assert list(rows[0]) == [1, "T0", "lost_update.py:12", "counter += 1", "read counter -> 0"]
+
+
+def test_rows_in_another_language_and_limited(found: Result) -> None:
+    rows = step_rows(found, "ja", limit=1)
+    assert len(rows) == 1 and rows[0].operation == "counter を読む -> 0"
+    assert step_columns("ja") == ["ステップ", "スレッド", "場所", "ソース", "操作"]
+
+
+def test_keep_selects_steps(found: Result) -> None:
+    assert [row.thread for row in step_rows(found, keep=lambda step: step.thread == 1)] == ["T1"]
+
+
+def test_the_rich_table_has_the_columns_and_the_rows(found: Result) -> None:
+    text = _text(render_step_table(found))
+    assert text.split()[:5] == ["step", "thread", "where", "source", "operation"]
+    assert "read counter -> 0; write counter <- 1; finished" in text
+
+
+def test_a_long_table_leaves_out_the_middle(tmp_path: Path) -> None:
+    result = explore.run(scenario(tmp_path, LONG), strategy="random")
+    total = len(result.steps)
+    assert total > 60
+    text = _text(render_step_table(result, max_rows=10))
+    assert f"... {total - 10} rows omitted ..." in text
+    assert f"... {total - 10} 行省略 ..." in _text(render_step_table(result, "ja", max_rows=10))
+
+
+def test_no_steps_no_table() -> None:
+    clean = explore.run("locked-counter", schedules=5)
+    assert render_step_table(clean) is None and step_table_text(clean) == [] and step_rows(clean) == []
+
+
+def test_the_text_table_is_aligned_and_says_what_it_left_out(found: Result) -> None:
+    lines = step_table_text(found, max_rows=2)
+    assert lines[0] == "    T0  lost_update.py:12  counter += 1   read counter -> 0"
+    assert lines[-1] == f"    ... {len(found.steps) - 2} more steps"
+    assert step_table_text(found, "ja", max_rows=2)[-1] == f"    ... ほか {len(found.steps) - 2} ステップ"
