@@ -1,10 +1,8 @@
-"""The chapter exercises (asyncio, coordination, processes, threads-io): starter, reference, wrong variants.
+"""The chapter exercises (asyncio, coordination, processes, threads-io): what their checks catch.
 
-Each exercise is checked the way a learner's save is: the starter fails with
-the message that names the task, the reference passes, and every wrong
-variant (a mistake learners really make) fails with the message that tells
-them what to change. A few extra sources show a check can fail on something
-the starter does not contain.
+The starter, the reference and every wrong variant of every exercise are tested
+in test_exercise_content.py; these sources show that a check also fails on
+mistakes the starter does not contain, and that hung programs are stopped.
 """
 
 from __future__ import annotations
@@ -15,81 +13,6 @@ import pytest
 from tests.exercises.helpers import check_source, exercise, failures, processes_running
 
 from conclab.exercises import Interrupt, describe_failure, run_program
-from conclab.i18n import LANGS
-
-#: exercise -> text the starter's failure must contain.
-STARTER_MESSAGES: dict[str, str] = {
-    "unblock-event-loop": "the event loop was frozen",
-    "graceful-shutdown": "they were killed mid-job",
-    "producer-consumer": "nothing told them that the producer had finished",
-    "threads-or-processes": "they did not all wait at the same time",
-    "sqlite-threads": "they ran one after another",
-    "future-handoff": "waited for the whole worker (join) instead of for its result",
-}
-
-#: (exercise, variant) -> text the failure must contain. Every wrong_*.py of these exercises is listed.
-WRONG_MESSAGES: dict[tuple[str, str], str] = {
-    ("unblock-event-loop", "wrong_sleep_zero"): "only lets other tasks run before the call",
-    ("unblock-event-loop", "wrong_one_at_a_time"): "they ran one after another",
-    ("graceful-shutdown", "wrong_sleep_in_loop"): "rest with stop.wait(seconds) instead",
-    ("graceful-shutdown", "wrong_daemon_no_join"): "join() each one before the last line",
-    ("producer-consumer", "wrong_one_sentinel"): "1 consumer(s) stopped, but 3",
-    ("producer-consumer", "wrong_empty_polling"): "stops when the queue is empty stops too early",
-    ("threads-or-processes", "wrong_processes_for_both"): "the I/O part started 12 processes",
-    ("threads-or-processes", "wrong_threads_for_both"): "threads take turns under the GIL",
-    ("sqlite-threads", "wrong_shared_connection"): "can only be used in that same thread",
-    ("sqlite-threads", "wrong_unconsumed_map"): "the table holds 0 of 100 rows, yet the program exited with status 0",
-    ("future-handoff", "wrong_busy_wait"): "a thread polled in a loop (busy waiting)",
-    ("future-handoff", "wrong_result_only"): "`print(f\"got {handoff.result()}\", flush=True)",
-}
-
-#: Short limits for the exercises whose wrong variants hang: the reference still has a wide margin.
-TEST_LIMITS: dict[str, float] = {"producer-consumer": 2.5, "future-handoff": 2.5}
-
-NAMES = sorted(STARTER_MESSAGES)
-
-
-def _limit(name: str) -> float | None:
-    return TEST_LIMITS.get(name)
-
-
-def test_every_wrong_variant_is_listed() -> None:
-    listed = {(name, variant) for name in NAMES for variant in exercise(name).wrong}
-    assert listed == set(WRONG_MESSAGES)
-    for name in NAMES:
-        assert len(exercise(name).wrong) >= 2, f"{name} needs at least two wrong variants"
-
-
-@pytest.mark.parametrize("name", NAMES)
-def test_starter_fails_with_the_task(name: str, tmp_path: Path) -> None:
-    verdict = check_source(name, exercise(name).starter, tmp_path, limit_s=_limit(name))
-    assert not verdict.passed
-    assert STARTER_MESSAGES[name] in failures(verdict)
-
-
-@pytest.mark.parametrize("name", NAMES)
-def test_reference_solution_passes(name: str, tmp_path: Path) -> None:
-    verdict = check_source(name, exercise(name).solution, tmp_path, limit_s=_limit(name))
-    assert verdict.passed, failures(verdict)
-
-
-@pytest.mark.parametrize(("name", "variant"), sorted(WRONG_MESSAGES))
-def test_wrong_variant_fails_with_its_message(name: str, variant: str, tmp_path: Path) -> None:
-    verdict = check_source(name, exercise(name).wrong[variant], tmp_path, limit_s=_limit(name))
-    assert not verdict.passed
-    assert WRONG_MESSAGES[(name, variant)] in failures(verdict)
-
-
-@pytest.mark.parametrize("name", NAMES)
-def test_texts_exist_in_both_languages(name: str) -> None:
-    ex = exercise(name)
-    assert len(ex.hints) >= 3
-    for lang in LANGS:
-        assert ex.statement[lang].strip() and ex.title[lang] and ex.summary[lang]
-        assert all(hint[lang].strip() for hint in ex.hints)
-    assert ex.statement["ja"] != ex.statement["en"]
-    for label, source in [("starter", ex.starter), ("solution", ex.solution), *ex.wrong.items()]:
-        compile(source, f"{name}/{label}.py", "exec")
 
 
 def test_lag_check_catches_a_short_block_the_starter_does_not_have(tmp_path: Path) -> None:

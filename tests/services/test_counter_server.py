@@ -141,9 +141,14 @@ def test_stop_is_idempotent_and_the_port_is_free_again() -> None:
     server = CounterServer().start()
     port = server.port
     server.stop()
-    server.stop()
-    again = CounterServer(port=port).start()
-    again.stop()
+    server.stop()  # a second stop is harmless
+    again = CounterServer(port=port).start()  # the same port binds again at once
+    try:
+        assert again.port == port
+        status, _, _ = get(f"{again.url}/count")
+        assert status == 200
+    finally:
+        again.stop()
 
 
 def test_asyncio_spinlock_without_a_gap_is_exact_because_nothing_runs_between_test_and_set() -> None:

@@ -26,22 +26,15 @@ MESSAGES = Messages({
     "wrote": {"en": "wrote {path}", "ja": "{path} に書き出しました"},
     "failed": {"en": "{count} lab(s) had a claim that did not hold here: {labs}",
                "ja": "この環境で成立しなかった主張のあるラボが {count} 件: {labs}"},
-    "no-exercises-engine": {
-        "en": "--dir needs the exercises engine, which this conclab does not have",
-        "ja": "--dir には演習エンジンが必要ですが、この conclab には含まれていません",
-    },
 })
 
 
 def _exercise_rows(folder: str, chapter: str | None, lang: str) -> tuple[list[ExerciseRow], str]:
     """The exercises of the chapter(s) with the workspace's progress, and the workspace path."""
     from conclab.curriculum import registry
+    from conclab.exercises import Workspace
     from conclab.lab import ExerciseRow
 
-    try:
-        from conclab.exercises import Workspace
-    except ImportError:
-        raise ConclabError(MESSAGES.get("no-exercises-engine", lang)) from None
     workspace = Workspace.find(explicit=Path(folder))
     progress = workspace.progress.load()
     rows: list[ExerciseRow] = []

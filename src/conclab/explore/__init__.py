@@ -13,7 +13,7 @@ schedules", never "proven").
     finding assertion
     >>> explore.run("lost-update", replay=result.finding.schedule).table()  # doctest: +SKIP
 
-See ``docs/explore.md`` for how control works and ``DESIGN.md`` for the
+See ``docs/explore.md`` for how control works and for the
 scenario format.
 """
 

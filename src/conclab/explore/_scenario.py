@@ -1,6 +1,6 @@
 """Loading a scenario file (or a built-in) and checking it at the door.
 
-A scenario is a plain Python file (see DESIGN.md): shared state at module
+A scenario is a plain Python file (see docs/explore.md): shared state at module
 level, optional ``setup()``, ``THREADS = [...]`` or ``TASKS = [...]``, optional
 ``check()``. The file is compiled once and executed afresh for every schedule
 (while the scheduler-aware primitives are installed), so every schedule starts

@@ -95,10 +95,8 @@ def markdown_to_html(text: str) -> str:
 
 def _highlight_css() -> str:
     """Pygments token colours for light and dark schemes, scoped to ``.cl-code``."""
-    try:
-        from pygments.formatters import HtmlFormatter
-    except ImportError:  # pragma: no cover - pygments comes with rich
-        return ""
+    from pygments.formatters import HtmlFormatter
+
     light = HtmlFormatter(style="default").get_style_defs(".cl-code")
     dark = HtmlFormatter(style="monokai").get_style_defs(".cl-code")
     # Keep the page's own background: drop the styles' background rules.
@@ -108,13 +106,11 @@ def _highlight_css() -> str:
 
 
 def highlight_python(source: str) -> str:
-    """The source as HTML inside ``<pre class="cl-code">``, coloured when Pygments is present."""
-    try:
-        from pygments import highlight
-        from pygments.formatters import HtmlFormatter
-        from pygments.lexers import PythonLexer
-    except ImportError:  # pragma: no cover - pygments comes with rich
-        return f'<pre class="cl-code"><code>{_esc(source)}</code></pre>'
+    """The source as HTML inside ``<pre class="cl-code">``, coloured by Pygments."""
+    from pygments import highlight
+    from pygments.formatters import HtmlFormatter
+    from pygments.lexers import PythonLexer
+
     body = highlight(source, PythonLexer(), HtmlFormatter(nowrap=True))
     return f'<pre class="cl-code"><code>{body}</code></pre>'
 

@@ -32,7 +32,7 @@ class ClaimResult:
 
 @dataclass
 class LabResult:
-    """Everything a run produced; :meth:`to_json` is the one JSON shape of DESIGN.md."""
+    """Everything a run produced; :meth:`to_json` is the one JSON shape of ``conclab run --json`` (docs/design.md)."""
 
     lab: Lab
     lang: str

@@ -167,10 +167,6 @@ class BackgroundServer:
         """The log so far as text lines, the way ``conclab serve`` prints them."""
         return [event.line for event in self.events]
 
-    def clear_log(self) -> None:
-        with self._emit_lock:
-            self._events.clear()
-
 
 # -- socketserver plumbing ---------------------------------------------------------
 
