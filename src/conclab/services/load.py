@@ -188,6 +188,10 @@ def read_count(target: Target, timeout: float = 5.0) -> tuple[int, int | None] |
     return data["count"], pid if isinstance(pid, int) else None
 
 
+#: One request: its latency, its status (None when it failed) and the kind of failure.
+Outcome = tuple[float, int | None, str | None]
+
+
 def run_load(url: str, concurrency: int = 10, requests: int = 100, *, timeout: float = 30.0,
              allow_remote: bool = False, check_count: bool = True,
              lang: str | None = None) -> LoadReport:
@@ -208,12 +212,23 @@ def run_load(url: str, concurrency: int = 10, requests: int = 100, *, timeout: f
                                             value=value))
     concurrency = min(concurrency, requests)
     before = read_count(target) if check_count else None
+    results, duration = _fire(target, concurrency, requests, timeout)
+    counter = None
+    if before is not None:
+        after = read_count(target)
+        if after is not None:
+            counter = CounterCheck(before=before[0], after=after[0], pid=after[1])
+    return _report(url, concurrency, requests, duration, results, counter)
 
+
+def _fire(target: Target, concurrency: int, requests: int,
+          timeout: float) -> tuple[list[list[Outcome]], float]:
+    """Send the requests from ``concurrency`` threads; each thread's outcomes, and the wall time."""
     remaining = [requests]
     take_lock = threading.Lock()
-    results: list[list[tuple[float, int | None, str | None]]] = [[] for _ in range(concurrency)]
+    results: list[list[Outcome]] = [[] for _ in range(concurrency)]
 
-    def worker(mine: list[tuple[float, int | None, str | None]]) -> None:
+    def worker(mine: list[Outcome]) -> None:
         while True:
             with take_lock:
                 if remaining[0] == 0:
@@ -234,8 +249,12 @@ def run_load(url: str, concurrency: int = 10, requests: int = 100, *, timeout: f
         thread.start()
     for thread in threads:
         thread.join()
-    duration = time.perf_counter() - started
+    return results, time.perf_counter() - started
 
+
+def _report(url: str, concurrency: int, requests: int, duration: float,
+            results: list[list[Outcome]], counter: CounterCheck | None) -> LoadReport:
+    """Latencies of the answered requests, statuses, and what went wrong, counted by kind."""
     latencies: list[float] = []
     statuses: Counter[int] = Counter()
     kinds: Counter[str] = Counter()
@@ -251,12 +270,6 @@ def run_load(url: str, concurrency: int = 10, requests: int = 100, *, timeout: f
                 latencies.append(latency)
             else:
                 kinds[f"HTTP {status}"] += 1
-
-    counter = None
-    if before is not None:
-        after = read_count(target)
-        if after is not None:
-            counter = CounterCheck(before=before[0], after=after[0], pid=after[1])
     return LoadReport(url=url, concurrency=concurrency, requests=requests, ok=ok,
                       duration_s=duration, latencies_s=latencies, statuses=dict(statuses),
                       error_kinds=dict(kinds), counter=counter)

@@ -8,7 +8,7 @@ is written inside its bar when it fits.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from conclab.timeline._layout import Layout, format_seconds
@@ -17,6 +17,9 @@ from conclab.timeline._span import Span
 
 GLYPHS = "█▓▒░#=*+%@&~"
 COLOURS = ("cyan", "magenta", "green", "yellow", "blue", "red", "bright_cyan", "bright_magenta")
+
+#: A line as runs of (text, colour); colour None is plain.
+Line = list[tuple[str, str | None]]
 
 
 def family(name: str) -> str:
@@ -42,19 +45,31 @@ class TerminalTimeline(Renderer):
         index = self.families.index(family(name)) % len(GLYPHS)
         return GLYPHS[index], COLOURS[index % len(COLOURS)]
 
-    def _lines(self) -> list[list[tuple[str, str | None]]]:
-        """Lines as runs of (text, colour); colour None is plain."""
+    def _lines(self) -> list[Line]:
+        """The chart's lines: title, axis, one per lane row, legend."""
         layout = self.layout
         labels = [layout.lane_title(lane) for lane in layout.lanes]
         label_w = max([len(_shorten(label, self.max_label)) for label in labels] + [4])
         bar_w = self.width - label_w - 1
-        lines: list[list[tuple[str, str | None]]] = []
+        lines: list[Line] = []
         if self.title:
             lines.append([(self.title, None)])
         if not layout.lanes:
             lines.append([("(no spans recorded)", None)])
             return lines
-        # Axis labels and tick marks.
+        pad = " " * (label_w + 1)
+        lines += [[(pad + text, None)] for text in self._axis(bar_w)]
+        for lane, label in zip(layout.lanes, labels, strict=False):
+            shown = _shorten(label, label_w)
+            for row_index, row in enumerate(lane.rows):
+                prefix = shown.ljust(label_w) if row_index == 0 else " " * label_w
+                lines.append(self._row(prefix, row, bar_w))
+        lines += self._legend(pad)
+        return lines
+
+    def _axis(self, bar_w: int) -> tuple[str, str]:
+        """The axis labels and the tick marks, as two lines ``bar_w`` wide."""
+        layout = self.layout
         axis = [" "] * bar_w
         marks = ["─"] * bar_w
         for tick in layout.ticks:
@@ -64,35 +79,37 @@ class TerminalTimeline(Renderer):
             if all(c == " " for c in axis[max(0, start - 1): start + len(text) + 1]):
                 axis[start: start + len(text)] = list(text)
             marks[col] = "┬"
-        pad = " " * (label_w + 1)
-        lines.append([(pad + "".join(axis).rstrip(), None)])
-        lines.append([(pad + "".join(marks), None)])
-        for lane, label in zip(layout.lanes, labels, strict=False):
-            shown = _shorten(label, label_w)
-            for row_index, row in enumerate(lane.rows):
-                prefix = shown.ljust(label_w) if row_index == 0 else " " * label_w
-                cells: list[tuple[str, str | None]] = [(" ", None)] * bar_w
-                for span in sorted(row, key=lambda s: s.start_s):
-                    glyph, style = self._style(span.name)
-                    first = min(bar_w - 1, int(layout.fraction(span.start_s) * bar_w))
-                    last = max(first + 1, min(bar_w, int(round(layout.fraction(span.end_s) * bar_w))))
-                    length = last - first
-                    bar = list(glyph * length)
-                    if length >= len(span.name) + 2:
-                        bar[1: 1 + len(span.name)] = list(span.name)
-                    if first > 0 and cells[first - 1][0] != " " and length > 1:
-                        bar[0] = "│"  # mark where back-to-back spans meet
-                    for offset, char in enumerate(bar):
-                        cells[first + offset] = (char, style)
-                line: list[tuple[str, str | None]] = [(prefix + " ", None)]
-                for char, colour in cells:
-                    if line and line[-1][1] == colour:
-                        line[-1] = (line[-1][0] + char, colour)
-                    else:
-                        line.append((char, colour))
-                line[-1] = (line[-1][0].rstrip(), line[-1][1]) if line[-1][1] is None else line[-1]
-                lines.append(line)
-        legend: list[tuple[str, str | None]] = [(pad, None)]
+        return "".join(axis).rstrip(), "".join(marks)
+
+    def _row(self, prefix: str, row: Sequence[Span], bar_w: int) -> Line:
+        """One row of a lane: its spans as bars, named where the bar is long enough."""
+        layout = self.layout
+        cells: list[tuple[str, str | None]] = [(" ", None)] * bar_w
+        for span in sorted(row, key=lambda s: s.start_s):
+            glyph, style = self._style(span.name)
+            first = min(bar_w - 1, int(layout.fraction(span.start_s) * bar_w))
+            last = max(first + 1, min(bar_w, int(round(layout.fraction(span.end_s) * bar_w))))
+            length = last - first
+            bar = list(glyph * length)
+            if length >= len(span.name) + 2:
+                bar[1: 1 + len(span.name)] = list(span.name)
+            if first > 0 and cells[first - 1][0] != " " and length > 1:
+                bar[0] = "│"  # mark where back-to-back spans meet
+            for offset, char in enumerate(bar):
+                cells[first + offset] = (char, style)
+        line: Line = [(prefix + " ", None)]
+        for char, colour in cells:
+            if line and line[-1][1] == colour:
+                line[-1] = (line[-1][0] + char, colour)
+            else:
+                line.append((char, colour))
+        line[-1] = (line[-1][0].rstrip(), line[-1][1]) if line[-1][1] is None else line[-1]
+        return line
+
+    def _legend(self, pad: str) -> list[Line]:
+        """Each family's glyph and name, wrapped to the width."""
+        lines: list[Line] = []
+        legend: Line = [(pad, None)]
         used = len(pad)
         for name in self.families:
             glyph, colour = self._style(name)
