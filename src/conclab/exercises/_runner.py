@@ -27,7 +27,7 @@ from conclab._process import Frame, ProcessTree, ThreadStack, launch, parse_stac
 from conclab.exercises._source import LearnerSource, SyntaxProblem, compile_learner_file
 
 __all__ = ["Frame", "Interrupt", "Launched", "ProgramRun", "SyntaxProblem", "ThreadStack",
-           "check_syntax", "launch_learner", "parse_stacks", "run_program"]
+           "launch_learner", "parse_stacks", "run_program"]
 
 BOOTSTRAP = Path(__file__).with_name("_bootstrap.py")
 _MAX_OUTPUT_CHARS = 2_000_000
@@ -96,11 +96,6 @@ class ProgramRun:
         if self.cpu_s is None or self.elapsed_s <= 0:
             return None
         return self.cpu_s / self.elapsed_s
-
-
-def check_syntax(script: Path) -> SyntaxProblem | None:
-    """The syntax error of ``script``, if any (see :func:`compile_learner_file`)."""
-    return compile_learner_file(script).problem
 
 
 def _runnable_threads(tree: Sequence[psutil.Process]) -> int | None:
