@@ -9,6 +9,12 @@ reaps its children) and starts a watchdog: if conclab has not finished a
 couple of seconds later, the watchdog kills every descendant process and
 exits with 130. Killing the children first would be quicker to write and
 slower to run: it is what makes the pool's clean-up hang.
+
+SIGTERM and SIGHUP (``kill``, a closed terminal) end conclab the same way,
+with exit status 128 + the signal: the ``finally`` blocks that kill a
+learner's process tree and remove its ``/tmp/conclab-stacks-*`` folder run
+first. (SIGKILL cannot be caught: there the learner's program dies by itself,
+see ``PR_SET_PDEATHSIG`` in :mod:`conclab.exercises._bootstrap`.)
 """
 
 from __future__ import annotations
@@ -24,39 +30,29 @@ from types import FrameType
 GRACE_S = 2.0
 
 
-def kill_descendants() -> list[int]:
-    """Kill every descendant process of this one; return their pids."""
-    import psutil
-
-    try:
-        children = psutil.Process().children(recursive=True)
-    except psutil.Error:
-        return []
-    for child in children:
-        with contextlib.suppress(psutil.Error):
-            child.kill()
-    psutil.wait_procs(children, timeout=1.0)
-    return [child.pid for child in children]
+_ENDING = tuple(getattr(signal, name) for name in ("SIGTERM", "SIGHUP") if hasattr(signal, name))
 
 
-def _last_resort(grace_s: float, finished: threading.Event) -> None:
+def _last_resort(grace_s: float, finished: threading.Event, code: int = 130) -> None:
     if finished.wait(grace_s):
         return  # the interrupt came out of the command in time: nothing hangs
+    from conclab._process import kill_descendants  # psutil only when needed: startup time
+
     kill_descendants()
     sys.stderr.write("conclab: error: interrupted\n")
     sys.stderr.flush()
-    os._exit(130)
+    os._exit(code)
 
 
 @contextlib.contextmanager
 def interrupt_guard(grace_s: float = GRACE_S) -> Iterator[None]:
-    """While the block runs, SIGINT interrupts and arms the watchdog.
+    """While the block runs, SIGINT interrupts and arms the watchdog; SIGTERM and SIGHUP exit.
 
-    Only in the main thread, and only where nobody else has taken SIGINT over
-    (a test harness or a program embedding conclab keeps its own handler).
+    Only in the main thread, and only for signals nobody else has taken over
+    (a test harness or a program embedding conclab keeps its own handler; a
+    shell's background job ignores SIGINT but must still end cleanly on SIGTERM).
     """
-    if threading.current_thread() is not threading.main_thread() or \
-            signal.getsignal(signal.SIGINT) is not signal.default_int_handler:
+    if threading.current_thread() is not threading.main_thread():
         yield
         return
 
@@ -68,10 +64,24 @@ def interrupt_guard(grace_s: float = GRACE_S) -> Iterator[None]:
                          daemon=True).start()
         raise KeyboardInterrupt
 
-    signal.signal(signal.SIGINT, on_interrupt)
+    def on_end(signum: int, frame: FrameType | None) -> None:
+        for ending in taken:
+            signal.signal(ending, signal.SIG_DFL)  # a second one ends conclab at once
+        threading.Thread(target=_last_resort, args=(grace_s, finished, 128 + signum),
+                         name="conclab-terminate", daemon=True).start()
+        raise SystemExit(128 + signum)
+
+    if signal.getsignal(signal.SIGINT) is signal.default_int_handler:
+        signal.signal(signal.SIGINT, on_interrupt)
+    taken = [ending for ending in _ENDING if signal.getsignal(ending) is signal.SIG_DFL]
+    for ending in taken:
+        signal.signal(ending, on_end)
     try:
         yield
     finally:
         finished.set()
         if signal.getsignal(signal.SIGINT) is on_interrupt:
             signal.signal(signal.SIGINT, signal.default_int_handler)
+        for ending in taken:
+            if signal.getsignal(ending) is on_end:
+                signal.signal(ending, signal.SIG_DFL)

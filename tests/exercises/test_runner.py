@@ -125,3 +125,28 @@ def test_orphans_left_by_the_program_are_cleaned_up(tmp_path: Path) -> None:
     assert run.ok
     time.sleep(0.2)
     assert processes_running(script) == []
+
+
+def test_a_check_compiles_the_learners_file_once(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """Several runs, an exploration and a look for functions: one compile of the learner's file."""
+    from tests.exercises.helpers import check_source, exercise
+
+    from conclab.exercises import _check, _explore, _runner, _serve, _source
+
+    compiled: list[str] = []
+    original = _source.compile_learner_file
+
+    def counting(path: Path) -> _source.LearnerSource:
+        compiled.append(str(path))
+        return original(path)
+
+    for module in (_check, _explore, _runner, _serve, _source):
+        monkeypatch.setattr(module, "compile_learner_file", counting)
+    ex = exercise("fix_counter_race")
+    source = (Path(_check.__file__).parents[1] / "curriculum" / "exercises" / "fix_counter_race"
+              / "solution.py").read_text(encoding="utf-8")
+    verdict = check_source("fix_counter_race", source, tmp_path)
+    learner = str((tmp_path / ex.file_name).resolve())
+    assert verdict.passed, verdict
+    assert len(verdict.checks) >= 2
+    assert compiled.count(learner) == 1

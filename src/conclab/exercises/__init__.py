@@ -19,6 +19,7 @@ from conclab.exercises._runner import (
     run_program,
 )
 from conclab.exercises._serve import ServedProgram, free_port, serve_program
+from conclab.exercises._source import LearnerSource, compile_learner_file
 from conclab.exercises._watch import Watcher, WatchEvent
 from conclab.exercises._workspace import DEFAULT_DIR, InitReport, Workspace
 
@@ -33,6 +34,7 @@ __all__ = [
     "Frame",
     "InitReport",
     "Interrupt",
+    "LearnerSource",
     "ProgramRun",
     "ProgressData",
     "ProgressStore",
@@ -47,6 +49,7 @@ __all__ = [
     "describe_stacks",
     "explore_program",
     "free_port",
+    "compile_learner_file",
     "run_check",
     "run_program",
     "serve_program",

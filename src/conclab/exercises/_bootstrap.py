@@ -14,6 +14,9 @@ it chains to a small Python handler that writes each thread's name to
 Python (a lock, queue, sleep or select wait is interrupted for it), so the
 report can say ``consumer-2`` instead of ``0x7f...`` where the names can be known.
 
+It also makes the program die with conclab (Linux ``PR_SET_PDEATHSIG``): a
+checker killed with SIGKILL cannot stop what it started, so the kernel must.
+
 This module imports nothing from conclab on purpose: it starts in a fresh
 interpreter for every check, and startup time is feedback time.
 """
@@ -61,6 +64,21 @@ def _arm(stack_dir: str, timed_dump_s: float) -> None:
         faulthandler.dump_traceback_later(timed_dump_s, exit=False, file=handle)
 
 
+def _die_with_parent() -> None:
+    """SIGKILL this process when conclab (``CONCLAB_PARENT_PID``) dies; exit if it already has."""
+    parent = os.environ.get("CONCLAB_PARENT_PID", "")
+    if not sys.platform.startswith("linux") or not parent.isdigit():
+        return
+    try:
+        import ctypes
+
+        ctypes.CDLL(None).prctl(1, int(signal.SIGKILL), 0, 0, 0)  # 1 = PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        return
+    if os.getppid() != int(parent):  # conclab died before the prctl: nobody will kill us
+        os._exit(1)
+
+
 def _print_learner_traceback(error: BaseException, script: str) -> None:
     """Print the traceback without this bootstrap's and runpy's frames: learners see their own code."""
     tb = error.__traceback__
@@ -70,6 +88,7 @@ def _print_learner_traceback(error: BaseException, script: str) -> None:
 
 
 def main() -> None:
+    _die_with_parent()
     stack_dir = os.environ.get("CONCLAB_STACK_DIR")
     timed_dump_s = float(os.environ.get("CONCLAB_TIMED_DUMP_S", "0") or 0)
     if stack_dir:

@@ -22,6 +22,7 @@ from conclab.exercises._explore import ExploreRun, explore_program
 from conclab.exercises._model import CheckResult, Exercise, Verdict
 from conclab.exercises._runner import Interrupt, ProgramRun, ThreadStack, run_program
 from conclab.exercises._serve import ServedProgram, serve_program
+from conclab.exercises._source import LearnerSource, compile_learner_file
 from conclab.i18n import Messages
 
 MESSAGES = Messages({
@@ -77,6 +78,14 @@ class CheckContext:
         self.workdir = workdir
         self.results: list[CheckResult] = []
         self.runs: list[ProgramRun] = []
+        self._source: LearnerSource | None = None
+
+    @property
+    def source(self) -> LearnerSource:
+        """The learner's file, compiled on first use and then shared by every run of this check."""
+        if self._source is None:
+            self._source = compile_learner_file(self.path.resolve())
+        return self._source
 
     def run(self, args: Sequence[str] = (), *, env: Mapping[str, str] | None = None,
             limit_s: float | None = None, interrupt: Interrupt | None = None) -> ProgramRun:
@@ -85,14 +94,14 @@ class CheckContext:
         ``interrupt`` sends a signal while it runs (Ctrl-C, ``kill``): see :class:`Interrupt`.
         """
         record = run_program(self.path, [str(a) for a in args], limit_s=limit_s or self.limit_s,
-                             cwd=self.workdir, env=env, interrupt=interrupt)
+                             cwd=self.workdir, env=env, interrupt=interrupt, source=self.source)
         self.runs.append(record)
         return record
 
     def explore(self, harness: str, **options: Any) -> ExploreRun:
         """Explore the interleavings of the learner's file with ``harness`` appended (see :func:`explore_program`)."""
         options.setdefault("limit_s", self.limit_s)
-        outcome = explore_program(self.path, harness, lang=self.lang, **options)
+        outcome = explore_program(self.path, harness, lang=self.lang, source=self.source, **options)
         self.runs.append(outcome.run)
         return outcome
 
@@ -100,7 +109,7 @@ class CheckContext:
               env: Mapping[str, str] | None = None) -> AbstractContextManager[ServedProgram]:
         """Run the learner's server (``python FILE ARGS``) for the length of a ``with`` block."""
         return serve_program(self.path, [str(a) for a in args], port=port, ready_s=ready_s or self.limit_s,
-                             cwd=self.workdir, env=env)
+                             cwd=self.workdir, env=env, source=self.source)
 
     def add(self, name: str, passed: bool, detail: str) -> bool:
         """Record one named result; returns ``passed`` so checks can stop early."""

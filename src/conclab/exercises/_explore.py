@@ -18,7 +18,8 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from conclab.exercises._runner import Frame, ProgramRun, ThreadStack, check_syntax, run_program
+from conclab.exercises._runner import Frame, ProgramRun, ThreadStack, run_program
+from conclab.exercises._source import LearnerSource, compile_learner_file
 from conclab.i18n import Messages
 
 if TYPE_CHECKING:  # the explorer itself runs in the child; only its types are read here
@@ -108,26 +109,26 @@ def _relocated(stack: ThreadStack, old: str, new: str) -> ThreadStack:
 
 def explore_program(path: Path, harness: str, *, lang: str = "en", limit_s: float = 10.0,
                     strategy: str = "auto", schedules: int = 300, seed: int = 0,
-                    **options: Any) -> ExploreRun:
+                    source: LearnerSource | None = None, **options: Any) -> ExploreRun:
     """Explore ``path``'s source with ``harness`` appended; see the module docstring.
 
     ``options`` go to :func:`conclab.explore.run` as they are (``preemptions``,
     ``step_limit``, ``timeout``, ...). The explorer's own per-thread timeout is
-    kept well inside ``limit_s``.
+    kept well inside ``limit_s``. ``source`` is the file already compiled by the check.
     """
-    problem = check_syntax(path)
+    problem = (source or compile_learner_file(path.resolve())).problem
     if problem is not None:  # told like any run's syntax error: the learner's file and line
         return ExploreRun(run=ProgramRun(script=str(path.resolve()), args=(), syntax_error=problem),
                           learner_lines=0)
-    source = path.read_text(encoding="utf-8")
-    if not source.endswith("\n"):
-        source += "\n"
-    learner_lines = source.count("\n")
+    text = path.read_text(encoding="utf-8")
+    if not text.endswith("\n"):
+        text += "\n"
+    learner_lines = text.count("\n")
     settings = {"strategy": strategy, "schedules": schedules, "seed": seed, "lang": lang,
                 "timeout": min(2.0, max(0.2, limit_s / 4)), **options}
     with tempfile.TemporaryDirectory(prefix="conclab-explore-") as folder:
         scenario = Path(folder) / path.name
-        scenario.write_text(source + "\n\n" + harness.strip("\n") + "\n", encoding="utf-8")
+        scenario.write_text(text + "\n\n" + harness.strip("\n") + "\n", encoding="utf-8")
         record = run_program(CHILD, [str(scenario), json.dumps(settings)], limit_s=limit_s, cwd=Path(folder))
         if record.timed_out:  # module-level code that hung: point at the learner's file, not the copy
             record.stacks = [_relocated(stack, str(scenario.resolve()), str(path.resolve()))

@@ -10,26 +10,14 @@ answering the checker can ask every thread where it is waiting.
 from __future__ import annotations
 
 import contextlib
-import os
-import shutil
 import socket
-import tempfile
 import time
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 
-import psutil
-
-from conclab.exercises._runner import (
-    ProgramRun,
-    ThreadStack,
-    _collect_stacks,
-    _kill_all,
-    _reap,
-    _tree,
-    check_syntax,
-    launch,
-)
+from conclab._process import ProcessTree
+from conclab.exercises._runner import ProgramRun, ThreadStack, launch_learner
+from conclab.exercises._source import LearnerSource, compile_learner_file
 
 
 def free_port() -> int:
@@ -52,8 +40,7 @@ class ServedProgram:
         self.port = port
         self.ready = False
         self.exited = False
-        self._process: psutil.Process | None = None
-        self._stack_dir = ""
+        self._tree: ProcessTree | None = None
 
     @property
     def url(self) -> str:
@@ -61,9 +48,9 @@ class ServedProgram:
 
     def stacks(self) -> list[ThreadStack]:
         """Where each thread of the server is now (for a server that stopped answering)."""
-        if self._process is None or not self._process.is_running():
+        if self._tree is None or self._tree.poll() is not None:
             return []
-        self.run.stacks = _collect_stacks(_tree(self._process), self._stack_dir)
+        self.run.stacks = self._tree.stacks()
         return self.run.stacks
 
 
@@ -75,34 +62,28 @@ def _listening(port: int) -> bool:
 
 @contextlib.contextmanager
 def serve_program(script: Path, args: Sequence[str] = (), *, port: int, ready_s: float = 5.0,
-                  cwd: Path | None = None, env: Mapping[str, str] | None = None) -> Iterator[ServedProgram]:
+                  cwd: Path | None = None, env: Mapping[str, str] | None = None,
+                  source: LearnerSource | None = None) -> Iterator[ServedProgram]:
     """Run ``python SCRIPT ARGS`` until the block ends; wait up to ``ready_s`` for ``port`` to listen.
 
     Yields even when the program never listened (``ready`` False: it crashed,
     has a syntax error, or is still starting; the record says which).
+    ``source`` is the file already compiled by the check.
     """
     script = script.resolve()
     run = ProgramRun(script=str(script), args=tuple(args), limit_s=ready_s)
     served = ServedProgram(run, port)
-    run.syntax_error = check_syntax(script)
+    run.syntax_error = (source or compile_learner_file(script)).problem
     if run.syntax_error is not None:
         served.exited = True
         yield served
         return
-    stack_dir = tempfile.mkdtemp(prefix="conclab-stacks-")
-    served._stack_dir = stack_dir
-    posix = os.name == "posix"
-    launched = launch(script, args, cwd=cwd, env=env, stack_dir=stack_dir, run=run,
-                      defaults={"PYTHONUNBUFFERED": "1"})
-    proc, start, readers = launched.proc, launched.start, launched.readers
-    out_raw, err_raw = launched.out_raw, launched.err_raw
-    root = psutil.Process(proc.pid)
-    served._process = root
-    group = proc.pid if posix else None
+    launched = launch_learner(script, args, cwd=cwd, env=env, run=run, defaults={"PYTHONUNBUFFERED": "1"})
+    tree = served._tree = launched.tree
     try:
-        deadline = start + ready_s
+        deadline = tree.start + ready_s
         while time.perf_counter() < deadline:
-            if proc.poll() is not None:
+            if tree.poll() is not None:
                 served.exited = True
                 break
             if _listening(port):
@@ -111,17 +92,12 @@ def serve_program(script: Path, args: Sequence[str] = (), *, port: int, ready_s:
             time.sleep(0.01)
         yield served
     finally:
-        served.exited = served.exited or proc.poll() is not None
-        tree = _tree(root)
-        _kill_all(tree, group)
-        run.returncode = _reap(proc) if not served.exited else proc.poll()
-        psutil.wait_procs(tree[1:], timeout=1.0)
-        run.elapsed_s = time.perf_counter() - start
-        for reader in readers:
-            reader.join(timeout=1.0)
-        for stream in (proc.stdout, proc.stderr):
-            if stream is not None:
-                stream.close()
-        shutil.rmtree(stack_dir, ignore_errors=True)
-        run.stdout = "".join(out_raw)
-        run.stderr = "".join(err_raw)
+        served.exited = served.exited or tree.poll() is not None
+        try:
+            tree.kill()
+            run.elapsed_s = time.perf_counter() - tree.start
+        finally:
+            run.left_behind = tree.finish().left_behind
+            run.returncode = tree.returncode
+            run.stdout = launched.out.text
+            run.stderr = launched.err.text

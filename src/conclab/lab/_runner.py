@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import contextlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from conclab._process import reaping_children
 from conclab.i18n import pick
 from conclab.lab._context import LabContext, Table
 from conclab.lab._model import REQUIREMENTS, Claim, Lab, Measured
@@ -107,34 +107,6 @@ def evaluate(claim: Claim, measured: Measured, machine: Machine, lang: str) -> C
     return ClaimResult(claim.id, claim.render(lang, measured), held, values, reason)
 
 
-@contextlib.contextmanager
-def _reaping_children() -> Iterator[list[int]]:
-    """Kill any child process started in the block and still alive at its end."""
-    import psutil
-
-    me = psutil.Process()
-    before = {p.pid for p in me.children(recursive=True)}
-    leftovers: list[int] = []
-    try:
-        yield leftovers
-    finally:
-        for child in me.children(recursive=True):
-            if child.pid in before:
-                continue
-            try:
-                cmdline = " ".join(child.cmdline())
-            except (psutil.Error, OSError):
-                cmdline = ""
-            if "resource_tracker" in cmdline or "forkserver" in cmdline:
-                continue  # multiprocessing's own helpers live as long as the interpreter
-            leftovers.append(child.pid)
-            with contextlib.suppress(psutil.Error):
-                child.kill()
-        if leftovers:
-            psutil.wait_procs([psutil.Process(pid) for pid in leftovers if psutil.pid_exists(pid)],
-                              timeout=3)
-
-
 def run_lab(lab: Lab, lang: str = "en", quick: bool = False,
             clock: Callable[[], float] | None = None, machine: Machine | None = None) -> LabResult:
     """Run ``lab`` and return its result; child processes it leaves are killed and listed."""
@@ -142,7 +114,7 @@ def run_lab(lab: Lab, lang: str = "en", quick: bool = False,
     recorder = Recorder(clock)
     context = LabContext(lang=lang, quick=quick, recorder=recorder, machine=machine)
     try:
-        with _reaping_children() as leftovers, recording(recorder):
+        with reaping_children() as leftovers, recording(recorder):
             start = recorder.now()
             lab.run(context)
             duration = recorder.now() - start

@@ -20,21 +20,19 @@ crashed script leaves its partial timeline. Nothing of it is left running.
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
 import re
 import signal
-import subprocess
 import sys
 import tempfile
-import threading
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from conclab._process import ProcessTree, launch
 from conclab.errors import ConclabError
 from conclab.i18n import Messages
 from conclab.timeline._render import Renderer
@@ -350,7 +348,12 @@ def _lane_name(pid: int, tid: int, root_pid: int, process_names: Mapping[int, st
 # -- running a script ---------------------------------------------------------
 
 _BOOT = """\
-import faulthandler, signal, sys
+import faulthandler, os, signal, sys
+if sys.platform.startswith("linux") and os.environ.get("CONCLAB_PARENT_PID", "").isdigit():
+    import ctypes  # die with conclab (PR_SET_PDEATHSIG), as the exercise bootstrap does
+    ctypes.CDLL(None).prctl(1, int(signal.SIGKILL), 0, 0, 0)
+    if os.getppid() != int(os.environ["CONCLAB_PARENT_PID"]):
+        os._exit(1)
 if hasattr(signal, "SIGUSR1"):
     faulthandler.register(signal.SIGUSR1, all_threads=True)
 from viztracer.main import main
@@ -403,23 +406,6 @@ class ScriptTrace:
         return not self.timed_out and self.returncode not in (0, None)
 
 
-def _pump(stream: Any, sink: list[str], echo: Callable[[str], None] | None) -> None:
-    for raw in iter(stream.readline, b""):
-        text = raw.decode("utf-8", errors="replace")
-        sink.append(text)
-        if echo is not None:
-            echo(text)
-
-
-def _descendants(pid: int) -> list[Any]:
-    import psutil
-
-    try:
-        return list(psutil.Process(pid).children(recursive=True))
-    except psutil.Error:
-        return []
-
-
 def trace_script(script: str | os.PathLike[str], args: Sequence[str] = (), *, limit_s: float = 60.0,
                  min_wait_s: float = MIN_WAIT_S, on_output: Callable[[str], None] | None = None,
                  cwd: str | os.PathLike[str] | None = None) -> ScriptTrace:
@@ -430,8 +416,6 @@ def trace_script(script: str | os.PathLike[str], args: Sequence[str] = (), *, li
     file or a limit that is not positive; a script that fails is *not* an
     error here (see :attr:`ScriptTrace.crashed`).
     """
-    import psutil
-
     path = Path(script)
     if not path.exists():
         raise ConclabError(f"no such script {os.fspath(script)!r}; give the path of a Python file")
@@ -447,75 +431,47 @@ def trace_script(script: str | os.PathLike[str], args: Sequence[str] = (), *, li
     env["PYTHONUNBUFFERED"] = "1"
     command = [sys.executable, "-c", _BOOT, "--quiet", "--log_async", "-o", out_json,
                "--", str(path), *args]
-    posix = os.name == "posix"
-    start = time.perf_counter()
-    proc = subprocess.Popen(  # noqa: S603 - the learner's own script, by design
-        command, cwd=os.fspath(cwd) if cwd else str(path.parent), stdin=subprocess.DEVNULL,
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, start_new_session=posix)
     out: list[str] = []
     err: list[str] = []
-    pumps = [threading.Thread(target=_pump, args=(proc.stdout, out, on_output), daemon=True),
-             threading.Thread(target=_pump, args=(proc.stderr, err, None), daemon=True)]
-    for pump in pumps:
-        pump.start()
-    timed_out = False
-    seen: set[int] = set()
-    try:
-        deadline = start + limit_s
-        while proc.poll() is None and time.perf_counter() < deadline:
-            seen.update(p.pid for p in _descendants(proc.pid))
-            with contextlib.suppress(subprocess.TimeoutExpired):
-                proc.wait(timeout=0.05)
-        if proc.poll() is None:
-            timed_out = True
-            seen.update(p.pid for p in _descendants(proc.pid))
-            usr1 = getattr(signal, "SIGUSR1", None)
-            if usr1 is not None:  # faulthandler prints every thread's stack to stderr
-                proc.send_signal(usr1)
-                time.sleep(0.3)
-            proc.terminate()  # VizTracer saves the trace on SIGTERM
-            try:
-                proc.wait(timeout=15.0)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait(timeout=5.0)
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait(timeout=5.0)
-        leftovers = []
-        for pid in seen:
-            with contextlib.suppress(psutil.Error):
-                child = psutil.Process(pid)
-                if child.status() != psutil.STATUS_ZOMBIE:
-                    leftovers.append(child)
-        for child in leftovers:
-            with contextlib.suppress(psutil.Error):
-                child.kill()
-        if posix:
-            with contextlib.suppress(OSError):
-                os.killpg(proc.pid, signal.SIGKILL)
-        psutil.wait_procs(leftovers, timeout=2.0)
-        for pump in pumps:
-            pump.join(timeout=2.0)
-        for stream in (proc.stdout, proc.stderr):
-            if stream is not None:
-                stream.close()
+
+    def on_stdout(at: float, text: str) -> None:
+        out.append(text)
+        if on_output is not None:
+            on_output(text)
+
+    tree = launch(command, cwd=cwd or path.parent, env=env, on_stdout=on_stdout,
+                  on_stderr=lambda at, text: err.append(text))
+    with tree:
+        timed_out = tree.wait(limit_s) is None
+        if timed_out:
+            _stop_saving(tree)
+    cleanup = tree.finish()
+    start = tree.start
     elapsed = time.perf_counter() - start
     conversion = None
     try:
         with open(out_json, encoding="utf-8") as handle:
             document = json.load(handle)
-        conversion = spans_from_trace(document, path.parent, proc.pid, min_wait_s)
+        conversion = spans_from_trace(document, path.parent, tree.pid, min_wait_s)
     except (OSError, ValueError):
         conversion = None
     finally:
         import shutil
 
         shutil.rmtree(workdir, ignore_errors=True)
-    return ScriptTrace(path, tuple(args), proc.returncode, timed_out, elapsed, "".join(out),
-                       clean_traceback("".join(err)), conversion, limit_s,
-                       [p.pid for p in leftovers])
+    return ScriptTrace(path, tuple(args), tree.returncode, timed_out, elapsed, "".join(out),
+                       clean_traceback("".join(err)), conversion, limit_s, cleanup.left_behind)
+
+
+def _stop_saving(tree: ProcessTree) -> None:
+    """Stacks to stderr (faulthandler), then SIGTERM, which VizTracer answers by saving the trace."""
+    usr1 = getattr(signal, "SIGUSR1", None)
+    if usr1 is not None:
+        tree.send(usr1)
+        time.sleep(0.3)
+    tree.send(signal.SIGTERM)
+    if tree.wait(15.0) is None:
+        tree.kill()
 
 
 # -- drawing a script's trace -------------------------------------------------

@@ -5,10 +5,8 @@ from __future__ import annotations
 import ast
 import re
 from functools import lru_cache
-from pathlib import Path
 
 from conclab.exercises import CheckContext, ExploreRun, ProgramRun, describe_failure
-from conclab.exercises._runner import check_syntax
 from conclab.i18n import Messages
 
 _LAST_INT = re.compile(r"(-?\d+)\s*$")
@@ -65,16 +63,6 @@ RACE_MESSAGES = Messages({
 })
 
 
-def top_level_functions(path: Path) -> dict[str, ast.FunctionDef | ast.AsyncFunctionDef]:
-    """The functions the learner's file defines at the top level, by name (empty if it does not parse)."""
-    try:
-        tree = ast.parse(path.read_text(encoding="utf-8"))
-    except (SyntaxError, ValueError, OSError):
-        return {}
-    return {node.name: node for node in tree.body
-            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))}
-
-
 def calls_in(node: ast.AST) -> list[str]:
     """Names of what ``node`` calls: ``threading.Lock()`` -> ``Lock``, ``lock.acquire()`` -> ``acquire``."""
     names = []
@@ -93,12 +81,12 @@ def require_functions(ctx: CheckContext, names: list[str]) -> bool:
 
     A file that does not compile is reported as the syntax error it is (file, line), once.
     """
-    problem = check_syntax(ctx.path)
+    problem = ctx.source.problem
     if problem is not None:
         ctx.add(ctx.path.name, False, describe_failure(
             ProgramRun(script=str(ctx.path), args=(), syntax_error=problem), ctx.lang))
         return False
-    missing = [name for name in names if name not in top_level_functions(ctx.path)]
+    missing = [name for name in names if name not in ctx.source.top_level_functions()]
     if not missing:
         return True
     shown = ", ".join(f"{name}()" for name in missing)

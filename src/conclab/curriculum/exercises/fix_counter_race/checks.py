@@ -21,7 +21,6 @@ from conclab.curriculum.exercises._support import (
     calls_in,
     exploration_detail,
     require_functions,
-    top_level_functions,
 )
 from conclab.exercises import CheckContext, ExploreRun, describe_failure, describe_stacks, free_port
 from conclab.i18n import Messages
@@ -101,7 +100,7 @@ MESSAGES = Messages({
 
 def _mistake(ctx: CheckContext) -> str:
     """Which kind of mistake count_request() shows, read from its code."""
-    function = top_level_functions(ctx.path).get("count_request")
+    function = ctx.source.top_level_functions().get("count_request")
     if function is None:
         return "lost-unlocked"
     calls = calls_in(function)

@@ -18,7 +18,6 @@ from conclab.curriculum.exercises._support import (
     calls_in,
     exploration_detail,
     require_functions,
-    top_level_functions,
     trailing_int,
 )
 from conclab.exercises import CheckContext, ExploreRun
@@ -77,7 +76,7 @@ MESSAGES = Messages({
 
 
 def _mistake(ctx: CheckContext) -> str:
-    function = top_level_functions(ctx.path).get("withdraw")
+    function = ctx.source.top_level_functions().get("withdraw")
     if function is None:
         return "unlocked"
     if any(name in ("Lock", "Semaphore", "BoundedSemaphore") for name in calls_in(function)):

@@ -18,7 +18,6 @@ from conclab.curriculum.exercises._support import (
     calls_in,
     exploration_detail,
     require_functions,
-    top_level_functions,
     trailing_int,
 )
 from conclab.exercises import CheckContext, ExploreRun
@@ -86,7 +85,7 @@ MESSAGES = Messages({
 
 
 def _mistake(ctx: CheckContext) -> str:
-    functions = top_level_functions(ctx.path)
+    functions = ctx.source.top_level_functions()
     every_call = calls_in(ast.parse(ctx.path.read_text(encoding="utf-8")))
     add_one = functions.get("add_one")
     if "local" in every_call:
