@@ -19,8 +19,7 @@ from html_helpers import (
     parse_page,
 )
 
-from conclab.timeline import Span
-from conclab.timeline._viztracer import clean_traceback, spans_from_trace
+from conclab.timeline import Span, clean_traceback, spans_from_trace
 from conftest import invoke
 
 

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 import click
 
 from conclab.cli._common import lang_option, make_console, print_json, resolve_lang
 from conclab.errors import ConclabError
 from conclab.i18n import Messages
+
+if TYPE_CHECKING:
+    from conclab.timeline import ScriptTrace
 
 MESSAGES = Messages({
     "crashed": {
@@ -53,19 +58,12 @@ def trace_command(script: str, script_args: tuple[str, ...], html_path: str | No
     waits, joins and I/O waits inside them are drawn. Options of conclab go
     anywhere; put '--' before arguments of your script that look like them.
     """
-    from conclab.timeline import PerfettoTrace, TerminalTimeline, check_writable
-    from conclab.timeline._viztracer import (
-        ScriptTracePage,
-        problem_line,
-        summary_lines,
-        trace_script,
-    )
+    from conclab.timeline import check_writable, problem_line, trace_script
 
     lang = resolve_lang(lang)
     for path in (html_path, trace_path):
         if path:
             check_writable(path)
-    console = make_console()
     min_wait_s = min_wait_ms / 1000
     result = trace_script(script, script_args, limit_s=limit_s, min_wait_s=min_wait_s,
                           on_output=None if as_json else (lambda line: click.echo(line, nl=False)))
@@ -78,33 +76,49 @@ def trace_command(script: str, script_args: tuple[str, ...], html_path: str | No
         click.echo(result.stderr.rstrip("\n"), err=True)
     if result.conversion is None:
         raise ConclabError(MESSAGES.get("no-trace", lang, script=name, code=result.returncode))
-    if trace_path:
-        PerfettoTrace(result.spans, result.conversion.process_names).save(trace_path)
-    if html_path:
-        ScriptTracePage(result, lang, min_wait_s).save(html_path)
+    _write_files(result, lang, min_wait_s, html_path, trace_path)
     if as_json:
-        from conclab.timeline import Layout
-
-        layout = Layout.from_spans(result.spans)
-        print_json({
-            "script": str(result.script), "args": list(result.args),
-            "returncode": result.returncode, "timed_out": result.timed_out,
-            "elapsed_s": round(result.elapsed_s, 4), "stdout": result.stdout, "stderr": result.stderr,
-            "lanes": [{"lane": layout.lane_title(lane), "kind": lane.kind, "pid": lane.pid}
-                      for lane in layout.lanes],
-            "spans": [span.to_json() for span in result.spans],
-        })
+        print_json(_as_json(result))
     else:
-        from conclab.timeline._viztracer import MESSAGES as TRACE_MESSAGES
-
-        console.print(TerminalTimeline(result.spans, width=console.width,
-                                       title=TRACE_MESSAGES.get("title", lang, script=name)))
-        for line in summary_lines(result, lang, min_wait_s):
-            console.print(line, style="dim")
-        for path in (html_path, trace_path):
-            if path:
-                console.print(MESSAGES.get("wrote", lang, path=path), style="dim")
+        _print_chart(result, lang, min_wait_s, (html_path, trace_path))
     if result.timed_out:
         raise ConclabError(MESSAGES.get("timed-out", lang, script=name, limit=limit_s))
     if result.crashed:
         raise ConclabError(MESSAGES.get("crashed", lang, script=name, code=result.returncode))
+
+
+def _write_files(result: ScriptTrace, lang: str, min_wait_s: float, html_path: str | None,
+                 trace_path: str | None) -> None:
+    from conclab.timeline import PerfettoTrace, ScriptTracePage
+
+    if trace_path and result.conversion is not None:
+        PerfettoTrace(result.spans, result.conversion.process_names).save(trace_path)
+    if html_path:
+        ScriptTracePage(result, lang, min_wait_s).save(html_path)
+
+
+def _as_json(result: ScriptTrace) -> dict[str, Any]:
+    from conclab.timeline import Layout
+
+    layout = Layout.from_spans(result.spans)
+    return {
+        "script": str(result.script), "args": list(result.args),
+        "returncode": result.returncode, "timed_out": result.timed_out,
+        "elapsed_s": round(result.elapsed_s, 4), "stdout": result.stdout, "stderr": result.stderr,
+        "lanes": [{"lane": layout.lane_title(lane), "kind": lane.kind, "pid": lane.pid}
+                  for lane in layout.lanes],
+        "spans": [span.to_json() for span in result.spans],
+    }
+
+
+def _print_chart(result: ScriptTrace, lang: str, min_wait_s: float,
+                 written: tuple[str | None, ...]) -> None:
+    from conclab.timeline import TerminalTimeline, chart_title, summary_lines
+
+    console = make_console()
+    console.print(TerminalTimeline(result.spans, width=console.width, title=chart_title(result, lang)))
+    for line in summary_lines(result, lang, min_wait_s):
+        console.print(line, style="dim")
+    for path in written:
+        if path:
+            console.print(MESSAGES.get("wrote", lang, path=path), style="dim")

@@ -102,8 +102,14 @@ FORMS = (
 
 
 def run(ctx: LabContext) -> None:
+    ctx.measured["python"] = ".".join(map(str, sys.version_info[:3]))
+    found = _disassemble(ctx)
+    _stop_at_each_instruction(ctx, found)
+
+
+def _disassemble(ctx: LabContext) -> dict[str, list[tuple[dis.Instruction, str]]]:
+    """Each form's instructions with their roles (read, add, write), shown as two tables."""
     m = ctx.measured
-    m["python"] = ".".join(map(str, sys.version_info[:3]))
     with ctx.measure("disassemble"):
         found = {key: roles(function, target) for key, _, function, target in FORMS}
     for key, _, _, _ in FORMS:
@@ -131,7 +137,12 @@ def run(ctx: LabContext) -> None:
         [[code, m[f"{key}_read"], m[f"{key}_add"], m[f"{key}_write"], m[f"{key}_count"]]
          for key, code, _, _ in FORMS],
     )
+    return found
 
+
+def _stop_at_each_instruction(ctx: LabContext, found: dict[str, list[tuple[dis.Instruction, str]]]) -> None:
+    """Run bump() and take() one instruction at a time and show the memory between them."""
+    m = ctx.measured
     read_op = next(i.opname for i, r in found["global"] if r == READ) if m["global_in_order"] else None
     with ctx.trace(example, "watch"):
         example.counter = 0

@@ -104,10 +104,16 @@ def server_rows(work: float, requests: int) -> list[dict[str, Any]]:
 
 
 def run(ctx: LabContext) -> None:
-    m = ctx.measured
     example.busy = False
     example.inside.clear()
+    _who_is_inside(ctx)
+    _what_waiting_costs(ctx)
+    _the_counter_server(ctx)
 
+
+def _who_is_inside(ctx: LabContext) -> None:
+    """Left to chance, then with a switch forced between the test and the set."""
+    m = ctx.measured
     rounds = int(ctx.pick(20, 5))
     m["chance_rounds"] = rounds
     m["chance_collisions"] = by_chance(rounds, ["A", "B", "C", "D"])
@@ -130,6 +136,10 @@ def run(ctx: LabContext) -> None:
           2, 1 if m["forced_most_inside"] > 1 else 0, m["forced_met"]]],
     )
 
+
+def _what_waiting_costs(ctx: LabContext) -> None:
+    """CPU used by a thread waiting on the spin lock, then on a threading.Lock."""
+    m = ctx.measured
     hold = ctx.pick(0.5, 0.12)
     m["hold_s"] = hold
     example.busy = False
@@ -153,6 +163,10 @@ def run(ctx: LabContext) -> None:
          ["threading.Lock", blocked["wall_s"], blocked["cpu_s"], f"{m['lock_cpu_share']:.0%}"]],
     )
 
+
+def _the_counter_server(ctx: LabContext) -> None:
+    """The spin-lock counter of ``conclab serve counter``, with and without a switch in the gap."""
+    m = ctx.measured
     requests = 20
     work = ctx.pick(0.05, 0.02)
     m["server_requests"] = requests
