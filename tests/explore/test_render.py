@@ -91,3 +91,16 @@ def test_the_text_table_is_aligned_and_says_what_it_left_out(found: Result) -> N
     assert lines[0] == "    T0  lost_update.py:12  counter += 1   read counter -> 0"
     assert lines[-1] == f"    ... {len(found.steps) - 2} more steps"
     assert step_table_text(found, "ja", max_rows=2)[-1] == f"    ... ほか {len(found.steps) - 2} ステップ"
+
+
+def test_the_step_table_is_a_renderer_like_the_others(tmp_path: Path) -> None:
+    from conclab.explore import StepTable
+    from conclab.timeline import Renderer
+
+    result = explore.run("lost-update", seed=1)
+    table = StepTable(result, "en", width=100)
+    assert isinstance(table, Renderer)
+    text = table.to_string()
+    assert "counter" in text and max(len(line) for line in text.splitlines()) <= 100
+    table.save(tmp_path / "steps.txt")
+    assert (tmp_path / "steps.txt").read_text(encoding="utf-8") == text

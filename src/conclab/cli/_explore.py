@@ -74,11 +74,9 @@ def _print_list(lang: str, as_json: bool) -> None:
 
 
 def _print_steps(console: Any, result: Any, lang: str) -> None:
-    from conclab.explore import render_step_table
+    from conclab.explore import StepTable
 
-    table = render_step_table(result, lang, max_rows=MAX_ROWS)
-    if table is not None:
-        console.print(table)
+    console.print(StepTable(result, lang, max_rows=MAX_ROWS, width=console.width))
 
 
 def _print_result(result: Any, lang: str, scenario: str) -> None:

@@ -23,6 +23,7 @@ from conclab.explore._interactive import ChoicePoint, Stop, ThreadView, shared_s
 from conclab.explore._primitives import ORIGINALS
 from conclab.explore._render import (
     StepRow,
+    StepTable,
     render_step_table,
     step_columns,
     step_rows,
@@ -53,6 +54,7 @@ __all__ = [
     "builtin_names",
     "builtin_path",
     "parse_schedule",
+    "StepTable",
     "render_step_table",
     "run",
     "shared_state",

@@ -12,10 +12,11 @@ column titles.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from conclab.explore._messages import MESSAGES
 from conclab.explore._types import Result, Step
+from conclab.timeline import RichRenderer
 
 if TYPE_CHECKING:
     from rich.table import Table
@@ -104,3 +105,16 @@ def step_table_text(result: Result, lang: str | None = None, *, keep: Callable[[
     if len(rows) > max_rows:
         lines.append(indent + MESSAGES.get("table.more-rows", lang, count=len(rows) - max_rows))
     return lines
+
+
+class StepTable(RichRenderer):
+    """The step table as a renderer: on a console, as text at ``width`` columns, or to a file."""
+
+    def __init__(self, result: Result, lang: str | None = None, *, max_rows: int = 60,
+                 width: int = 80) -> None:
+        self.result, self.lang, self.max_rows, self.width = result, lang, max_rows, width
+
+    def __rich_console__(self, console: Any, options: Any) -> Any:
+        table = render_step_table(self.result, self.lang, max_rows=self.max_rows)
+        if table is not None:
+            yield table

@@ -1,18 +1,18 @@
 """The terminal report of a lab run: prose, measured tables, log, timeline, claims.
 
-A :class:`LabReport` is a renderer like the timeline ones: print it on a rich
-console, or get plain text at a fixed width for golden tests.
+A :class:`LabReport` is a renderer like the timeline ones
+(:class:`conclab.timeline.RichRenderer`): print it on a rich console, or get
+plain text at a fixed width for golden tests and files.
 """
 
 from __future__ import annotations
 
-import io
 from typing import Any
 
 from conclab.i18n import Messages, pick
 from conclab.lab._registry import split_prose
 from conclab.lab._runner import LabResult
-from conclab.timeline import TerminalTimeline, format_seconds
+from conclab.timeline import RichRenderer, TerminalTimeline, format_seconds
 
 MESSAGES = Messages({
     "measured": {"en": "Measured on this machine", "ja": "このマシンでの計測結果"},
@@ -37,7 +37,7 @@ MESSAGES = Messages({
 })
 
 
-class LabReport:
+class LabReport(RichRenderer):
     """Render a :class:`LabResult` with its prose for a terminal ``width`` columns wide."""
 
     def __init__(self, result: LabResult, prose: str = "", width: int = 80) -> None:
@@ -105,18 +105,6 @@ class LabReport:
         if self.after:
             yield Text("")
             yield Markdown(self.after)
-
-    def to_string(self) -> str:
-        """Plain text at ``width`` columns (no colour), for files and golden tests."""
-        from rich.console import Console
-
-        from conclab._cjk import enable_cjk_wrapping
-
-        enable_cjk_wrapping()
-        buffer = io.StringIO()
-        Console(file=buffer, width=self.width, color_system=None, highlight=False,
-                emoji=False, legacy_windows=False).print(self)
-        return buffer.getvalue()
 
 
 def _cell(value: Any) -> Any:

@@ -18,7 +18,7 @@ from conclab.timeline._recorder import (
     span,
     trace,
 )
-from conclab.timeline._render import Renderer, check_writable
+from conclab.timeline._render import Renderer, RichRenderer, check_writable
 from conclab.timeline._span import Span
 from conclab.timeline._terminal import TerminalTimeline
 from conclab.timeline._trace_convert import MIN_WAIT_S, TraceConversion, spans_from_trace
@@ -40,6 +40,7 @@ __all__ = [
     "PerfettoTrace",
     "Recorder",
     "Renderer",
+    "RichRenderer",
     "ScriptTrace",
     "ScriptTracePage",
     "Span",

@@ -1,4 +1,11 @@
-"""The renderer protocol: one object, written to a terminal, a string or a file."""
+"""The renderer protocol: one object, written to a terminal, a string or a file.
+
+Every view conclab draws is a :class:`Renderer`: the terminal timeline, the
+HTML pages and the Perfetto trace (text renderers), and the lab report and the
+explorer's step table (:class:`RichRenderer`, drawn with rich renderables). So
+the same object goes to the screen (``console.print``), to a golden test
+(:meth:`Renderer.to_string`) and to a file (:meth:`Renderer.save`).
+"""
 
 from __future__ import annotations
 
@@ -35,6 +42,32 @@ class Renderer:
         from rich.text import Text
 
         yield Text(self.render_text())
+
+
+class RichRenderer(Renderer):
+    """A renderer made of rich renderables: subclasses implement ``__rich_console__``.
+
+    :meth:`render_text` prints it on a plain console ``width`` columns wide (no
+    colour), which is what a file and a golden test get.
+    """
+
+    width: int = 80
+
+    def __rich_console__(self, console: Any, options: Any) -> Any:
+        raise NotImplementedError
+
+    def render_text(self) -> str:
+        import io
+
+        from rich.console import Console
+
+        from conclab._cjk import enable_cjk_wrapping
+
+        enable_cjk_wrapping()
+        buffer = io.StringIO()
+        Console(file=buffer, width=self.width, color_system=None, highlight=False,
+                emoji=False, legacy_windows=False).print(self)
+        return buffer.getvalue()
 
 
 def check_writable(path: str | os.PathLike[str]) -> None:
