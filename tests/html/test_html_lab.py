@@ -71,7 +71,7 @@ def test_run_html_writes_the_lab_page() -> None:
     assert_self_contained(text)
     found = parse_page(text)
     assert set(found.claims) == {"sequential-is-sum", "threads-is-longest", "threads-faster"}
-    assert "io_threads.py" in text and "with_threads" in text
+    assert "lessons/io_threads/example.py" in text and "with_threads" in text
 
 
 def test_run_html_to_an_unwritable_path_fails_before_running(tmp_path: Path) -> None:
