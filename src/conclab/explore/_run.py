@@ -57,6 +57,10 @@ class Run(Blocking):
         # With the log: the choice points where the current thread was about to write
         # shared state (dfs tries preemptions there first).
         self.before_write: set[int] = set()
+        # With the log: at FREE choice points, the threads that have not run yet, by entry
+        # function. Two such threads running the same function are interchangeable there
+        # (symmetry), so dfs tries one of them only.
+        self.unstarted: dict[int, dict[int, int]] = {}
         self.recorder = Recorder(session.granularity) if detailed else None
         self.now = 0.0
         self.steps = 0
@@ -231,6 +235,11 @@ class Run(Blocking):
         self.choices.append(chosen)
         if self.log is not None:
             self.log.append((tuple(enabled), default, kind))
+            if kind == FREE and len(enabled) > 1 and self.loop is None:
+                workers = self.workers
+                fresh = {index: id(workers[index].func) for index in enabled if workers[index].frame is None}
+                if len(fresh) > 1:
+                    self.unstarted[len(self.choices) - 1] = fresh
         return chosen
 
     def _divergence(self, chosen: int, enabled: list[int]) -> DivergenceError:
