@@ -169,9 +169,10 @@ class Run(Blocking):
             return
         if self.steps > self.step_limit:
             self._spinning(worker, frame)
-        if self.recorder is not None:
-            owner = worker.index if self.async_owner is None else self.async_owner
-            self.recorder.step(self, owner, frame)
+        recorder = self.recorder
+        owner = worker.index if self.async_owner is None else self.async_owner
+        if recorder is not None:
+            recorder.flush(self, owner)  # the thread's last writes happened before any switch here
         if visible:
             worker.frame = frame
             if len(self.runnable) > 1:
@@ -179,6 +180,11 @@ class Run(Blocking):
                 chosen = self.choose(worker.index, YIELD if worker.streak > SLICE else NORMAL)
                 if chosen != worker.index:
                     self.handoff(worker, self.workers[chosen])
+        if recorder is not None:
+            # Recorded once the thread runs the instruction, after any switch here: the
+            # values it reads are the ones the instruction will see, not those from before
+            # the other threads ran.
+            recorder.step(self, owner, frame)
 
     def point(self, worker: Worker, frame: types.FrameType) -> None:
         """:meth:`step` for a visible instruction below ``threshold`` (the hot path).
