@@ -127,15 +127,15 @@ LAB = Lab(
               loop_stays_free, uses=("executor_lag_s", "to_thread_lag_s", "seconds_s")),
         Claim("threads-do-not-speed-up-cpu",
               {"en": "CPU work is another matter: two countdowns took {cpu_threads_s:.2f} s in two threads and "
-                     "{cpu_in_turn_s:.2f} s one after the other ({cpu_ratio:.2f}x the time), and the threads kept "
+                     "{cpu_in_turn_s:.2f} s one after the other, and the threads kept only "
                      "{cpu_threads_cores:.2f} cores busy: they ran one at a time, so under the GIL threads cannot make CPU work faster.",
-               "ja": "CPU 処理は話が別。二つのカウントダウンは、スレッド 2 本で {cpu_threads_s:.2f} 秒、順番に"
-                     "実行して {cpu_in_turn_s:.2f} 秒（{cpu_ratio:.2f} 倍の時間）。スレッドが使ったコアは平均 "
-                     "{cpu_threads_cores:.2f} 個。一度に一本ずつしか動けないので、GIL のもとではスレッドで CPU 処理は速くならない。"},
+               "ja": "CPU 処理は話が別です。2 つのカウントダウンは、スレッド 2 本で {cpu_threads_s:.2f} 秒、順番に"
+                     "実行して {cpu_in_turn_s:.2f} 秒。スレッドが使ったコアは平均 {cpu_threads_cores:.2f} 個だけで、"
+                     "一度に 1 本ずつしか動けていません。GIL の下では、スレッドで CPU 処理は速くなりません。"},
               lambda m: m["cpu_threads_cores"] <= 1.3,
               uses=("cpu_threads_s", "cpu_in_turn_s", "cpu_ratio", "cpu_threads_cores"),
-              unmeasured={"en": "With the GIL on, two CPU-bound countdowns in threads take about as long as one after another; this build has no GIL, so it was not measured here.",
-                          "ja": "GIL が有効なら、CPU バウンドなカウントダウン 2 つをスレッドで動かしても、順番に実行するのとほぼ同じ時間がかかります。この環境には GIL がないので、ここでは計測していません。"},
+              unmeasured={"en": "With the GIL on, two CPU-bound countdowns in threads keep only about one core busy; this build has no GIL, so it was not measured here.",
+                          "ja": "GIL が有効なら、CPU バウンドなカウントダウン 2 つをスレッドで動かしても、使えるコアは 1 個分ほどです。この環境には GIL がないので、ここでは計測していません。"},
               requires=("gil",), sensitive_to=("gil", "load", "timing")),
     ),
 )
