@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from conclab.i18n import Messages, pick
+from conclab.lab._prose import resolve_prose
 from conclab.lab._registry import split_prose
 from conclab.lab._runner import ClaimResult, LabResult
 from conclab.lab._terminal import MESSAGES as REPORT_MESSAGES
@@ -147,7 +148,7 @@ class LabHtmlReport(Renderer):
     def __init__(self, result: LabResult, prose: str = "",
                  sources: Sequence[tuple[str, str]] = ()) -> None:
         self.result = result
-        self.before, self.after = split_prose(prose)
+        self.before, self.after = split_prose(resolve_prose(prose, result.claims, result.lang))
         self.sources = list(sources)
 
     @property

@@ -97,7 +97,7 @@ def _unknown(kind: str, name: str, known: list[str]) -> str:
     return f"no {kind} named {name!r}; run 'conclab list' to see them all"
 
 
-_BLOCK_START = re.compile(r"^\s*(?:[-*+] |\d+[.)] |#|>|\||```|$)")
+_BLOCK_START = re.compile(r"^\s*(?:[-*+] |\d+[.)] |#|>|\||```|<!--|$)")
 _CJK_CHAR = re.compile(r"[^\x00-\x7f]")
 
 

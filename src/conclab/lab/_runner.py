@@ -96,8 +96,9 @@ def evaluate(claim: Claim, measured: Measured, machine: Machine, lang: str) -> C
     values = _jsonable(values)
     for requirement in claim.requires:
         if not REQUIREMENTS[requirement](machine):
-            return ClaimResult(claim.id, claim.render(lang, measured), None, values,
-                               requirement_reason(requirement, machine, lang))
+            # Not measured here: the held sentence would state a fact this run did not check.
+            text = pick(claim.unmeasured, lang) if claim.unmeasured else claim.id
+            return ClaimResult(claim.id, text, None, values, requirement_reason(requirement, machine, lang))
     try:
         held = bool(claim.check(measured))
     except KeyError as exc:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from conclab.i18n import Messages, pick
+from conclab.lab._prose import resolve_prose
 from conclab.lab._registry import split_prose
 from conclab.lab._runner import LabResult
 from conclab.timeline import RichRenderer, TerminalTimeline, format_seconds
@@ -42,7 +43,7 @@ class LabReport(RichRenderer):
 
     def __init__(self, result: LabResult, prose: str = "", width: int = 80) -> None:
         self.result = result
-        self.before, self.after = split_prose(prose)
+        self.before, self.after = split_prose(resolve_prose(prose, result.claims, result.lang))
         self.width = width
 
     def __rich_console__(self, console: Any, options: Any) -> Any:
