@@ -116,6 +116,16 @@ class Watcher:
             self._check(time.perf_counter())
         return True
 
+    def step_queued(self) -> bool:
+        """Handle whatever is queued now, without waiting; False once the learner has quit."""
+        while True:
+            try:
+                kind, seen_at = self._inbox.get_nowait()
+            except queue.Empty:
+                return True
+            if not self.handle(kind, seen_at):
+                return False
+
     def run(self, stop: threading.Event) -> None:
         """Watch until ``stop`` is set or the learner quits."""
         if self.watch_files:

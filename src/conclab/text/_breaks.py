@@ -138,6 +138,8 @@ def break_offsets(text: str, width: int, *, fold: bool = True, protected: Sequen
             else:
                 chunk = chop_cells(text[start:], room)[0]
                 chosen = start + max(1, len(chunk))
+                while chosen > start + 1 and not _kinsoku_ok(text, chosen):
+                    chosen -= 1  # even a hard cut leaves "）" and "ー" with what they close
         offsets.append(chosen)
         start, room = chosen, width
     return offsets

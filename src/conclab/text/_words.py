@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from conclab.text._breaks import break_offsets
 
 # noun: (English singular, English plural, Japanese template with {n})
@@ -29,11 +31,15 @@ def count(n: int, noun: str, lang: str = "en") -> str:
 
 
 def wrap(text: str, width: int) -> list[str]:
-    """``text`` as lines of at most ``width`` cells (no styles), with the same rules as the terminal."""
+    """``text`` as lines of at most ``width`` cells (no styles), with the same rules as the terminal.
+
+    Backticked parts are inline code and stay whole.
+    """
     lines: list[str] = []
     for raw in text.splitlines() or [""]:
         start = 0
-        for offset in [*break_offsets(raw, width), len(raw)]:
+        code = [match.span() for match in re.finditer(r"`[^`\n]+`", raw)]
+        for offset in [*break_offsets(raw, width, protected=code), len(raw)]:
             lines.append(raw[start:offset].rstrip())
             start = offset
     return lines
