@@ -188,6 +188,24 @@ class Block:
             yield line
 
 
+class Heading:
+    """A title in a rule (``── title ──``), or the title wrapped above a rule when it is too long to fit."""
+
+    def __init__(self, title: str, style: str = "bold") -> None:
+        self.title = title
+        self.style = style
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        from rich.rule import Rule
+
+        text = inline(self.title, self.style)
+        if text.cell_len + 6 <= options.max_width:
+            yield Rule(text)
+        else:
+            yield text
+            yield Rule(style="dim")
+
+
 def render_lines(renderables: Iterable[Any], width: int) -> str:
     """Plain text of ``renderables`` at ``width`` columns (golden tests, files)."""
     import io
