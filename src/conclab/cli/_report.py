@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from conclab.cli._common import lang_option, make_console, resolve_lang
+from conclab.cli._common import Activity, lang_option, make_console, resolve_lang
 from conclab.errors import ConclabError
 from conclab.i18n import Messages, pick
 
@@ -18,7 +18,9 @@ if TYPE_CHECKING:
 MESSAGES = Messages({
     "no-labs": {"en": "chapter {chapter!r} has no labs yet; run 'conclab list' to see them",
                 "ja": "章 {chapter!r} にはまだラボがありません。'conclab list' で一覧を見られます"},
-    "running": {"en": "running {lab} ...", "ja": "{lab} を実行中 ..."},
+    "progress": {"en": " ({number}/{total}{left})", "ja": "（{number}/{total}{left}）"},
+    "left": {"en": ", about {seconds} s left", "ja": "、残り約 {seconds} 秒"},
+    "running": {"en": "running {lab}", "ja": "{lab} を実行中"},
     "line": {"en": "{mark} {lab:<20} {held}/{total} claims held  {seconds}",
              "ja": "{mark} {lab:<20} {total} 件中 {held} 件成立  {seconds}"},
     "exercises": {"en": "Exercises: {passed} of {total} passed in {folder}",
@@ -94,11 +96,18 @@ def report_command(html_path: str | None, chapter_id: str | None, quick: bool,
     console = make_console()
     sections: list[ReportSection] = []
     failed: list[str] = []
+    durations: list[float] = []
     for chapter in chapters:
         reports = []
         for lab in reg.labs(chapter.id):
-            with console.status(MESSAGES.get("running", lang, lab=lab.id)):
-                result = run_lab(lab, lang=lang, quick=quick)
+            done = len(durations)
+            left = (sum(durations) / done * (len(labs) - done)) if done else None
+            message = MESSAGES.get("running", lang, lab=lab.id) + MESSAGES.get(
+                "progress", lang, number=done + 1, total=len(labs),
+                left=MESSAGES.get("left", lang, seconds=round(left)) if left is not None else "")
+            with Activity(message, delay_s=0.0) as activity:
+                result = run_lab(lab, lang=lang, quick=quick, on_step=activity.step)
+            durations.append(result.duration_s)
             held = sum(1 for c in result.claims if c.held)
             total = sum(1 for c in result.claims if c.held is not None)
             mark = "✓" if result.passed else "✗"
