@@ -50,7 +50,9 @@ pre, code { font: 13px/1.45 ui-monospace, SFMono-Regular, Menlo, Consolas, monos
 pre { background: var(--cl-lane-bg); border: 1px solid var(--cl-grid); border-radius: 4px;
       padding: 0.6rem 0.8rem; overflow-x: auto; }
 :not(pre) > code { background: var(--cl-lane-bg); padding: 0 0.25em; border-radius: 3px; }
-table { border-collapse: collapse; margin: 0.5rem 0 1rem; }
+table { border-collapse: collapse; margin: 0.5rem 0 1rem; display: block; max-width: 100%; overflow-x: auto; }
+th { white-space: nowrap; }
+pre { max-width: 100%; }
 caption { text-align: left; font-weight: 600; padding-bottom: 0.3rem; }
 th, td { border: 1px solid var(--cl-grid); padding: 0.25rem 0.6rem; text-align: left; }
 td.cl-num { text-align: right; font-variant-numeric: tabular-nums; }
