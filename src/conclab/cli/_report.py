@@ -11,6 +11,7 @@ import click
 from conclab.cli._common import Activity, lang_option, make_console, resolve_lang
 from conclab.errors import ConclabError
 from conclab.i18n import Messages, pick
+from conclab.text import count
 
 if TYPE_CHECKING:
     from conclab.lab import ExerciseRow
@@ -26,7 +27,7 @@ MESSAGES = Messages({
     "exercises": {"en": "Exercises: {passed} of {total} passed in {folder}",
                   "ja": "演習: {folder} で {total} 件中 {passed} 件に合格"},
     "wrote": {"en": "wrote {path}", "ja": "{path} に書き出しました"},
-    "failed": {"en": "{count} lab(s) had a claim that did not hold here: {labs}",
+    "failed": {"en": "{count_en} had a claim that did not hold here: {labs}",
                "ja": "この環境で成立しなかった主張のあるラボが {count} 件: {labs}"},
     "no-exercises-engine": {
         "en": "--dir needs the exercises engine, which this conclab does not have",
@@ -129,6 +130,6 @@ def report_command(html_path: str | None, chapter_id: str | None, quick: bool,
         ReportPage(sections, lang, extra_html=extra).save(html_path)
         console.print(MESSAGES.get("wrote", lang, path=html_path), style="dim")
     if failed:
-        console.print(MESSAGES.get("failed", lang, count=len(failed), labs=", ".join(failed)),
+        console.print(MESSAGES.get("failed", lang, count=len(failed), count_en=count(len(failed), "lab"), labs=", ".join(failed)),
                       style="yellow")
         sys.exit(1)

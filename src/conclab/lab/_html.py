@@ -23,6 +23,7 @@ from conclab.i18n import Messages, pick
 from conclab.lab._registry import split_prose
 from conclab.lab._runner import ClaimResult, LabResult
 from conclab.lab._terminal import MESSAGES as REPORT_MESSAGES
+from conclab.text import count
 from conclab.timeline import HtmlTimeline, Renderer, format_seconds, html_page
 
 MESSAGES = Messages({
@@ -30,7 +31,7 @@ MESSAGES = Messages({
     "contents": {"en": "Contents", "ja": "目次"},
     "report-title": {"en": "conclab report", "ja": "conclab レポート"},
     "machine": {
-        "en": "Python {python} ({implementation}), {cores} core(s), GIL {gil}, start method {start}",
+        "en": "Python {python} ({implementation}), {cores_en}, GIL {gil}, start method {start}",
         "ja": "Python {python}（{implementation}）、{cores} コア、GIL {gil}、起動方式 {start}",
     },
     "chapter": {"en": "Chapter {number}: {title}", "ja": "第 {number} 章: {title}"},
@@ -260,7 +261,7 @@ def machine_line(result: LabResult) -> str:
     machine, lang = result.machine, result.lang
     return MESSAGES.get(
         "machine", lang, python=machine.python_version, implementation=machine.implementation,
-        cores=machine.cores, start=machine.start_method,
+        cores=machine.cores, cores_en=count(machine.cores, "core"), start=machine.start_method,
         gil=REPORT_MESSAGES.get("on" if machine.gil_enabled else "off", lang))
 
 

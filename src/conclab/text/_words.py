@@ -19,6 +19,7 @@ _NOUNS: dict[str, tuple[str, str, str]] = {
     "claim": ("claim", "claims", "主張 {n} 件"),
     "process": ("process", "processes", "プロセス {n} 個"),
     "thread": ("thread", "threads", "スレッド {n} 本"),
+    "core": ("core", "cores", "{n} コア"),
 }
 
 
