@@ -64,7 +64,7 @@ class LabReport:
         from rich.table import Table
         from rich.text import Text
 
-        from conclab.text import markdown
+        from conclab.text import inline, markdown
 
         result, lang = self.result, self.result.lang
         msg = MESSAGES.get
@@ -97,13 +97,13 @@ class LabReport:
             else:
                 mark, style, word = "–", "yellow", msg("n/a", lang)
             body = Text(f"{word}: ", style=f"bold {style}")
-            body.append(claim.text)
+            body.append_text(inline(claim.text))
             if claim.reason:
                 body.append(f"\n{msg('why', lang)}: {claim.reason}", style="dim")
             grid.add_row(Text(f" {mark}", style=f"bold {style}"), body)
         yield grid
         for note in result.notes:
-            yield Text(f" • {note}")
+            yield Text(" • ") + inline(note)
         if result.leftover_processes:
             yield Text(msg("leftover", lang, count=len(result.leftover_processes)), style="yellow")
         held = sum(1 for c in result.claims if c.held)
