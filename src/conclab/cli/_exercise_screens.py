@@ -48,6 +48,7 @@ MESSAGES = Messages({
                "ja": "... ほか {count} 行: v ですべて表示します"},
     "w-keys-long": {"en": "h shows one more hint of this exercise; n moves to the next exercise not yet "
                           "passed; r checks the file again without saving; l lists every exercise; "
+                          "v shows the whole verdict when it is taller than the window; "
                           "q (or Ctrl-C) quits. Keys act at once, no Enter needed.",
                     "ja": "h でこの演習のヒントを 1 つずつ表示します。n で未合格の次の演習に進みます。"
                           "r で保存せずにもう一度チェックします。l ですべての演習を一覧表示します。"
