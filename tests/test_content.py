@@ -67,7 +67,7 @@ def test_language_choice_order() -> None:
 
 
 def test_japanese_lines_join_without_spaces_but_blocks_stay_apart() -> None:
-    from conclab.lab._registry import join_cjk_lines
+    from conclab.text import join_cjk_lines
 
     source = "読んで\nみましょう。\n`dis` で見る\n- 項目は\n  続きます\n\n```\n日本\n語\n```\n## 見出し\n"
     assert join_cjk_lines(source) == (
