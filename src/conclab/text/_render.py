@@ -8,6 +8,7 @@ Inline code is any span whose style name mentions ``code``.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable
 from typing import IO, Any
@@ -114,10 +115,31 @@ def join_cjk_lines(markdown: str) -> str:
 
 def markdown(source: str) -> Any:
     """Markdown for the terminal (hints, statements, prose), Japanese line breaks joined first."""
-    from rich.markdown import Markdown
-
     install()
-    return Markdown(join_cjk_lines(source.strip()), code_theme="ansi_dark", inline_code_lexer=None)
+    return _lesson_markdown()(join_cjk_lines(source.strip()), code_theme="ansi_dark",
+                              inline_code_lexer=None)
+
+
+@functools.lru_cache(maxsize=1)
+def _lesson_markdown() -> Any:
+    """rich's Markdown with headings drawn one way whatever rich version is installed.
+
+    rich 15 puts headings on the left (a centred h1 aside); rich 13 and 14 centre them
+    all and box the h1. A learner's screen should not change with a dependency's
+    default, so conclab draws them as rich 15 does, on every supported version.
+    """
+    from rich.markdown import Heading, Markdown
+
+    class LessonHeading(Heading):
+        def __rich_console__(self, console: Any, options: Any) -> Any:
+            text = self.text.copy()
+            text.justify = "center" if self.tag == "h1" else "left"
+            yield text
+
+    class LessonMarkdown(Markdown):
+        elements = {**Markdown.elements, "heading_open": LessonHeading}
+
+    return LessonMarkdown
 
 
 _INLINE_CODE = re.compile(r"`([^`\n]+)`")
