@@ -16,7 +16,15 @@ import click
 
 from conclab.cli._common import lang_option, resolve_lang
 from conclab.i18n import Messages
-from conclab.services import COUNTERS, LOOPBACK, MODES, BackgroundServer, CounterServer, LogEvent
+from conclab.services import (
+    COUNTERS,
+    LOOPBACK,
+    MODES,
+    BackgroundServer,
+    CounterServer,
+    LogEvent,
+    is_loopback_host,
+)
 from conclab.services import PracticeServer as _PracticeServer
 from conclab.services.counter import check_counter_options
 
@@ -39,7 +47,23 @@ MESSAGES = Messages({
         "en": "stopped: served {served} requests, at most {peak} at once",
         "ja": "停止しました: 応答したリクエストは {served} 件、同時に処理した最大数は {peak} 件です",
     },
+    "not_loopback": {
+        "en": "note: --host {host} makes this server reachable from other machines on the network; "
+              "use --host 127.0.0.1 to keep it on this machine",
+        "ja": "注意: --host {host} を指定したため、このサーバーにはネットワーク上のほかのマシンからも"
+              "接続できます。このマシンだけで使うなら --host 127.0.0.1 を指定してください",
+    },
 })
+
+#: ``serve counter``'s default work: long enough to type three ``curl localhost:8000 &`` by hand
+#: while the first request still works, as in the bootcamp hands-on (the labs pass their own).
+MANUAL_WORK_S = 5.0
+
+
+def warn_if_not_loopback(host: str, lang: str) -> None:
+    """One line on stderr when the server will be reachable from other machines."""
+    if not is_loopback_host(host):
+        click.echo(MESSAGES.get("not_loopback", lang, host=host), err=True)
 
 
 def _print_event(event: LogEvent) -> None:
@@ -83,8 +107,9 @@ def serve() -> None:
 @click.option("--counter", default="unsafe", show_default=True, metavar="|".join(COUNTERS),
               help="How the count is kept: unprotected, hand-made spin lock, Lock around "
                    "everything, Lock around the increment only.")
-@click.option("--work", type=float, default=0.0, show_default=True,
-              help="Seconds each request works (sleeps) between reading and writing the count.")
+@click.option("--work", type=float, default=MANUAL_WORK_S, show_default=True,
+              help="Seconds each request works (sleeps) between reading and writing the count; "
+                   "the default leaves time to fire three curls by hand.")
 @click.option("--port", type=int, default=8000, show_default=True,
               help="Port to listen on; 0 picks a free one (printed).")
 @click.option("--host", default=LOOPBACK, show_default=True, help="Address to listen on.")
@@ -97,11 +122,12 @@ def serve_counter(mode: str, counter: str, work: float, port: int, host: str, sp
     """A web server that counts its requests (GET /count reads the count as JSON).
 
     Each request logs start and end with the count before and after. Try
-    three background curls at once with --counter unsafe --work 1, then the
-    other counters.
+    'curl localhost:8000 &' three times from another terminal (each request
+    works 5 s by default), then the other counters.
     """
     language = resolve_lang(lang)
     check_counter_options(mode, counter, work, language)
+    warn_if_not_loopback(host, language)
     server = CounterServer(mode=mode, counter=counter, work=work, host=host, port=port,
                            on_log=None if quiet else _print_event, lang=language,
                            spin_gap=spin_gap)
@@ -125,6 +151,7 @@ def serve_practice(port: int, host: str, quiet: bool, lang: str | None) -> None:
     /bytes/N, and /stats with live in-flight gauges (POST /stats/reset).
     """
     language = resolve_lang(lang)
+    warn_if_not_loopback(host, language)
     server = _PracticeServer(host=host, port=port, on_log=None if quiet else _print_event,
                              lang=language)
     run_until_signal(server, lambda url: MESSAGES.get("practice_up", language, url=url))
