@@ -26,6 +26,7 @@ from conclab.cli._exercises import (
     watch_command,
 )
 from conclab.cli._explore import explore_command
+from conclab.cli._handson import handson_command
 from conclab.cli._lab_commands import list_command, run_command, show_command
 from conclab.cli._load import load
 from conclab.cli._report import report_command
@@ -91,6 +92,7 @@ COMMANDS: list[click.Command] = [
     report_command,
     doctor_command,
     exercises_group, check_command, watch_command, hint_command, reset_command, solution_command, progress_command,
+    handson_command,
     explore_command,
     trace_command,
     serve,

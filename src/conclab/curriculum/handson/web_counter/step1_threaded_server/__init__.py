@@ -1,0 +1,1 @@
+"""One step of the web-counter hands-on: main.py, statement, hints, wrong variants."""
