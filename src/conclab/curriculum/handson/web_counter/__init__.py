@@ -43,3 +43,5 @@ WEB_COUNTER = Handson(id="web-counter", title={"en": "Concurrency in a web serve
                       file_name="main.py", steps=STEPS,
                       check=lambda step, main, port, lang: check_step(step.number, step.expect, main, port=port,
                                                                       lang=lang))
+
+__all__ = ["STEPS", "WEB_COUNTER", "Expect", "check_step"]

@@ -196,7 +196,8 @@ def _explored(verdict: Verdict, outcome: ExploreRun | None, expect: Expect, foun
     elif expect.explore == "plus":
         key = "explore-plus"
     else:
-        key = "explore-lock-per-call" if "lock-per-call" in found else "explore-unexpected"
+        key = ("explore-lock-per-call" if "lock-per-call" in found
+               else "explore-unlocked" if "no-lock" in found else "explore-unexpected")
     table = outcome.table_text(verdict.lang)
     verdict.add("explore", expect.explore in ("spin", "plus"), "\n".join(filter(None, [verdict.say(key), table])))
 
@@ -218,17 +219,17 @@ def check_step(step: int, expect: Expect, main: Path, *, port: int, lang: str) -
     finally:
         if explorer is not None:
             explorer.join()
-    _judge(verdict, probe, expect, found, explored[0] if explored else None, port)
+    _judge(verdict, probe, expect, found, explored[0] if explored else None, port, main.name)
     return verdict
 
 
 def _judge(verdict: Verdict, probe: Probe, expect: Expect, found: set[str], outcome: ExploreRun | None,
-           port: int) -> None:
+           port: int, main_name: str) -> None:
     if probe.program is not None:
         verdict.add("server", False, verdict.say("other-program", port=port, program=probe.program, file="main.py"))
         return
     if probe.failure is not None:
-        verdict.add("server", False, verdict.say("failure", detail=probe.failure))
+        verdict.add("server", False, verdict.say("failure", file=main_name, detail=probe.failure))
         _explored(verdict, outcome, expect, found)
         return
     if probe.mode == "attached":

@@ -47,7 +47,7 @@ MESSAGES = Messages({
                          "サーバーは止まったままなので、起動し直してください。"},
     "stuck-other": {"en": "Some requests never got an answer: something in the handler waits forever.",
                     "ja": "応答が返ってこないリクエストがあります。ハンドラーの中の何かが、いつまでも待ち続けています。"},
-    "failure": {"en": "main.py could not serve: {detail}", "ja": "main.py がリクエストを処理できませんでした: {detail}"},
+    "failure": {"en": "{file} could not serve: {detail}", "ja": "{file} がリクエストを処理できませんでした: {detail}"},
     # timing
     "timing-text": {"en": "the last answer came {units:.1f} times as late as the first ({first:.2f} s and "
                           "{last:.2f} s): about 1 means the 3 requests overlapped, about 3 that they took turns",
@@ -199,6 +199,10 @@ MESSAGES = Messages({
                               "ja": "更新が消失しました。'with Lock():' は呼び出すたびに新しいロックを作るので、何も"
                                     "共有されていません。クラスで一度だけ作った SimpleHelloHandler.request_total_lock "
                                     "を使ってください。"},
+    "explore-unlocked": {"en": "an update was lost: '+= 1' alone is not atomic (it loads, adds and stores in "
+                               "separate instructions); hold SimpleHelloHandler.request_total_lock around it",
+                         "ja": "更新が消失しました。'+= 1' だけでもアトミックではありません（読み込み・加算・格納が"
+                               "別々の命令です）。その周りで SimpleHelloHandler.request_total_lock を持ってください"},
     "explore-unexpected": {"en": "an update was lost:", "ja": "更新が消失しました:"},
     "explore-missing": {"en": "main.py has no count_and_do_something(): keep the step's method names",
                         "ja": "main.py に count_and_do_something() がありません。ステップのメソッド名のまま書いてください"},

@@ -59,7 +59,7 @@ def mistakes(text: str) -> set[str]:
     (``self.request_total = ...``), ``no-release`` (``acquire()`` without
     ``release()``), ``lock-around-work`` (the work sleeps inside a ``with``),
     ``copy-before-work`` (the count copied into a local before the work),
-    ``no-flag`` (neither a flag loop nor a lock).
+    ``no-flag`` (neither a flag loop nor a lock), ``no-lock`` (no lock made anywhere).
     """
     tree = _tree(text)
     if tree is None:
@@ -84,6 +84,8 @@ def mistakes(text: str) -> set[str]:
             if (isinstance(node, ast.Assign) and isinstance(node.value, ast.Attribute)
                     and node.value.attr == "request_total"):
                 found.add("copy-before-work")
+    if not names & _LOCKS:
+        found.add("no-lock")
     if not any(isinstance(n, ast.While) for n in ast.walk(tree)) and not names & (_LOCKS | {"acquire"}) \
             and not any(isinstance(n, ast.With) for f in _functions(tree) for n in ast.walk(f)):
         found.add("no-flag")

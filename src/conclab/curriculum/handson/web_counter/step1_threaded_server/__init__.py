@@ -1,1 +1,0 @@
-"""One step of the web-counter hands-on: main.py, statement, hints, wrong variants."""
