@@ -150,19 +150,28 @@ def _check(handson: Any, step: Any, main: Path, port: int, as_json: bool, lang: 
 
 
 def _render(handson: Any, step: Any, verdict: Any, lang: str) -> None:
+    """Notes and each result's first line wrapped to the terminal; a step table below it as it is."""
+    from rich.table import Table
+    from rich.text import Text
+
+    console = make_console()
     for note in verdict.notes:
-        click.echo(note)
+        console.print(Text(note))
     for result in verdict.results:
-        mark = click.style("✓", fg="green") if result.passed else click.style("✗", fg="red")
         first, *rest = result.detail.splitlines() or [""]
-        click.echo(f"  {mark} {result.name}: {first}")
+        grid = Table.grid(padding=(0, 1))
+        grid.add_column(width=3, justify="right")
+        grid.add_column(overflow="fold")  # "ellipsis" (the default) crops a wrapped Japanese line's last cell
+        mark = Text("✓", style="green") if result.passed else Text("✗", style="red")
+        grid.add_row(mark, Text(f"{result.name}: {first}"))
+        console.print(grid)
         for line in rest:
             click.echo(f"      {line}")
     state = "passed" if verdict.passed else "failed"
     click.echo(click.style(MESSAGES.get(state, lang, number=step.number), fg="green" if verdict.passed else "red",
                            bold=True))
     if not verdict.passed:
-        click.echo(MESSAGES.get("after-fail", lang, file=handson.file_name))
+        console.print(Text(MESSAGES.get("after-fail", lang, file=handson.file_name)))
     elif step.number < len(handson.steps):
         click.echo(MESSAGES.get("after-pass", lang, handson=handson.id, next=step.number + 1))
     else:
