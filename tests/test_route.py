@@ -82,3 +82,13 @@ def test_bad_input_is_one_line_and_exit_2(tmp_path: Path, monkeypatch: pytest.Mo
 
 def test_every_message_exists_in_both_languages() -> None:
     assert MESSAGES.missing() == []
+
+
+@pytest.mark.parametrize("doc", ["instructor.md", "instructor.ja.md"])
+def test_the_instructor_notes_follow_the_bootcamp_route(doc: str) -> None:
+    text = (Path(__file__).parent.parent / "docs" / doc).read_text(encoding="utf-8")
+    start = 0
+    for stop in find_route("bootcamp-90").steps:
+        row = f"| {start // 60}:{start % 60:02d} | {stop.minutes} | `{stop.command}` |"
+        assert row in text, row
+        start += stop.minutes
