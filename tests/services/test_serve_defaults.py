@@ -41,3 +41,15 @@ def test_loopback_hosts_say_nothing(host: str, capsys: pytest.CaptureFixture[str
 def test_the_warning_in_japanese(capsys: pytest.CaptureFixture[str]) -> None:
     warn_if_not_loopback("0.0.0.0", "ja")
     assert capsys.readouterr().err.startswith("注意: --host 0.0.0.0 を指定したため、")
+
+
+def test_in_conclab_s_container_servers_listen_on_every_interface_without_a_warning(
+        monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    from conclab.cli._serve import serving_host
+
+    monkeypatch.delenv("CONCLAB_CONTAINER", raising=False)
+    assert serving_host(None, "en") == "127.0.0.1"
+    monkeypatch.setenv("CONCLAB_CONTAINER", "1")
+    assert serving_host(None, "en") == "0.0.0.0"
+    assert serving_host("127.0.0.1", "en") == "127.0.0.1"  # an explicit --host still wins
+    assert capsys.readouterr().err == ""

@@ -7,6 +7,7 @@ into a clean stop (children reaped, no traceback).
 
 from __future__ import annotations
 
+import os
 import signal
 import threading
 from collections.abc import Callable
@@ -66,6 +67,18 @@ def warn_if_not_loopback(host: str, lang: str) -> None:
         click.echo(MESSAGES.get("not_loopback", lang, host=host), err=True)
 
 
+def serving_host(host: str | None, lang: str) -> str:
+    """``--host`` as given (warned about unless loopback), else loopback, or 0.0.0.0 in conclab's container.
+
+    Inside the container (``CONCLAB_CONTAINER`` set by its Dockerfile) only the
+    ports published with ``-p`` reach the server, so the default says nothing.
+    """
+    if host is not None:
+        warn_if_not_loopback(host, lang)
+        return host
+    return "0.0.0.0" if os.environ.get("CONCLAB_CONTAINER") else LOOPBACK
+
+
 def _print_event(event: LogEvent) -> None:
     click.echo(event.line)
 
@@ -112,12 +125,12 @@ def serve() -> None:
                    "the default leaves time to fire three curls by hand.")
 @click.option("--port", type=int, default=8000, show_default=True,
               help="Port to listen on; 0 picks a free one (printed).")
-@click.option("--host", default=LOOPBACK, show_default=True, help="Address to listen on.")
+@click.option("--host", default=None, help="Address to listen on [default: 127.0.0.1; 0.0.0.0 in conclab's container].")
 @click.option("--spin-gap/--no-spin-gap", default=True, show_default=True,
               help="spinlock only: yield between the flag's test and set, so the flaw shows.")
 @click.option("--quiet", is_flag=True, help="Do not print a log line per request.")
 @lang_option
-def serve_counter(mode: str, counter: str, work: float, port: int, host: str, spin_gap: bool,
+def serve_counter(mode: str, counter: str, work: float, port: int, host: str | None, spin_gap: bool,
                   quiet: bool, lang: str | None) -> None:
     """A web server that counts its requests (GET /count reads the count as JSON).
 
@@ -127,7 +140,7 @@ def serve_counter(mode: str, counter: str, work: float, port: int, host: str, sp
     """
     language = resolve_lang(lang)
     check_counter_options(mode, counter, work, language)
-    warn_if_not_loopback(host, language)
+    host = serving_host(host, language)
     server = CounterServer(mode=mode, counter=counter, work=work, host=host, port=port,
                            on_log=None if quiet else _print_event, lang=language,
                            spin_gap=spin_gap)
@@ -141,17 +154,17 @@ def serve_counter(mode: str, counter: str, work: float, port: int, host: str, sp
 @serve.command("practice")
 @click.option("--port", type=int, default=8001, show_default=True,
               help="Port to listen on; 0 picks a free one (printed).")
-@click.option("--host", default=LOOPBACK, show_default=True, help="Address to listen on.")
+@click.option("--host", default=None, help="Address to listen on [default: 127.0.0.1; 0.0.0.0 in conclab's container].")
 @click.option("--quiet", is_flag=True, help="Do not print a log line per request.")
 @lang_option
-def serve_practice(port: int, host: str, quiet: bool, lang: str | None) -> None:
+def serve_practice(port: int, host: str | None, quiet: bool, lang: str | None) -> None:
     """A local practice server standing in for public echo services.
 
     Endpoints: /delay/N, /status/CODE, /html, /json, /xml, /robots.txt,
     /bytes/N, and /stats with live in-flight gauges (POST /stats/reset).
     """
     language = resolve_lang(lang)
-    warn_if_not_loopback(host, language)
+    host = serving_host(host, language)
     server = _PracticeServer(host=host, port=port, on_log=None if quiet else _print_event,
                              lang=language)
     run_until_signal(server, lambda url: MESSAGES.get("practice_up", language, url=url))

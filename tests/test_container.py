@@ -1,0 +1,70 @@
+"""The container console of the README: built with podman, the two-terminal flow through a published port.
+
+The server runs in the container (``python main.py``, which reads ``HOST=0.0.0.0``
+from the image); curl runs on the host against the published port, as the
+seed's participants did. Needs podman and a Debian base image: this test
+builds from ``CONCLAB_CONTAINER_BASE`` (default ``localhost/conclab-debian-base``,
+made offline with ``debootstrap --variant=minbase bookworm`` and ``podman import``)
+and is skipped where either is missing.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+
+from conclab.curriculum.handson import HANDSONS
+
+ROOT = Path(__file__).parent.parent
+BASE = os.environ.get("CONCLAB_CONTAINER_BASE", "localhost/conclab-debian-base")
+IMAGE = "localhost/conclab-test"
+#: this sandbox lets no container raise its limits, and crun fails on its cgroups (see the README)
+RUN = ["podman", "--runtime", "runc", "run", "--ulimit", "nofile=1024:1024", "--ulimit", "nproc=4096:4096"]
+
+
+def _have_base() -> bool:
+    if shutil.which("podman") is None or shutil.which("curl") is None:
+        return False
+    return subprocess.run(["podman", "image", "exists", BASE], capture_output=True).returncode == 0
+
+
+pytestmark = pytest.mark.skipif(not _have_base(), reason=f"needs podman, curl and the base image {BASE}")
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def _logs(name: str) -> str:
+    return subprocess.run(["podman", "logs", name], capture_output=True, text=True).stdout
+
+
+def test_server_in_the_container_curl_from_the_host(tmp_path: Path) -> None:
+    subprocess.run(["podman", "build", "--build-arg", f"BASE={BASE}", "-t", IMAGE, str(ROOT)], check=True,
+                   capture_output=True, timeout=1200)
+    (tmp_path / "main.py").write_text(HANDSONS[0].step(2).code, encoding="utf-8")
+    port, name = _free_port(), f"conclab-test-{os.getpid()}"
+    subprocess.run([*RUN, "-d", "--name", name, "-p", f"{port}:8000", "-v", f"{tmp_path}:/work", IMAGE,
+                    "python", "main.py"], check=True, capture_output=True, timeout=120)
+    try:
+        deadline = time.monotonic() + 30
+        while "serving at port 8000" not in _logs(name) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        shell = subprocess.run(["sh", "-c", f"for i in 1 2 3; do curl -s localhost:{port} & done; wait"],
+                               capture_output=True, text=True, timeout=60)
+        assert shell.stdout.count("Hello! request count=1") == 3
+        assert _logs(name).count("before request count = 0") == 3
+        check = subprocess.run(["podman", "exec", "-e", "CONCLAB_LANG=en", name, "conclab", "handson",
+                                "web-counter", "2", "--check"], capture_output=True, text=True, timeout=120)
+        assert check.returncode == 0, check.stdout + check.stderr
+        assert "Firing 3 requests at once at your server on port 8000" in check.stdout
+    finally:
+        subprocess.run(["podman", "rm", "-f", name], capture_output=True, timeout=60)
