@@ -57,7 +57,7 @@ MESSAGES = Messages({
                     "ja": "{timing}。同時に処理されています。リクエストごとにスレッドが動いています。"},
     "turns-ok": {"en": "{timing}. They took turns: the lock keeps the count exact, but it also makes the slow "
                        "work run one request at a time (3 requests, about 3 units of work).",
-                 "ja": "{timing}。順番待ちになりました。ロックのおかげでカウントは正確ですが、時間のかかる処理まで"
+                 "ja": "{timing}。順番待ちになりました。ロックのおかげでカウントは正確ですが、時間のかかる処理まで "
                        "1 リクエストずつになっています（3 リクエストで処理およそ 3 回分）。"},
     "turns-spin": {"en": "{timing}. They took turns behind the flag, as a lock would make them.",
                    "ja": "{timing}。ロックと同じように、フラグの後ろで順番待ちになりました。"},
@@ -115,8 +115,8 @@ MESSAGES = Messages({
     "lost-lock-per-call": {"en": "{counts}: updates were lost although the handler takes a lock: it makes a new "
                                  "Lock on every call, so each request locks its own and nothing is shared. Use the "
                                  "one Lock made once in the class: SimpleHelloHandler.request_total_lock.",
-                           "ja": "{counts}。ハンドラーはロックを取っていますが、更新が消失しました。呼び出すたびに新しい"
-                                 "Lock を作っているため、リクエストごとに別々のロックを取っていて、何も共有されていま"
+                           "ja": "{counts}。ハンドラーはロックを獲得していますが、更新が消失しました。呼び出すたびに新しい "
+                                 "Lock を作っているため、リクエストごとに別々のロックを獲得していて、何も共有されていま"
                                  "せん。クラスで一度だけ作った SimpleHelloHandler.request_total_lock を使ってください。"},
     "lost-no-flag": {"en": "{counts}: updates were lost: nothing keeps the second request out while the first "
                            "works. Add the step's flag loop before reading the count.",
