@@ -103,27 +103,36 @@ def _serve(tmp_path: Path, step: int, port: int, work: str = "1") -> subprocess.
     raise AssertionError("main.py did not listen")
 
 
+#: what the three curls print at each step (before the check): the body of each answer
+CURL_SAYS = {1: ["Hello simple server!"] * 3, 2: ["Hello! request count=1"] * 3, 6: None}
+
+
 @pytest.mark.skipif(shutil.which("curl") is None, reason="needs curl")
-def test_two_terminals_real_curl_then_check_attaches_to_the_running_server(tmp_path: Path,
-                                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize("step", [s.number for s in WEB.steps])
+def test_each_step_in_two_terminals_real_curl_then_the_check_attaches(tmp_path: Path, step: int,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
     port = free_port()
-    server = _serve(tmp_path, 2, port)  # terminal 1: python main.py PORT 1
+    server = _serve(tmp_path, step, port, work="0.5")  # terminal 1: python main.py PORT 0.5
     try:
-        # terminal 2: the seed's three background curls
+        # terminal 2: the seed's three background curls, then the check against the running server
         shell = subprocess.run(["sh", "-c", f"for i in 1 2 3; do curl -s localhost:{port} & done; wait"],
                                capture_output=True, text=True, timeout=30)
-        assert shell.stdout.count("Hello! request count=1") == 3
         monkeypatch.chdir(tmp_path)
-        result = invoke("handson", "web-counter", "2", "--check", "--port", str(port), "--json")
+        result = invoke("handson", "web-counter", str(step), "--check", "--port", str(port), "--json")
     finally:
         server.terminate()
         log, _ = server.communicate(timeout=10)
+    bodies = sorted(shell.stdout.splitlines())
+    expected = CURL_SAYS.get(step, [f"Hello! request count={n}" for n in (1, 2, 3)])
+    assert expected is None or bodies == expected, bodies
     data = json.loads(result.stdout)
     assert result.exit_code == 0 and data["passed"], result.stdout
     assert data["notes"][0].startswith(f"Firing 3 requests at once at your server on port {port}")
-    assert log.count("before request count = 0") == 3  # what the learner reads in terminal 1
-    assert re.search(r"before request count = 1\n", log)  # the check's burst came after: counts 1 again
-    assert json.loads((tmp_path / ".conclab" / "handson.json").read_text())["web-counter"]["passed"] == [2]
+    assert log.count("start processing path = /") >= 6  # three from curl, three from the check
+    assert json.loads((tmp_path / ".conclab" / "handson.json").read_text())["web-counter"]["passed"] == [step]
+    if step == 2:  # what the learner reads in terminal 1
+        assert log.count("before request count = 0") == 3
+        assert re.search(r"before request count = 1\n", log)  # the check's burst came after: 1 again
 
 
 def test_a_server_started_before_the_last_save_is_named(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -131,8 +131,10 @@ def _counts(verdict: Verdict, probe: Probe, expect: Expect, found: set[str]) -> 
     if len(counts) < len(probe.answered):
         verdict.add("count", False, verdict.say("no-counts", body=probe.answered[0].body.strip()))
         return
-    shown = verdict.say("counts", counts=", ".join(map(str, counts)))
-    lost = CLIENTS - len(set(counts))
+    listed = ", ".join(map(str, counts))
+    shown = (verdict.say("counts-from", base=probe.base, total=max(counts), counts=listed) if probe.base is not None
+             else verdict.say("counts", counts=listed))
+    lost = probe.lost if probe.lost is not None else CLIENTS - len(set(counts))
     lone = probe.lone.count if probe.lone is not None else None
     if lost and lone is not None and lone <= max(counts):
         verdict.add("count", False, verdict.say("instance-attribute", counts=shown, alone=lone))

@@ -86,6 +86,10 @@ MESSAGES = Messages({
                              "チェックしてください。"},
     # counts
     "counts": {"en": "the 3 answers said request count = {counts}", "ja": "3 つの応答の request count は {counts} でした"},
+    "counts-from": {"en": "the count went from {base} to {total} for 3 requests (the answers said {counts}: each "
+                          "reads the count when it is sent)",
+                    "ja": "3 つのリクエストで、カウントは {base} から {total} になりました（応答の値は {counts}。"
+                          "どの応答も、送るときのカウントを読みます）"},
     "lost-ok": {"en": "{counts}: {lost} of 3 updates lost. Each thread copied the count before any of them wrote it "
                       "back: read, work and write back form a critical section, and 3 threads were in it at once "
                       "(a race condition).",

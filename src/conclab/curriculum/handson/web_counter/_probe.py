@@ -36,7 +36,7 @@ READY_S = 5.0
 FIRST_WAIT_S = 60.0   # an attached server works 5 s by default; a slow classroom laptop gets room
 _COUNT = re.compile(r"count\s*=\s*'?(-?\d+)")
 # searched anywhere in a line: two threads printing at once can share one line
-_LOG = re.compile(r"(start|end) processing path = (/(?:check-(?:\d+|alone))?)"
+_LOG = re.compile(r"(start|end) processing path = (/(?:check-(?:[1-9]\d*|alone))?)"
                   r"(?:, (?:before|after) request count = (-?\d+))?")
 
 
@@ -73,6 +73,7 @@ class Probe:
     port: int
     answers: list[Answer] = field(default_factory=list)
     lone: Answer | None = None
+    base: int | None = None  # the count before the burst: 0 on a server the probe started, else read first
     cpu_s: float | None = None
     wall_s: float = 0.0
     log: list[LogLine] | None = None
@@ -97,6 +98,19 @@ class Probe:
     @property
     def counts(self) -> list[int]:
         return sorted(a.count for a in self.answered if a.count is not None)
+
+    @property
+    def lost(self) -> int | None:
+        """Updates the burst lost: the last request to count reads every count made before it.
+
+        The answers read the shared count when they are sent, so concurrent
+        requests that all counted may all say the final total (``6, 6, 6``):
+        the highest answer is the total after the burst, whatever the others say.
+        """
+        counts = self.counts
+        if self.base is None or len(counts) < CLIENTS:
+            return None
+        return max(0, self.base + CLIENTS - max(counts))
 
     @property
     def cpu_share(self) -> float | None:
@@ -186,16 +200,20 @@ def _tree_cpu(pid: int | None) -> float | None:
 
 
 def burst(probe: Probe, base_url: str, *, first_wait_s: float = FIRST_WAIT_S) -> None:
-    """The three concurrent requests; then, if some count went missing, one request alone."""
+    """The three concurrent requests; then, if some count went missing, one request alone.
+
+    On a server the learner started, one request alone goes first to read the
+    count the burst starts from (their own curls have moved it).
+    """
+    if probe.mode == "attached":
+        probe.base = fire(base_url, ["/check-0"], first_wait_s=first_wait_s)[0].count
     before = _tree_cpu(probe.pid)
     start = time.perf_counter()
     probe.answers = fire(base_url, [f"/check-{i}" for i in range(1, CLIENTS + 1)], first_wait_s=first_wait_s)
     probe.wall_s = time.perf_counter() - start
     after = _tree_cpu(probe.pid)
     probe.cpu_s = after - before if before is not None and after is not None else None
-    counts = probe.counts
-    consecutive = len(counts) == CLIENTS and counts == list(range(counts[0], counts[0] + CLIENTS))
-    if counts and not consecutive and len(probe.answered) == CLIENTS:
+    if probe.lost and len(probe.answered) == CLIENTS:
         probe.lone = fire(base_url, ["/check-alone"], first_wait_s=first_wait_s)[0]
 
 
@@ -245,7 +263,7 @@ def _same_file(file: Path, main: Path, pid: int | None) -> bool:
 def start(main: Path, *, lang: str) -> Probe:
     """Start ``python main.py PORT WORK`` on a free port, probe it, read its log, stop it."""
     port = free_port()
-    probe = Probe(mode="started", port=port)
+    probe = Probe(mode="started", port=port, base=0)
     with serve_program(main, [str(port), str(STARTED_WORK_S)], port=port, ready_s=READY_S,
                        cwd=main.parent) as served:
         if served.ready:
