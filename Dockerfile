@@ -5,8 +5,11 @@
 #
 # BASE is any Debian-based image with python3 (the default is the Python image);
 # the tests build it from a local Debian root made with debootstrap.
+# PIP_INSTALL_OPTIONS installs offline from wheels put in the build context:
+#   --build-arg PIP_INSTALL_OPTIONS="--no-index --find-links /opt/conclab-src/wheels"
 ARG BASE=python:3.11-slim-bookworm
 FROM ${BASE}
+ARG PIP_INSTALL_OPTIONS=""
 
 ENV DEBIAN_FRONTEND=noninteractive
 RUN apt-get update \
@@ -15,10 +18,9 @@ RUN apt-get update \
  && locale-gen \
  && rm -rf /var/lib/apt/lists/*
 
-COPY pyproject.toml README.md README.ja.md /opt/conclab-src/
-COPY src /opt/conclab-src/src
+COPY . /opt/conclab-src
 RUN python3 -m venv /opt/conclab \
- && /opt/conclab/bin/pip install --no-cache-dir /opt/conclab-src \
+ && /opt/conclab/bin/pip install --no-cache-dir ${PIP_INSTALL_OPTIONS} /opt/conclab-src \
  && rm -rf /opt/conclab-src
 
 # Japanese by default; `-e CONCLAB_LANG=en` switches conclab to English.
