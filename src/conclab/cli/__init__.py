@@ -26,9 +26,11 @@ from conclab.cli._exercises import (
     watch_command,
 )
 from conclab.cli._explore import explore_command
+from conclab.cli._handson import handson_command
 from conclab.cli._lab_commands import list_command, run_command, show_command
 from conclab.cli._load import load
 from conclab.cli._report import report_command
+from conclab.cli._route import route_command
 from conclab.cli._serve import serve
 from conclab.cli._trace import trace_command
 from conclab.errors import ConclabError
@@ -91,6 +93,7 @@ COMMANDS: list[click.Command] = [
     report_command,
     doctor_command,
     exercises_group, check_command, watch_command, hint_command, reset_command, solution_command, progress_command,
+    handson_command, route_command,
     explore_command,
     trace_command,
     serve,
