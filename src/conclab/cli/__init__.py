@@ -28,6 +28,7 @@ from conclab.cli._exercises import (
 from conclab.cli._explore import explore_command
 from conclab.cli._lab_commands import list_command, run_command, show_command
 from conclab.cli._load import load
+from conclab.cli._play import play_command
 from conclab.cli._report import report_command
 from conclab.cli._serve import serve
 from conclab.cli._trace import trace_command
@@ -92,6 +93,7 @@ COMMANDS: list[click.Command] = [
     doctor_command,
     exercises_group, check_command, watch_command, hint_command, reset_command, solution_command, progress_command,
     explore_command,
+    play_command,
     trace_command,
     serve,
     load,
