@@ -41,12 +41,12 @@ def _won_levels(store: Any) -> dict[str, Any]:
     return {name: entry for name, entry in store.load().levels.items() if entry.won}
 
 
-def play_summary(lang: str) -> str | None:
-    """One line for the home screen: levels cleared in the workspace here (None without one)."""
+def play_summary(lang: str, directory: str | None = None) -> str | None:
+    """One line for the home screen and the report: levels cleared (None without a workspace)."""
     from conclab.curriculum import levels
 
     try:
-        store = _store(None)
+        store = _store(directory)
     except (ConclabError, OSError):
         return None
     if store is None:

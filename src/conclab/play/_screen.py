@@ -150,12 +150,11 @@ class Screen:
                       padding=(0, 1))
         for view in point.threads:
             status = MESSAGES.get(f"status-{view.status}", self.lang)
-            table.add_column(f"{view.index} {view.label} · {status}", no_wrap=True, overflow="ellipsis",
-                             ratio=1)
+            table.add_column(f"{view.index} {view.label}() · {status}", ratio=1)
         table.add_row(*(self._code(view, point) for view in point.threads))
         return table
 
-    def _code(self, view: explore.ThreadView, point: explore.ChoicePoint) -> Text:
+    def _code(self, view: explore.ThreadView, point: explore.ChoicePoint) -> Group:
         level = self.game.level
         lang = self.lang
         current = 0
@@ -167,28 +166,29 @@ class Screen:
             current = level.body_start.get(function, 0)
         first, last = level.functions.get(function, (0, -1))
         lines = level.source_lines
-        text = Text()
-        for number in range(first, last + 1):
+        body = level.body_start.get(function, first + 1)
+        text = Text(no_wrap=True, overflow="ellipsis")
+        for number in range(body, last + 1):
             source = lines[number - 1]
-            if not source.strip():
+            stripped = source.strip()
+            if not stripped or stripped.startswith(("global ", "nonlocal ")) and number != current:
                 continue
             marked = number == current and view.status != explore.ThreadState.DONE
             style = "reverse" if marked and view.index in point.enabled else ("bold" if marked else "")
-            text.append(("▶" if marked else " ") + f"{number:>3} ", style="bold" if marked else "dim")
-            text.append(source, style=style)
+            text.append(("▶" if marked else " ") + f"{number:>2} ", style="bold" if marked else "dim")
+            text.append(source[4:] if source.startswith("    ") else source, style=style)
             text.append("\n")
         notes = []
         if _is_op(view.next_op) and view.status == explore.ThreadState.RUNNABLE and not _reads_code(
                 view.next_op, point.shared):
             notes.append(MESSAGES.get("next", lang, op=_localised(view.next_op, lang)))
         if view.holds:
-            notes.append(MESSAGES.get("holds", lang, names=", ".join(view.holds)))
+            names = ", ".join(name.removesuffix("._lock") for name in view.holds)
+            notes.append(MESSAGES.get("holds", lang, names=names))
         if view.waits:
-            notes.append(MESSAGES.get("waits", lang, what=view.waits))
-        for note in notes:
-            text.append(note + "\n", style="cyan")
+            notes.append(MESSAGES.get("waits", lang, what=view.waits.replace("._lock", "")))
         text.rstrip()
-        return text
+        return Group(text, *(Text(note, style="cyan") for note in notes))
 
     def _finished(self, result: explore.Result) -> list[RenderableType]:
         lang = self.lang
