@@ -201,7 +201,7 @@ class Screen:
         elif finding is not None:
             parts.append(Text(MESSAGES.get("other-finding", lang, kind=str(finding.kind),
                                            finding=finding.message), style="yellow"))
-        else:
+        elif not (game.level.correct and self.cleared):
             parts.append(Text(MESSAGES.get("lost", lang), style="yellow"))
         if self.proof is not None:
             parts.append(Text(self._proof_text(self.proof), style="bold"))
