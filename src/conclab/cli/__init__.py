@@ -29,6 +29,7 @@ from conclab.cli._explore import explore_command
 from conclab.cli._handson import handson_command
 from conclab.cli._lab_commands import list_command, run_command, show_command
 from conclab.cli._load import load
+from conclab.cli._play import play_command
 from conclab.cli._report import report_command
 from conclab.cli._route import route_command
 from conclab.cli._serve import serve
@@ -95,6 +96,7 @@ COMMANDS: list[click.Command] = [
     exercises_group, check_command, watch_command, hint_command, reset_command, solution_command, progress_command,
     handson_command, route_command,
     explore_command,
+    play_command,
     trace_command,
     serve,
     load,

@@ -97,6 +97,12 @@ def show_home(ctx: click.Context) -> None:
     console.print()
     console.print(_catalogue(lang))
     console.print()
+    from conclab.cli._play import play_summary
+
+    summary = play_summary(lang)
+    if summary:
+        console.print(summary)
+        console.print()
     console.print(MESSAGES.get("next", lang), style="bold")
     for key in ("next-run", "next-show", "next-doctor", "next-lang"):
         console.print("  " + MESSAGES.get(key, lang))

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from conclab.cli._common import Activity, lang_option, make_console, resolve_lang
+from conclab.cli._play import play_summary
 from conclab.errors import ConclabError
 from conclab.i18n import Messages, pick
 from conclab.text import count
@@ -85,6 +86,9 @@ def report_command(html_path: str | None, chapter_id: str | None, quick: bool,
     if workspace_dir:
         passed = sum(1 for row in rows if row.passed)
         console.print(MESSAGES.get("exercises", lang, passed=passed, total=len(rows), folder=folder))
+        levels = play_summary(lang, workspace_dir)
+        if levels:
+            console.print(levels)
     if html_path:
         ReportPage(sections, lang, extra_html=extra).save(html_path)
         console.print(MESSAGES.get("wrote", lang, path=html_path), style="dim")
