@@ -14,6 +14,7 @@ from pathlib import Path
 
 import click
 
+from conclab.cli._class import send_verdict
 from conclab.cli._common import lang_option, print_json, resolve_lang
 from conclab.errors import ConclabError
 from conclab.i18n import Messages, pick
@@ -150,6 +151,7 @@ def check_command(exercise_name: str | None, directory: str | None, as_json: boo
     verdict = run_check(exercise, workspace.path_of(exercise), lang=lang, limit_s=limit_s,
                         workdir=workspace.root)
     workspace.progress.record_check(exercise.id, verdict.passed)
+    send_verdict(workspace, verdict, "check")
     if as_json:
         print_json(verdict.to_json())
     else:
@@ -183,6 +185,7 @@ def watch_command(exercise_name: str | None, directory: str | None, limit_s: flo
         elif event.kind == "checking" and event.exercise is not None:
             click.echo(click.style(MESSAGES.get("checking", lang, file=event.exercise.file_name), dim=True))
         elif event.kind == "verdict" and event.verdict is not None and event.exercise is not None:
+            send_verdict(workspace, event.verdict, "watch")
             _render_verdict(event.verdict, event.exercise, lang)
             if event.verdict.passed:
                 click.echo(MESSAGES.get("watch-next", lang))

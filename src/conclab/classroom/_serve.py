@@ -1,0 +1,75 @@
+"""Running the class server: bind first (a taken port is one clear line), then hand the socket to uvicorn."""
+
+from __future__ import annotations
+
+import errno
+import socket
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from conclab.classroom._app import ClassServer, create_app
+from conclab.classroom._room import DEFAULT_RULE, StuckRule
+from conclab.classroom._store import ClassStore, Opened
+from conclab.errors import ConclabError
+
+DEFAULT_PORT = 8765
+
+
+def default_db() -> Path:
+    import platformdirs
+
+    return Path(platformdirs.user_data_dir("conclab", appauthor=False)) / "class.db"
+
+
+def bind(host: str, port: int) -> socket.socket:
+    """A listening TCP socket on ``host:port`` (port 0: any free one), or a one-line error."""
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
+    except socket.gaierror as exc:
+        raise ConclabError(f"cannot listen on '{host}': {exc}; use an address of this machine "
+                           "such as 127.0.0.1 or 0.0.0.0") from exc
+    family, kind, proto, _, address = infos[0]
+    sock = socket.socket(family, kind, proto)
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind(address)
+        sock.listen(512)
+    except OSError as exc:
+        sock.close()
+        if exc.errno == errno.EADDRINUSE:
+            raise ConclabError(f"port {port} on {host} is in use (another 'conclab class serve'?); "
+                               "stop it or choose another with --port") from exc
+        raise ConclabError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from exc
+    return sock
+
+
+@dataclass(frozen=True)
+class Ready:
+    """What the server prints once it listens."""
+
+    url: str
+    db: Path
+    opened: Opened
+
+
+def serve_class(*, db: Path, host: str, port: int, exercises: Sequence[str], lang: str = "en",
+                rule: StuckRule = DEFAULT_RULE, new_token: bool = False,
+                on_ready: Callable[[Ready], None] = lambda ready: None) -> None:
+    """Open (or create) the class in ``db`` and serve it until interrupted."""
+    import uvicorn
+
+    store = ClassStore(db)
+    sock = bind(host, port)
+    try:
+        opened = store.open(new_token=new_token)
+        actual = sock.getsockname()[1]
+        shown = f"[{host}]" if ":" in host else host
+        on_ready(Ready(f"http://{shown}:{actual}", db, opened))
+        app = create_app(ClassServer(store, exercises, lang=lang, rule=rule))
+        config = uvicorn.Config(app, log_level="warning", lifespan="off", access_log=False,
+                                timeout_graceful_shutdown=1)
+        uvicorn.Server(config).run(sockets=[sock])
+    finally:
+        sock.close()
+        store.close()
