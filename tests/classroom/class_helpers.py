@@ -31,6 +31,7 @@ class ServerProcess:
     token: str | None = None
     lines: list[str] = field(default_factory=list)
     process: subprocess.Popen[str] | None = None
+    _pump: threading.Thread = field(default_factory=threading.Thread)
 
     def start(self) -> ServerProcess:
         env = {**os.environ, "CONCLAB_LANG": "en", "PYTHONUNBUFFERED": "1"}
@@ -46,7 +47,8 @@ class ServerProcess:
                 lines.put(line)
             lines.put(None)
 
-        threading.Thread(target=pump, daemon=True).start()
+        self._pump = threading.Thread(target=pump, daemon=True)
+        self._pump.start()
         while True:
             line = lines.get(timeout=READY_TIMEOUT_S)
             assert line is not None, f"the server stopped: {''.join(self.lines)}"
@@ -66,6 +68,12 @@ class ServerProcess:
         if self.process is not None:
             self.process.kill()
             self.process.wait(10)
+            self._close()
+
+    def _close(self) -> None:
+        self._pump.join(10)  # the process has ended: its stdout reaches EOF
+        if self.process is not None and self.process.stdout is not None:
+            self.process.stdout.close()
 
     def stop(self) -> None:
         if self.process is not None and self.process.poll() is None:
@@ -74,6 +82,7 @@ class ServerProcess:
                 self.process.wait(10)
             except subprocess.TimeoutExpired:
                 self.kill()
+        self._close()
 
     def room(self, token: str) -> dict[str, Any]:
         reply = requests.get(f"{self.url}/api/room", headers={"Authorization": f"Bearer {token}"},
