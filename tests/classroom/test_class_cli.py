@@ -14,12 +14,12 @@ from pathlib import Path
 
 import pytest
 from class_helpers import ServerProcess, ThreadServer, closed_port_url
-from conftest import invoke
 
 from conclab.classroom import ClassStore
 from conclab.classroom.server import bind
 from conclab.curriculum.exercises import catalogue
 from conclab.exercises import Workspace
+from conftest import invoke
 
 EXERCISE = "future-handoff"
 MARKER = "# conclab-class-test: this line must never reach the server"

@@ -30,7 +30,7 @@ from starlette.responses import (
 )
 from starlette.routing import Route
 
-from conclab.classroom._dashboard import dashboard_page, login_page, page_lang
+from conclab.classroom._dashboard import CSP, HEADERS, dashboard_page, login_page, page_lang
 from conclab.classroom._protocol import MAX_BODY_BYTES, ProtocolError, Result, learner_name
 from conclab.classroom._room import DEFAULT_RULE, Room, StuckRule
 from conclab.classroom._store import ClassStore, Learner
@@ -155,7 +155,7 @@ class ClassServer:
     # -- the instructor ------------------------------------------------------------------
 
     async def login_form(self, request: Request) -> Response:
-        return HTMLResponse(login_page(page_lang(request, self.lang)))
+        return _html(login_page(page_lang(request, self.lang)))
 
     async def login(self, request: Request) -> Response:
         body = b""
@@ -167,7 +167,7 @@ class ClassServer:
         lang = page_lang(request, self.lang)
         if not token or not self.store.is_instructor(token):
             log.warning("%s: wrong instructor token at /login", _client(request))
-            return HTMLResponse(login_page(lang, failed=True), status_code=401)
+            return _html(login_page(lang, failed=True), status=401)
         response = RedirectResponse(f"/?lang={lang}", status_code=303)
         response.set_cookie(COOKIE, self.store.new_session(), httponly=True, samesite="strict",
                             max_age=7 * 24 * 3600)
@@ -185,8 +185,7 @@ class ClassServer:
         session = request.cookies.get(COOKIE)
         if not (session and self.store.is_session(session)):
             return RedirectResponse(f"/login?lang={page_lang(request, self.lang)}", status_code=303)
-        return HTMLResponse(dashboard_page(page_lang(request, self.lang)),
-                            headers={"Cache-Control": "no-store"})
+        return _html(dashboard_page(page_lang(request, self.lang)))
 
     def room(self) -> Room:
         return Room(self.exercises, self.store.learners(), self.store.results(), now=self.clock(),
@@ -235,6 +234,10 @@ class ClassServer:
 
     async def health(self, request: Request) -> Response:
         return JSONResponse({"ok": True})
+
+
+def _html(text: str, status: int = 200) -> Response:
+    return HTMLResponse(text, status_code=status, headers={**HEADERS, "Content-Security-Policy": CSP})
 
 
 def _bearer(request: Request) -> str:

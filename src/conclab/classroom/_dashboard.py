@@ -52,7 +52,9 @@ TEXT = Messages({
     "nobody": {"en": "No learner has joined yet.", "ja": "まだ誰も参加していません。"},
 })
 
-#: The page may load nothing from anywhere but its own server.
+#: Sent as a header with every page: it may load nothing from anywhere but its own server.
+HEADERS = {"Cache-Control": "no-store", "Referrer-Policy": "no-referrer", "X-Frame-Options": "DENY",
+           "X-Content-Type-Options": "nosniff"}
 CSP = ("default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; connect-src 'self'; "
        "form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
 
@@ -99,6 +101,7 @@ td.passed { background: var(--ok); color: #fff; }
 td.failing { background: var(--bad); color: #fff; }
 td.stuck { outline: 3px solid var(--stuck); outline-offset: -3px; }
 table.stats td { text-align: left; } table.stats td.num { text-align: right; }
+table.stats th:nth-child(-n+3) { white-space: nowrap; }
 .muted { color: var(--muted); font-size: .9em; }
 """
 
@@ -191,7 +194,6 @@ def login_page(lang: str, *, failed: bool = False) -> str:
     return f"""<!doctype html>
 <html lang="{lang}"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<meta http-equiv="Content-Security-Policy" content="{CSP}">
 <title>{_t("title", lang)}</title><style>{STYLE}</style></head>
 <body><h1>{_t("login", lang)}</h1>{error}
 <form method="post" action="/login?lang={lang}">
@@ -209,7 +211,6 @@ def dashboard_page(lang: str) -> str:
     return f"""<!doctype html>
 <html lang="{lang}"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<meta http-equiv="Content-Security-Policy" content="{CSP}">
 <title>{_t("title", lang)}</title><style>{STYLE}</style></head>
 <body>
 <header><h1>{_t("title", lang)}</h1><span id="live">…</span>
