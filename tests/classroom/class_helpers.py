@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import queue
 import subprocess
 import sys
 import threading
+import time
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -148,3 +150,119 @@ def closed_port_url() -> str:
     port = sock.getsockname()[1]
     sock.close()
     return f"http://127.0.0.1:{port}"
+
+
+# -- load and faults: many learners at once, and a server killed mid-run ------------------
+
+
+@dataclass
+class LoadFigures:
+    results: int
+    seconds: float
+    latencies: list[float]
+
+    @property
+    def per_second(self) -> float:
+        return self.results / self.seconds
+
+    def percentile(self, fraction: float) -> float:
+        ordered = sorted(self.latencies)
+        return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))]
+
+
+def post_concurrently(url: str, code: str, learners: int, per_learner: int,
+                      exercises: list[str]) -> LoadFigures:
+    """``learners`` threads, one connection each, posting ``per_learner`` results as fast as answered."""
+    from conclab.classroom import Connection
+
+    configs = [join(url, code, f"learner {index:03d}") for index in range(learners)]
+    start = threading.Barrier(learners + 1)
+    latencies: list[list[float]] = [[] for _ in range(learners)]
+
+    def learner(index: int) -> None:
+        connection = Connection(url, timeout=30)
+        results = [a_result(exercises[n % len(exercises)], passed=n % 3 == 0, attempt=n + 1)
+                   for n in range(per_learner)]
+        start.wait()
+        for result in results:
+            began = time.perf_counter()
+            status, _ = connection.request("POST", "/api/results", result.to_json(), configs[index].token)
+            latencies[index].append(time.perf_counter() - began)
+            assert status == 201, status
+        connection.close()
+
+    threads = [threading.Thread(target=learner, args=(index,)) for index in range(learners)]
+    for thread in threads:
+        thread.start()
+    start.wait()
+    began = time.perf_counter()
+    for thread in threads:
+        thread.join()
+    return LoadFigures(learners * per_learner, time.perf_counter() - began,
+                       [value for values in latencies for value in values])
+
+
+@dataclass
+class KillFigures:
+    made: set[str]
+    downtime_s: float
+    resent: int
+
+
+def check_through_a_kill(server: ServerProcess, folder: Path, learners: int, per_learner: int,
+                         exercises: list[str]) -> KillFigures:
+    """Learners keep checking (outbox, then send) while the server is SIGKILLed and restarted.
+
+    The server is killed once half the results are made; learners go on checking
+    while it is down (their results wait in their outboxes) until three quarters
+    are made; then it restarts on the same port and database, and they carry on.
+    """
+    from conclab.classroom import Outbox
+
+    configs = [join(server.url, server.code, f"checker {index:03d}") for index in range(learners)]
+    total, lock = learners * per_learner, threading.Lock()
+    made: set[str] = set()
+    half, three_quarters, restarted = threading.Event(), threading.Event(), threading.Event()
+    resent = [0]
+
+    def learner(index: int) -> None:
+        outbox = Outbox(folder / f"learner-{index:03d}")
+        for n in range(per_learner):
+            if n == (3 * per_learner) // 4:
+                restarted.wait()
+            result = a_result(exercises[n % len(exercises)], passed=n % 4 == 3, attempt=n + 1)
+            outbox.put(result)
+            with lock:
+                made.add(result.id)
+                if len(made) >= total // 2:
+                    half.set()
+                if len(made) >= learners * ((3 * per_learner) // 4):
+                    three_quarters.set()
+            outbox.send(configs[index])
+        while outbox.pending():  # the next command: send what waits
+            report = outbox.send(configs[index])
+            with lock:
+                resent[0] += report.duplicates
+            assert report.error is None, report.error
+
+    threads = [threading.Thread(target=learner, args=(index,)) for index in range(learners)]
+    for thread in threads:
+        thread.start()
+    half.wait(120)
+    server.kill()
+    killed_at = time.perf_counter()
+    three_quarters.wait(120)
+    server.start()
+    requests.get(f"{server.url}/healthz", timeout=10).raise_for_status()
+    downtime = time.perf_counter() - killed_at
+    restarted.set()
+    for thread in threads:
+        thread.join()
+    return KillFigures(made, downtime, resent[0])
+
+
+def stored_ids(db: Path) -> list[str]:
+    import sqlite3
+
+    with contextlib.closing(sqlite3.connect(db)) as connection:
+        return [row[0] for row in connection.execute("SELECT result_id FROM results")]

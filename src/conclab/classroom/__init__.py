@@ -11,6 +11,7 @@ line passes the ids the server accepts.
 from conclab.classroom._client import (
     SENDER,
     ClassConfig,
+    Connection,
     Outbox,
     SendReport,
     check_url,
@@ -29,6 +30,7 @@ from conclab.classroom._store import ClassStore, Learner
 __all__ = [
     "MAX_BODY_BYTES",
     "SENDER",
+    "Connection",
     "ClassConfig",
     "ClassStore",
     "Learner",
