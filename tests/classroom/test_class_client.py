@@ -94,3 +94,22 @@ def test_report_result_queues_then_sends_in_the_background(tmp_path: Path, store
     (stored,) = store.results()
     assert stored.attempt == 3 and len(stored.checks[0]["message"]) == 1000  # messages are capped
     assert not Outbox().pending()
+
+
+def test_the_hook_in_check_and_watch_never_fails_the_check(tmp_path: Path, store: ClassStore,
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    from conclab.cli._class import send_verdict
+    from conclab.exercises import CheckResult, Verdict, Workspace
+
+    monkeypatch.setenv("CONCLAB_CONFIG_DIR", str(tmp_path / "config"))
+    send_verdict(object(), object(), "watch")  # nonsense in: nothing raised
+    workspace = Workspace(tmp_path / "ws")
+    workspace.progress.record_check("future-handoff", False)
+    workspace.progress.record_check("future-handoff", False)
+    verdict = Verdict("future-handoff", (CheckResult("hands over", False, "lost"),), 0.4)
+    with ThreadServer(store, EXERCISES) as server:
+        join(server.url, store.join_code(), "Ann").save()
+        send_verdict(workspace, verdict, "watch")
+        SENDER.wait(timeout=10)
+    (stored,) = store.results()
+    assert stored.attempt == 2 and stored.checks == [{"name": "hands over", "passed": False, "message": "lost"}]
