@@ -142,3 +142,32 @@ def test_an_open_host_warns_in_one_line(tmp_path: Path) -> None:
         taken.close()
     assert opened.stderr.splitlines()[0] == (
         "warning: --host 0.0.0.0 opens the class server to every machine on this network")
+
+
+def test_leaving_with_results_waiting_keeps_them_aside(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from class_helpers import a_result
+
+    from conclab.classroom import ClassConfig, Outbox
+
+    monkeypatch.setenv("CONCLAB_CONFIG_DIR", str(tmp_path / "config"))
+    ClassConfig(closed_port_url(), "Ann", "1.x").save()
+    Outbox().put(a_result())
+    left = invoke("class", "leave")
+    assert left.exit_code == 0 and "1 results the server never got are kept in" in left.stdout
+    assert not Outbox().pending() and len(list(Outbox().folder.glob("left-*/*.json"))) == 1
+
+
+def test_an_open_host_shows_learners_the_room_address(tmp_path: Path) -> None:
+    from conclab.classroom.server import serve_class
+
+    seen = []
+
+    def ready(info) -> None:  # type: ignore[no-untyped-def]
+        seen.append(info)
+        raise KeyboardInterrupt  # stop before serving
+
+    with pytest.raises(KeyboardInterrupt):
+        serve_class(db=tmp_path / "c.db", host="127.0.0.1", port=0, exercises=[EXERCISE],
+                    room_host="192.0.2.7", on_ready=ready)
+    (info,) = seen
+    assert info.url.startswith("http://127.0.0.1:") and info.join_url.startswith("http://192.0.2.7:")

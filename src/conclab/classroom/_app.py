@@ -77,8 +77,10 @@ class ClassServer:
     """The routes over one :class:`ClassStore` and the exercise ids this conclab knows."""
 
     def __init__(self, store: ClassStore, exercises: Sequence[str], *, lang: str = "en",
-                 rule: StuckRule = DEFAULT_RULE, clock: Callable[[], float] = time.time) -> None:
+                 rule: StuckRule = DEFAULT_RULE, clock: Callable[[], float] = time.time,
+                 join_url: str | None = None) -> None:
         self.store = store
+        self.join_url = join_url  # the address learners use (the page may be opened at 127.0.0.1)
         self.exercises = list(exercises)
         self.lang = lang
         self.rule = rule
@@ -198,7 +200,8 @@ class ClassServer:
             return cached[2]
         version = self.changes.version
         room = await anyio.to_thread.run_sync(self.room)
-        text = json.dumps({**room.to_json(), "join_code": self.store.join_code(), "version": version},
+        text = json.dumps({**room.to_json(), "join_code": self.store.join_code(),
+                           "join_url": self.join_url, "version": version},
                           ensure_ascii=False)
         self._room_cache = (version, self.clock(), text)
         return text

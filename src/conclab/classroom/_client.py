@@ -192,6 +192,17 @@ class Outbox:
         except OSError:
             return []
 
+    def set_aside(self) -> tuple[int, Path]:
+        """Move every waiting result into ``left-<time>/``: kept, but never sent to a class joined later."""
+        folder = self.folder / f"left-{int(time.time())}"
+        moved = 0
+        for path in self.pending():
+            folder.mkdir(parents=True, exist_ok=True)
+            with contextlib.suppress(FileNotFoundError):
+                os.replace(path, folder / path.name)
+                moved += 1
+        return moved, folder
+
     def rejected(self) -> list[Path]:
         return sorted((self.folder / "rejected").glob("*.json"))
 

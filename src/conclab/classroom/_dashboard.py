@@ -166,7 +166,7 @@ function drawStats() {
   });
 }
 function draw() {
-  $('code').textContent = 'conclab class join ' + location.origin + ' --code ' + room.join_code + ' --name "…"';
+  $('code').textContent = 'conclab class join ' + (room.join_url || location.origin) + ' --code ' + room.join_code + ' --name "…"';
   $('rule').textContent = T.rule.replace('{a}', room.rule.attempts).replace('{m}', room.rule.minutes);
   drawStuck(); drawGrid(); drawStats();
   document.body.dataset.version = room.version;

@@ -44,19 +44,27 @@ def bind(host: str, port: int) -> socket.socket:
     return sock
 
 
+def _bracketed(host: str) -> str:
+    return f"[{host}]" if ":" in host else host
+
+
 @dataclass(frozen=True)
 class Ready:
     """What the server prints once it listens."""
 
     url: str
+    join_url: str
     db: Path
     opened: Opened
 
 
 def serve_class(*, db: Path, host: str, port: int, exercises: Sequence[str], lang: str = "en",
-                rule: StuckRule = DEFAULT_RULE, new_token: bool = False,
+                rule: StuckRule = DEFAULT_RULE, new_token: bool = False, room_host: str | None = None,
                 on_ready: Callable[[Ready], None] = lambda ready: None) -> None:
-    """Open (or create) the class in ``db`` and serve it until interrupted."""
+    """Open (or create) the class in ``db`` and serve it until interrupted.
+
+    ``room_host`` is the address learners reach this machine at (when listening on all addresses).
+    """
     import uvicorn
 
     store = ClassStore(db)
@@ -64,9 +72,9 @@ def serve_class(*, db: Path, host: str, port: int, exercises: Sequence[str], lan
     try:
         opened = store.open(new_token=new_token)
         actual = sock.getsockname()[1]
-        shown = f"[{host}]" if ":" in host else host
-        on_ready(Ready(f"http://{shown}:{actual}", db, opened))
-        app = create_app(ClassServer(store, exercises, lang=lang, rule=rule))
+        url, join_url = f"http://{_bracketed(host)}:{actual}", f"http://{_bracketed(room_host or host)}:{actual}"
+        on_ready(Ready(url, join_url, db, opened))
+        app = create_app(ClassServer(store, exercises, lang=lang, rule=rule, join_url=join_url))
         config = uvicorn.Config(app, log_level="warning", lifespan="off", access_log=False,
                                 timeout_graceful_shutdown=1)
         uvicorn.Server(config).run(sockets=[sock])

@@ -6,6 +6,7 @@ call ``conclab check`` and ``conclab watch`` make after recording a verdict.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import socket
 import sys
@@ -51,8 +52,9 @@ MESSAGES = Messages({
                     "ja": "サーバーに接続できません（{error}）。結果は保存され、次のコマンドで送られます。"},
     "rejected": {"en": "Refused by the server and kept aside: {count} (in {folder})",
                  "ja": "サーバーに拒否され、別に保管した結果: {count} 件（{folder}）"},
-    "left": {"en": "Left the class; results are no longer sent. {waiting} unsent results were kept in {folder}.",
-             "ja": "クラスから抜けました。今後結果は送られません。未送信の {waiting} 件は {folder} に残しています。"},
+    "left": {"en": "Left the class; results are no longer sent.", "ja": "クラスから抜けました。今後結果は送られません。"},
+    "left-kept": {"en": "{waiting} results the server never got are kept in {folder} (not sent to a later class).",
+                  "ja": "サーバーに届かなかった {waiting} 件は {folder} に保管しました（後で参加するクラスには送りません）。"},
 })
 
 
@@ -108,10 +110,10 @@ def serve_command(host: str, port: int, db_path: str | None, stuck_attempts: int
     db = Path(db_path) if db_path else default_db()
     if host not in ("127.0.0.1", "localhost", "::1"):
         click.echo(click.style(MESSAGES.get("open-warning", lang, host=host), fg="yellow"), err=True)
-    shown_host = _room_address() if host in ("0.0.0.0", "::") else host
+    room_host = _room_address() if host in ("0.0.0.0", "::") else None
 
     def ready(info: Ready) -> None:
-        url = info.url.replace(f"//{host}:", f"//{shown_host}:") if host in ("0.0.0.0", "::") else info.url
+        url = info.join_url
         click.echo(MESSAGES.get("up", lang, url=info.url, db=info.db))
         created = info.opened.instructor_token is not None
         key = ("renewed" if new_token else "created") if created else "existing"
@@ -129,7 +131,8 @@ def serve_command(host: str, port: int, db_path: str | None, stuck_attempts: int
     log.addHandler(handler)
     log.setLevel(logging.INFO)
     serve_class(db=db, host=host, port=port, exercises=catalogue().ids(), lang=lang,
-                rule=StuckRule(stuck_attempts, stuck_minutes), new_token=new_token, on_ready=ready)
+                rule=StuckRule(stuck_attempts, stuck_minutes), new_token=new_token, room_host=room_host,
+                on_ready=ready)
     click.echo(MESSAGES.get("stopped", lang, db=db))
 
 
@@ -178,10 +181,19 @@ def status_command(as_json: bool, lang: str | None) -> None:
 @lang_option
 def leave_command(lang: str | None) -> None:
     """Forget the class: verdicts are no longer sent."""
-    from conclab.classroom import ClassConfig, Outbox, outbox_dir
+    from conclab.classroom import ClassConfig, Outbox
 
     lang = resolve_lang(lang)
-    if not ClassConfig.forget():
+    config = ClassConfig.load()
+    if config is None:
         click.echo(MESSAGES.get("not-joined", lang))
         return
-    click.echo(MESSAGES.get("left", lang, waiting=len(Outbox().pending()), folder=outbox_dir()))
+    outbox = Outbox()
+    if outbox.pending():
+        with contextlib.suppress(OSError):
+            outbox.send(config)  # a last try, so the instructor has everything
+    ClassConfig.forget()
+    moved, folder = outbox.set_aside()
+    click.echo(MESSAGES.get("left", lang))
+    if moved:
+        click.echo(MESSAGES.get("left-kept", lang, waiting=moved, folder=folder))
