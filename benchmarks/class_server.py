@@ -75,7 +75,9 @@ def crash(folder: Path, learners: int, per_learner: int) -> bool:
     once = stored == Counter(figures.made)
     print(f"crash: {learners} learners x {per_learner} checks, server SIGKILLed at half and restarted: "
           f"{len(figures.made)} made, {sum(stored.values())} stored, each exactly once: {once}; "
-          f"down {figures.downtime_s:.2f} s; {figures.resent} resends found already stored; "
+          f"down {figures.downtime_s:.2f} s; {figures.resent} resends found already stored; the "
+          f"instructor's room view answered {len(figures.room_s)} times meanwhile, slowest "
+          f"{1000 * max(figures.room_s, default=0):.0f} ms; "
           f"whole run {time.perf_counter() - began:.1f} s")
     return once
 

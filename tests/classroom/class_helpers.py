@@ -207,6 +207,7 @@ class KillFigures:
     made: set[str]
     downtime_s: float
     resent: int
+    room_s: list[float]  # the instructor's room view, asked while learners go on checking after the restart
 
 
 def check_through_a_kill(server: ServerProcess, folder: Path, learners: int, per_learner: int,
@@ -256,9 +257,15 @@ def check_through_a_kill(server: ServerProcess, folder: Path, learners: int, per
     requests.get(f"{server.url}/healthz", timeout=10).raise_for_status()
     downtime = time.perf_counter() - killed_at
     restarted.set()
+    room_s = []
+    while any(thread.is_alive() for thread in threads):
+        began = time.perf_counter()
+        server.room(server.token or "")
+        room_s.append(time.perf_counter() - began)
+        threads[0].join(0.05)
     for thread in threads:
         thread.join()
-    return KillFigures(made, downtime, resent[0])
+    return KillFigures(made, downtime, resent[0], room_s)
 
 
 def stored_ids(db: Path) -> list[str]:
