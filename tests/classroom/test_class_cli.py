@@ -61,6 +61,7 @@ def test_join_check_fail_then_pass_and_the_instructor_sees_both(tmp_path: Path,
         assert stats[EXERCISE]["common_failure"]  # the failing check's name, for the whole room
     finally:
         server.stop()
+    assert server.process is not None and server.process.returncode == 0  # SIGTERM: a clean stop
     db = b"".join(path.read_bytes() for path in tmp_path.glob("class.db*"))
     assert MARKER.encode() not in db  # verdicts only, never code
 

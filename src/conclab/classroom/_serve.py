@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import errno
+import signal
 import socket
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -44,6 +46,21 @@ def bind(host: str, port: int) -> socket.socket:
     return sock
 
 
+@contextlib.contextmanager
+def _stop_on_sigterm() -> Iterator[None]:
+    """SIGTERM stops the server as Ctrl-C does: uvicorn shuts down gracefully, then hands the
+    signal back to the handler it found, which here does nothing more (no exit 143, no lost line)."""
+    try:
+        previous = signal.signal(signal.SIGTERM, lambda signum, frame: None)
+    except ValueError:  # not the main thread: leave signals alone
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
 def _bracketed(host: str) -> str:
     return f"[{host}]" if ":" in host else host
 
@@ -77,7 +94,8 @@ def serve_class(*, db: Path, host: str, port: int, exercises: Sequence[str], lan
         app = create_app(ClassServer(store, exercises, lang=lang, rule=rule, join_url=join_url))
         config = uvicorn.Config(app, log_level="warning", lifespan="off", access_log=False,
                                 timeout_graceful_shutdown=1)
-        uvicorn.Server(config).run(sockets=[sock])
+        with _stop_on_sigterm():
+            uvicorn.Server(config).run(sockets=[sock])
     finally:
         sock.close()
         store.close()
