@@ -72,6 +72,10 @@ def test_with_the_server_down_a_check_waits_in_the_outbox_and_goes_with_the_next
     assert server.token
     conclab(learner_env, "class", "join", server.url, "--code", server.code, "--name", "Ann")
     conclab(learner_env, "exercises", "init", str(tmp_path / "ws"))
+    second = conclab(learner_env, "class", "serve", "--port", str(server.port), "--db", str(tmp_path / "other.db"))
+    assert second.returncode == 2 and second.stderr == (
+        f"conclab: error: port {server.port} on 127.0.0.1 is in use (another 'conclab class serve'?); "
+        "stop it or choose another with --port\n")
     server.stop()
     down = conclab(learner_env, "check", EXERCISE, cwd=tmp_path / "ws")
     assert down.returncode == 1 and "Traceback" not in down.stderr and down.stderr == ""
