@@ -113,3 +113,24 @@ def test_the_hook_in_check_and_watch_never_fails_the_check(tmp_path: Path, store
         SENDER.wait(timeout=10)
     (stored,) = store.results()
     assert stored.attempt == 2 and stored.checks == [{"name": "hands over", "passed": False, "message": "lost"}]
+
+
+def test_watch_passes_every_event_on_and_sends_each_verdict(tmp_path: Path, store: ClassStore,
+                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    from conclab.cli._class import verdicts_to_class
+    from conclab.exercises import CheckResult, Verdict, WatchEvent, Workspace
+
+    monkeypatch.setenv("CONCLAB_CONFIG_DIR", str(tmp_path / "config"))
+    workspace = Workspace(tmp_path / "ws")
+    workspace.progress.record_check("future-handoff", True)
+    shown: list[str] = []
+    handler = verdicts_to_class(workspace, lambda event: shown.append(event.kind))
+    verdict = Verdict("future-handoff", (CheckResult("hands over", True, "ok"),), 0.4)
+    with ThreadServer(store, EXERCISES) as server:
+        join(server.url, store.join_code(), "Ann").save()
+        for event in (WatchEvent("checking"), WatchEvent("verdict", verdict=verdict), WatchEvent("stopped")):
+            handler(event)
+        SENDER.wait(timeout=10)
+    assert shown == ["checking", "verdict", "stopped"]
+    (stored,) = store.results()
+    assert stored.passed and stored.exercise == "future-handoff"

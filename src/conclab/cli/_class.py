@@ -10,6 +10,7 @@ import contextlib
 import logging
 import socket
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -69,6 +70,15 @@ def send_verdict(workspace: Any, verdict: Any, source: str) -> None:
                       cores=usable_cores())
     except Exception:  # the class is a bonus; the learner's check must never fail because of it
         return
+
+
+def verdicts_to_class(workspace: Any, on_event: Callable[[Any], None]) -> Callable[[Any], None]:
+    """``on_event`` for the watcher, sending each verdict to the learner's class first (see :func:`send_verdict`)."""
+    def handle(event: Any) -> None:
+        if getattr(event, "kind", None) == "verdict" and event.verdict is not None:
+            send_verdict(workspace, event.verdict, "watch")
+        on_event(event)
+    return handle
 
 
 @click.group("class")

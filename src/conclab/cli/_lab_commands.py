@@ -8,7 +8,7 @@ from typing import Any
 
 import click
 
-from conclab.cli._common import lang_option, make_console, print_json, resolve_lang
+from conclab.cli._common import Activity, lang_option, make_console, print_json, resolve_lang
 from conclab.errors import ConclabError
 from conclab.i18n import Messages, pick
 from conclab.lab import Chapter, Entry, Lab
@@ -42,6 +42,7 @@ MESSAGES = Messages({
     "todo": {"en": "exercise", "ja": "演習"},
     "kind-lab": {"en": "lab", "ja": "ラボ"},
     "kind-exercise": {"en": "exercise", "ja": "演習"},
+    "running": {"en": "measuring {lab}", "ja": "{lab} を計測中"},
 })
 
 
@@ -147,7 +148,12 @@ def run_command(lab_id: str, as_json: bool, trace_path: str | None, html_path: s
         check_writable(trace_path)
     if html_path:
         check_writable(html_path)
-    result = run_lab(lab, lang=lang, quick=quick)
+    console = make_console()
+    prose = reg.prose(lab.id, lang)
+    if not as_json:  # the lesson first, to read while the lab measures
+        console.print(LabReport.introduction(lab, prose, lang))
+    with Activity(MESSAGES.get("running", lang, lab=lab.id), delay_s=0.2, enabled=not as_json) as activity:
+        result = run_lab(lab, lang=lang, quick=quick, on_step=activity.step)
     if trace_path:
         PerfettoTrace(result.spans, {os.getpid(): f"conclab run {lab.id}"}).save(trace_path)
     if html_path:
@@ -157,8 +163,7 @@ def run_command(lab_id: str, as_json: bool, trace_path: str | None, html_path: s
     if as_json:
         print_json(result.to_json())
     else:
-        console = make_console()
-        console.print(LabReport(result, reg.prose(lab.id, lang), width=console.width))
+        console.print(LabReport(result, prose, width=console.width, intro=False))
     if not result.passed:
         sys.exit(1)
 
@@ -171,12 +176,13 @@ def show_command(lab_id: str, lang: str | None) -> None:
     from rich.syntax import Syntax
 
     from conclab.curriculum import registry
+    from conclab.text import Heading
 
     lang = resolve_lang(lang)
     reg = registry()
     console = make_console()
     for file_name, source in reg.example_source(lab_id):
-        console.rule(MESSAGES.get("source", lang, lab=lab_id, file=file_name))
-        console.print(Syntax(source, "python", line_numbers=True, word_wrap=False,
+        console.print(Heading(MESSAGES.get("source", lang, lab=lab_id, file=file_name)))
+        console.print(Syntax(source, "python", line_numbers=True, word_wrap=True,
                              theme="ansi_dark", background_color="default"))
     console.print(MESSAGES.get("run-hint", lang, lab=lab_id), style="dim")

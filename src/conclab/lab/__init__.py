@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from conclab.lab._context import LabContext, Table
 from conclab.lab._model import REQUIREMENTS, Chapter, Claim, Entry, Lab, Measured
+from conclab.lab._prose import prose_problems, resolve_prose
 from conclab.lab._registry import Registry, split_prose
 from conclab.lab._runner import ClaimResult, LabResult, evaluate, run_lab
 
@@ -65,6 +66,8 @@ __all__ = [
     "chapter_heading",
     "evaluate",
     "progress_html",
+    "prose_problems",
+    "resolve_prose",
     "run_lab",
     "split_prose",
 ]

@@ -51,7 +51,9 @@ class Claim:
     values reported with the claim. ``requires`` names conditions from
     :data:`REQUIREMENTS`; ``sensitive_to`` names what could make an honest
     claim fail here ("cores", "gil", "load", "timing") so a failure comes
-    with its likely reason.
+    with its likely reason. ``unmeasured`` is what the report says instead of
+    ``text`` when a requirement is not met: a conditional sentence ("where the
+    GIL is off, ..."), never the held sentence as if it had been measured.
     """
 
     id: str
@@ -60,6 +62,7 @@ class Claim:
     uses: tuple[str, ...] = ()
     requires: tuple[str, ...] = ()
     sensitive_to: tuple[str, ...] = ("timing", "load")
+    unmeasured: Mapping[str, str] | None = None
 
     def render(self, lang: str, measured: Measured) -> str:
         template = pick(self.text, lang)
