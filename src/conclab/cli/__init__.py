@@ -14,6 +14,7 @@ import click
 
 from conclab import __version__
 from conclab._interrupt import interrupt_guard
+from conclab.cli._class import class_group
 from conclab.cli._common import LANG_CHOICE, print_error
 from conclab.cli._doctor import doctor_command
 from conclab.cli._exercises import (
@@ -100,6 +101,7 @@ COMMANDS: list[click.Command] = [
     trace_command,
     serve,
     load,
+    class_group,
 ]
 for _command in COMMANDS:
     cli.add_command(_command)

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import click
 
+from conclab.cli._class import send_verdict, verdicts_to_class
 from conclab.cli._common import Activity, lang_option, make_console, print_json, resolve_lang
 from conclab.cli._exercise_screens import attempts
 from conclab.errors import ConclabError
@@ -123,6 +124,7 @@ def check_command(exercise_name: str | None, directory: str | None, as_json: boo
         verdict = run_check(exercise, workspace.path_of(exercise), lang=lang, limit_s=limit_s,
                             workdir=workspace.root)
     workspace.progress.record_check(exercise.id, verdict.passed)
+    send_verdict(workspace, verdict, "check")
     if as_json:
         print_json(verdict.to_json())
     else:
@@ -151,8 +153,8 @@ def watch_command(exercise_name: str | None, directory: str | None, limit_s: flo
     with key_source() as (keys, raw):
         app = WatchApp(None, workspace, lang, console, clear=console.is_terminal, line_keys=not raw,
                        fit=console.is_terminal)
-        app.watcher = Watcher(workspace, catalogue, lang=lang, on_event=app.on_event, exercise=exercise,
-                              limit_s=limit_s)
+        app.watcher = Watcher(workspace, catalogue, lang=lang, on_event=verdicts_to_class(workspace, app.on_event),
+                              exercise=exercise, limit_s=limit_s)
         try:
             run_watch(app, keys, threading.Event())
         except KeyboardInterrupt:
