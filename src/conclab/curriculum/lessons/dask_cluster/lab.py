@@ -53,7 +53,8 @@ def own_cluster(ctx: LabContext, example: ModuleType, folder: str) -> Iterator[t
     scheduler_file = os.path.join(folder, "scheduler.json")
     trees: list[ProcessTree] = []
     try:
-        trees.append(launch(example.scheduler_command(scheduler_file), cwd=folder,
+        loud = {**os.environ, "DASK_LOGGING__DISTRIBUTED": "info"}  # its log lines are shown
+        trees.append(launch(example.scheduler_command(scheduler_file), cwd=folder, env=loud,
                             on_stderr=_scheduler_line(ctx)))
         address = example.wait_for_address(scheduler_file)
         for name in ("worker-1", "worker-2"):
