@@ -254,3 +254,14 @@ def test_dask_executor_on_a_scheduler_the_learner_runs(tmp_path: Any) -> None:
     held = {c["id"]: c["held"] for c in data["claims"]}
     assert held["same-count"] is True and held["cluster-start-costs"] is None
     assert data["measured"]["cluster"] == address
+
+
+def test_scheduler_log_lines_are_shortened() -> None:
+    from conclab.curriculum.lessons.dask_cluster.lab import short_log_line
+
+    lost = ("2026-12-01 23:01:02,009 - distributed.scheduler - WARNING - Removing worker 'tcp://127.0.0.1:1' "
+            "caused the cluster to lose already computed task(s), which will be recomputed elsewhere: "
+            "{'count_primes-e0-0', 'count_primes-e0-4'} (stimulus_id='handle-worker-cleanup-1.0')")
+    assert short_log_line(lost) == ("Removing worker 'tcp://127.0.0.1:1' caused the cluster to lose already "
+                                    "computed task(s), which will be recomputed elsewhere: 2 task(s)")
+    assert short_log_line("2026 - distributed.scheduler - INFO - Clear task state") is None

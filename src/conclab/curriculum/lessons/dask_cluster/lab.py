@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import tempfile
 from collections.abc import Iterator
 from types import ModuleType
@@ -39,11 +40,24 @@ def sieve_count(limit: int) -> int:
     return sum(flags)
 
 
+def short_log_line(line: str) -> str | None:
+    """A scheduler log line worth showing, without its time stamp, stimulus id or list of task keys."""
+    text = line.split(" - ", 3)[-1].strip()
+    if not text.startswith(SHOWN):
+        return None
+    text = re.sub(r"\s*\(stimulus_id=[^)]*\)", "", text)
+    keys = re.search(r"\{('[^']*'(?:, )?)+\}", text)
+    if keys:
+        count = keys.group(0).count("'") // 2
+        text = text[:keys.start()] + f"{count} task(s)" + text[keys.end():]
+    return " ".join(text.split())
+
+
 def _scheduler_line(ctx: LabContext) -> Any:
     def sink(_: float, line: str) -> None:
-        text = line.split(" - ", 3)[-1].strip()
-        if text.startswith(SHOWN):
-            ctx.log(text if len(text) <= 160 else text[:157] + "...")
+        text = short_log_line(line)
+        if text:
+            ctx.log(text)
     return sink
 
 
@@ -128,8 +142,8 @@ def _derive(m: dict[str, Any], spans: list[Any], lanes: dict[str, str]) -> None:
 
 def _table(ctx: LabContext, m: Measured) -> None:
     ctx.table(
-        {"en": f"Primes up to {m['limit']:,} in {m['parts']} tasks on {m['workers']} workers ({m['cluster']})",
-         "ja": f"{m['limit']:,} までの素数をタスク {m['parts']} 個に分けてワーカー {m['workers']} 個で（{m['cluster']}）"},
+        {"en": f"Primes up to {m['limit']:,}: {m['parts']} tasks, {m['workers']} workers ({m['cluster']})",
+         "ja": f"{m['limit']:,} までの素数: タスク {m['parts']} 個、ワーカー {m['workers']} 個"},
         [{"en": "what", "ja": "内容"}, {"en": "result", "ja": "結果"}],
         [[ctx.text({"en": "scheduler and workers up", "ja": "スケジューラーとワーカーの起動"}),
           f"{m['cluster_start_s']:.2f} s"],
