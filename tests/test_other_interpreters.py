@@ -115,3 +115,24 @@ def test_run_under_another_python_reports_that_python() -> None:
     passthrough = invoke("run", "concepts", "--quick", "--json", "--python", "python3.13")
     assert passthrough.exit_code in (0, 1), passthrough.stderr
     assert json.loads(passthrough.stdout)["python"].startswith("3.13.")
+
+
+def test_doctor_says_when_an_import_turned_the_gil_back_on(machine: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    import dataclasses
+
+    from conclab.cli import _doctor
+
+    reenabled = dataclasses.replace(machine, free_threaded=True, gil_enabled=True)
+    monkeypatch.setattr(_doctor, "machine_facts", lambda: reenabled)
+    monkeypatch.delenv("PYTHON_GIL", raising=False)
+    def said() -> str:
+        return " ".join(invoke("doctor").stdout.split())
+
+    assert "does not declare that it runs without the GIL" in said()
+    assert json.loads(invoke("doctor", "--json").stdout)["gil_reenabled"] is True
+    monkeypatch.setenv("PYTHON_GIL", "1")
+    assert "PYTHON_GIL=1 is set" in said()
+    off = dataclasses.replace(machine, free_threaded=True, gil_enabled=False)
+    monkeypatch.setattr(_doctor, "machine_facts", lambda: off)
+    assert "off: threads run Python code in parallel" in said()
+    assert json.loads(invoke("doctor", "--json").stdout)["gil_reenabled"] is False
