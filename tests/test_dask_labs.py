@@ -272,3 +272,19 @@ def test_scheduler_log_lines_are_shortened() -> None:
     assert short_log_line(lost) == ("Removing worker 'tcp://127.0.0.1:1' caused the cluster to lose already "
                                     "computed task(s), which will be recomputed elsewhere: 2 task(s)")
     assert short_log_line("2026 - distributed.scheduler - INFO - Clear task state") is None
+
+
+@pytest.mark.slow
+def test_dask_cluster_cleans_up_after_a_failure(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The job raises mid-run: the error reaches the caller, and the scheduler and workers are gone."""
+    from conclab.curriculum.lessons.dask_cluster import example
+
+    def broken(*args: Any, **kwargs: Any) -> int:
+        raise RuntimeError("the job broke")
+
+    monkeypatch.delenv(SCHEDULER_ENV, raising=False)
+    monkeypatch.setattr(example, "count_on_cluster", broken)
+    before = dask_processes()
+    with pytest.raises(RuntimeError, match="the job broke"):
+        run_lab(registry().lab("dask-cluster"), quick=True)
+    assert dask_processes() <= before
