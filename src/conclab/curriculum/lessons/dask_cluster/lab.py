@@ -112,7 +112,7 @@ def run(ctx: LabContext) -> None:
             if address is None:
                 address, trees = stack.enter_context(own_cluster(ctx, example, folder))
             client = stack.enter_context(Client(address, timeout=30))
-            client.wait_for_workers(2, timeout=60)
+            client.wait_for_workers(2 if trees else 1, timeout=60)
             client.gather(client.map(example.count_primes, [(1, 2)] * 4, pure=False))
         lanes, offset = worker_names(client), wall_offset(ctx)
         m["workers"] = len(lanes)
