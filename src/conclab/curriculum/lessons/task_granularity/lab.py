@@ -30,8 +30,8 @@ def run(ctx: LabContext) -> None:
     quiet_dask()
     workers = ctx.machine.cores
     address = scheduler_address()
-    empty = int(ctx.pick(200, 60))
-    sweep = [4, 32, 256] if not ctx.quick else [4, 64]
+    empty = int(ctx.pick(100, 60))
+    sweep = [4, 32, 160] if not ctx.quick else [4, 64]
     limit = limit_for(example.count_primes, ctx.pick(0.5, 0.15))
     m.update(empty_tasks=empty, limit=limit, sweep=sweep, workers=workers,
              cluster="embedded" if address is None else address)
