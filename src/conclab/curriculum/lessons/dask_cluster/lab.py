@@ -142,7 +142,7 @@ def _derive(m: dict[str, Any], spans: list[Any], lanes: dict[str, str]) -> None:
 
 def _table(ctx: LabContext, m: Measured) -> None:
     ctx.table(
-        {"en": f"Primes up to {m['limit']:,}: {m['parts']} tasks, {m['workers']} workers ({m['cluster']})",
+        {"en": f"Primes up to {m['limit']:,}: {m['parts']} tasks, {m['workers']} workers",
          "ja": f"{m['limit']:,} までの素数: タスク {m['parts']} 個、ワーカー {m['workers']} 個"},
         [{"en": "what", "ja": "内容"}, {"en": "result", "ja": "結果"}],
         [[ctx.text({"en": "scheduler and workers up", "ja": "スケジューラーとワーカーの起動"}),
