@@ -16,6 +16,7 @@ from conclab import __version__
 from conclab._interrupt import interrupt_guard
 from conclab.cli._class import class_group
 from conclab.cli._common import LANG_CHOICE, print_error
+from conclab.cli._compare import compare_command
 from conclab.cli._doctor import doctor_command
 from conclab.cli._exercises import (
     check_command,
@@ -91,7 +92,7 @@ def cli(ctx: click.Context, lang: str | None) -> None:
 
 #: Every command of ``conclab``, in the order of a learner's day: lessons, exercises, tools.
 COMMANDS: list[click.Command] = [
-    list_command, run_command, show_command,
+    list_command, run_command, show_command, compare_command,
     report_command,
     doctor_command,
     exercises_group, check_command, watch_command, hint_command, reset_command, solution_command, progress_command,

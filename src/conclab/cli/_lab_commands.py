@@ -139,12 +139,20 @@ def list_command(as_json: bool, lang: str | None) -> None:
 @click.option("--html", "html_path", type=click.Path(dir_okay=False), default=None,
               help="Also write the whole lesson with its results as one self-contained HTML page.")
 @click.option("--quick", is_flag=True, help="Shortened figures: finishes in about a second.")
+@click.option("--scheduler", default=None, metavar="ADDRESS",
+              help="Dask lessons: use the scheduler at tcp://HOST:PORT instead of an embedded cluster "
+                   "(also read from CONCLAB_DASK_SCHEDULER).")
+@click.option("--allow-remote", is_flag=True, help="With --scheduler: allow a scheduler not on loopback.")
+@click.option("--python", "python", default=None, metavar="PATH",
+              help="Run the lab under another interpreter (conclab runs from its own path).")
 @lang_option
 def run_command(lab_id: str, as_json: bool, trace_path: str | None, html_path: str | None,
-                quick: bool, lang: str | None) -> None:
+                quick: bool, scheduler: str | None, allow_remote: bool, python: str | None,
+                lang: str | None) -> None:
     """Run a lab: the lesson, the measured figures, the timeline and each claim."""
+    from conclab.cli._compare import child_args, run_under, scheduler_option
     from conclab.curriculum import registry
-    from conclab.lab import LabReport, run_lab
+    from conclab.lab import LabReport, run_lab, scheduler_for_run
     from conclab.timeline import PerfettoTrace, check_writable
 
     lang = resolve_lang(lang)
@@ -154,11 +162,17 @@ def run_command(lab_id: str, as_json: bool, trace_path: str | None, html_path: s
         check_writable(trace_path)
     if html_path:
         check_writable(html_path)
+    address = scheduler_option(lab, scheduler, allow_remote)
+    if python:
+        extra = [*(["--json"] if as_json else []), *(["--trace", os.path.abspath(trace_path)] if trace_path else []),
+                 *(["--html", os.path.abspath(html_path)] if html_path else [])]
+        sys.exit(run_under(python, child_args(lab, lang, quick, address, *extra)))
     console = make_console()
     prose = reg.prose(lab.id, lang)
     if not as_json:  # the lesson first, to read while the lab measures
         console.print(LabReport.introduction(lab, prose, lang))
-    with Activity(MESSAGES.get("running", lang, lab=lab.id), delay_s=0.2, enabled=not as_json) as activity:
+    with scheduler_for_run(address), Activity(MESSAGES.get("running", lang, lab=lab.id), delay_s=0.2,
+                                              enabled=not as_json) as activity:
         result = run_lab(lab, lang=lang, quick=quick, on_step=activity.step)
     if trace_path:
         PerfettoTrace(result.spans, {os.getpid(): f"conclab run {lab.id}"}).save(trace_path)

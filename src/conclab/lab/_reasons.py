@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
+
 from conclab.i18n import Messages
+from conclab.lab._elsewhere import SCHEDULER_ENV
 from conclab.machine import Machine
 from conclab.text import count
 
@@ -43,6 +46,10 @@ MESSAGES = Messages({
         "en": "{package} is not installed or cannot run here (pip install {package})",
         "ja": "{package} がインストールされていないか、この環境では動きません（pip install {package}）",
     },
+    "local-cluster": {
+        "en": "it ran on the cluster at {address}, so no cluster was started here",
+        "ja": "{address} のクラスターで実行したので、ここではクラスターを起動していません",
+    },
     "requirement": {
         "en": "not applicable here: {why}",
         "ja": "この環境では対象外です: {why}",
@@ -61,6 +68,8 @@ def requirement_reason(requirement: str, machine: Machine, lang: str) -> str:
         "py311": MESSAGES.get("py311", lang, version=machine.python_version),
         "gunicorn": MESSAGES.get("package", lang, package="gunicorn"),
         "uvicorn": MESSAGES.get("package", lang, package="uvicorn"),
+        "local-cluster": MESSAGES.get("local-cluster", lang,
+                                      address=os.environ.get(SCHEDULER_ENV, "?")),
     }.get(requirement, requirement)
     return MESSAGES.get("requirement", lang, why=why)
 
