@@ -32,12 +32,16 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from conclab.explore._enums import ChoiceKind
+from conclab.explore._por import node_keys
 from conclab.explore._workers import Chooser, DivergenceError
 
 if TYPE_CHECKING:
     from conclab.explore._run import Run
 
 FREE, YIELD = ChoiceKind.FREE, ChoiceKind.YIELD
+
+#: Partial-order reduction in ``dfs`` and ``auto`` (tests and benchmarks turn it off to compare).
+REDUCE = True
 
 
 class Prefix:
@@ -159,8 +163,13 @@ class DfsStrategy(Strategy):
     name = "dfs"
     needs_log = True
 
-    def __init__(self, bound: int, deepen: bool = False) -> None:
+    def __init__(self, bound: int, deepen: bool = False, reduce: bool | None = None) -> None:
         self.bound = bound
+        # Partial-order reduction (``_por``): the fewest preemptions each choice point's key
+        # was reached with; a run stops adding work where it reaches a key no cheaper.
+        self.reduce = REDUCE if reduce is None else reduce
+        self.visited: dict[object, int] = {}
+        self.pruned = 0
         # Work items: (other preemptions, free deviations, preemptions, sequence number, choices
         # of the run that found it, position, alternative); the smallest first.
         self.heap: list[tuple[int, int, int, int, tuple[int, ...], int, int]] = [(0, 0, 0, 0, (), -1, -1)]
@@ -195,7 +204,18 @@ class DfsStrategy(Strategy):
         writes = run.before_write
         unstarted = run.unstarted
         heap = self.heap
+        keys = node_keys(run) if self.reduce else None
+        visited = self.visited
         for position in range(len(self.prefix), len(log)):
+            if keys is not None:
+                node = keys[position]
+                seen_cost = visited.get(node)
+                if seen_cost is not None and seen_cost <= self.cost:
+                    # The same trace, thread and time slice were reached with no more
+                    # preemptions: everything from here was or will be tried from there.
+                    self.pruned += 1
+                    break
+                visited[node] = self.cost
             enabled, _default, kind = log[position]
             if len(enabled) < 2:
                 continue
