@@ -22,8 +22,9 @@ are in the same program state and the search goes on from them in the same
 way (same defaults, same preemption costs from there), so ``dfs`` expands only
 the first one reached with the fewest preemptions: the other one's schedules
 are equivalent (same trace) to schedules of the first one within the bound.
-Keys are 128-bit sums of Python's tuple hashes (order-independent over the
-steps); a collision would wrongly prune, with odds of about 2^-100 per pair.
+Keys are 128-bit sums of a random value per distinct event (order-independent
+over the events); a collision would wrongly prune, with odds of about 2^-128
+per pair of keys.
 
 Assumed: an attribute, subscript or ``in`` on a scenario object runs no code
 from another file that touches other shared state (a ``property`` or
@@ -36,6 +37,7 @@ are not reduced.
 from __future__ import annotations
 
 import dis
+import random as _random
 import types
 from typing import TYPE_CHECKING, Any
 
@@ -146,8 +148,26 @@ def _may_return(listing: list[dis.Instruction], visible: bytes) -> set[int]:
     return found
 
 
+class Values:
+    """A random 128-bit value for every distinct event seen in a search (seeded: deterministic).
+
+    A choice point's key sums the values of the events before it. Python's own hashes
+    of tuples are close to linear in small integers, so their sums collide for
+    different sets of events (measured); independent random values collide with odds
+    of about 2^-128 per pair of keys.
+    """
+
+    def __init__(self) -> None:
+        self.table: dict[Any, tuple[int, int]] = {}
+        self.rng = _random.Random(0x5EED)
+
+    def new(self, event: Any) -> tuple[int, int]:
+        value = self.table[event] = (self.rng.getrandbits(64), self.rng.getrandbits(64))
+        return value
+
+
 # long: one pass over the events, the dependency bookkeeping inline (it is the hot loop)
-def node_keys(run: Run) -> list[Any] | None:
+def node_keys(run: Run, values: Values) -> list[Any] | None:
     """The key of every choice point of ``run`` (a logged run), or None if it cannot be reduced."""
     events = run.events
     marks = run.marks
@@ -159,6 +179,7 @@ def node_keys(run: Run) -> list[Any] | None:
     if 0 in wanted:
         sums[0] = (0, 0)
     accesses = _accesses(run, limit)
+    table = values.table
     ranks: dict[int, int] = {}
     last: dict[int, int] = {}
     # location -> (label of the last write, the last read since then by each thread);
@@ -195,8 +216,12 @@ def node_keys(run: Run) -> list[Any] | None:
                 preds = (where, writer, *sorted(readers.values())) if readers else (where, writer)
                 locations[where] = (label, {})
         last[thread] = label
-        total1 = (total1 + hash((label, preds))) & _MASK
-        total2 = (total2 + hash((preds, label, 0x5BD1E995))) & _MASK
+        event = (label, preds)
+        value = table.get(event)
+        if value is None:
+            value = values.new(event)
+        total1 = (total1 + value[0]) & _MASK
+        total2 = (total2 + value[1]) & _MASK
         if index + 1 in wanted:
             sums[index + 1] = (total1, total2)
     slices = _slices(run)

@@ -68,7 +68,8 @@ class Run(Blocking):
         # (thread, code, offset, kind); per choice point, the events before it and the
         # current thread's time-slice count; events that were a direct lock operation
         # (event -> lock serial); whether the virtual clock was used.
-        self.events: list[tuple[int, types.CodeType | None, int, int]] | None = [] if log else None
+        por = log and getattr(chooser, "por", False)
+        self.events: list[tuple[int, types.CodeType | None, int, int]] | None = [] if por else None
         self.marks: list[tuple[int, int]] = []
         self.synced_at: dict[int, int] = {}
         self.timed = False
@@ -228,8 +229,9 @@ class Run(Blocking):
             self.choices.append(chosen)
             if self.log is not None:
                 self.log.append((tuple(runnable), current, NORMAL))
-                worker.parked = True
-                self._logged(chosen, worker.streak)
+                if self.events is not None:
+                    worker.parked = True
+                    self._logged(chosen, worker.streak)
         if self.log is not None:
             table = self.session.visible.get(frame.f_code)
             if table is not None and table[frame.f_lasti] == WRITE:
@@ -265,7 +267,7 @@ class Run(Blocking):
         self.choices.append(chosen)
         if self.log is not None:
             self.log.append((tuple(enabled), default, kind))
-            if self.loop is None:  # asyncio choices pick tasks, not threads: not reduced
+            if self.events is not None and self.loop is None:  # asyncio choices pick tasks
                 if current >= 0:
                     self.workers[current].parked = at_point
                 self._logged(chosen, self.workers[current].streak if current >= 0 else 0)

@@ -32,7 +32,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from conclab.explore._enums import ChoiceKind
-from conclab.explore._por import node_keys
+from conclab.explore._por import Values, node_keys
 from conclab.explore._workers import Chooser, DivergenceError
 
 if TYPE_CHECKING:
@@ -50,6 +50,7 @@ class Prefix:
     def __init__(self, choices: Sequence[int], strict: bool = False) -> None:
         self.choices = list(choices)
         self.strict = strict
+        self.por = False  # whether the run logs its events for partial-order reduction
 
     def __call__(self, index: int, enabled: list[int], current: int, kind: ChoiceKind, default: int) -> int:
         if index < len(self.choices):
@@ -162,6 +163,8 @@ class DfsStrategy(Strategy):
 
     name = "dfs"
     needs_log = True
+    #: Schedules run before the partial-order reduction starts.
+    POR_AFTER = 48
 
     def __init__(self, bound: int, deepen: bool = False, reduce: bool | None = None) -> None:
         self.bound = bound
@@ -169,7 +172,9 @@ class DfsStrategy(Strategy):
         # was reached with; a run stops adding work where it reaches a key no cheaper.
         self.reduce = REDUCE if reduce is None else reduce
         self.visited: dict[object, int] = {}
+        self.values = Values()
         self.pruned = 0
+        self.served = 0
         # Work items: (other preemptions, free deviations, preemptions, sequence number, choices
         # of the run that found it, position, alternative); the smallest first.
         self.heap: list[tuple[int, int, int, int, tuple[int, ...], int, int]] = [(0, 0, 0, 0, (), -1, -1)]
@@ -195,7 +200,12 @@ class DfsStrategy(Strategy):
             heapq.heapify(self.heap)
         self.other, self.free, self.cost, _, parent, position, alternative = heapq.heappop(self.heap)
         self.prefix = [] if position < 0 else [*parent[:position], alternative]
-        return Prefix(self.prefix)
+        chooser = Prefix(self.prefix)
+        # The reduction costs each run a log of its events: small searches, which find their
+        # bug or exhaust their bound within a few dozen schedules, run without it.
+        chooser.por = self.reduce and self.served >= self.POR_AFTER
+        self.served += 1
+        return chooser
 
     def feedback(self, run: Run) -> None:
         log = run.log or []
@@ -204,7 +214,7 @@ class DfsStrategy(Strategy):
         writes = run.before_write
         unstarted = run.unstarted
         heap = self.heap
-        keys = node_keys(run) if self.reduce else None
+        keys = node_keys(run, self.values) if self.reduce else None
         visited = self.visited
         for position in range(len(self.prefix), len(log)):
             if keys is not None:
