@@ -39,6 +39,8 @@ if TYPE_CHECKING:
     from conclab.explore._run import Run
 
 FREE, YIELD = ChoiceKind.FREE, ChoiceKind.YIELD
+#: A dfs work item (see ``DfsStrategy.heap``).
+WorkItem = tuple[int, int, int, int, tuple[int, ...], int, tuple[int, ...], int]
 
 #: Partial-order reduction in ``dfs`` and ``auto`` (tests and benchmarks turn it off to compare).
 REDUCE = True
@@ -176,11 +178,14 @@ class DfsStrategy(Strategy):
         self.pruned = 0
         self.served = 0
         # Work items: (other preemptions, free deviations, preemptions, sequence number, choices
-        # of the run that found it, position, alternative); the smallest first.
-        self.heap: list[tuple[int, int, int, int, tuple[int, ...], int, int]] = [(0, 0, 0, 0, (), -1, -1)]
+        # of the run that found it, position, the alternatives there, the next one's index); the
+        # smallest first. One item stands for all the alternatives at a position: it goes back
+        # on the heap with the next index when one is taken (the same order as one item per
+        # alternative, without pushing 25 of them per choice point among 26 threads).
+        self.heap: list[WorkItem] = [(0, 0, 0, 0, (), -1, (-1,), 0)]
         # With ``deepen``: the items one preemption over the bound, for when the bound is raised.
         self.deepen = deepen
-        self.over: list[tuple[int, int, int, int, tuple[int, ...], int, int]] = []
+        self.over: list[WorkItem] = []
         self.pushed = 1
         self.cost = 0
         self.other = 0
@@ -198,7 +203,11 @@ class DfsStrategy(Strategy):
             self.bound += 1
             self.heap, self.over = self.over, []
             heapq.heapify(self.heap)
-        self.other, self.free, self.cost, _, parent, position, alternative = heapq.heappop(self.heap)
+        item = heapq.heappop(self.heap)
+        self.other, self.free, self.cost, sequence, parent, position, alternatives, index = item
+        alternative = alternatives[index]
+        if index + 1 < len(alternatives):
+            heapq.heappush(self.heap, (*item[:7], index + 1))
         self.prefix = [] if position < 0 else [*parent[:position], alternative]
         chooser = Prefix(self.prefix)
         # The reduction costs each run a log of its events: small searches, which find their
@@ -245,22 +254,29 @@ class DfsStrategy(Strategy):
                 target = heap
             chosen = choices[position]
             fresh = unstarted.get(position)
-            seen = {fresh.get(chosen)} if fresh else None
-            for alternative in enabled:
-                if alternative == chosen:
-                    continue
-                if fresh is not None and seen is not None and alternative in fresh:
-                    # Symmetry: a thread that has not run yet, with the same entry function as
-                    # one already tried here, would give the same schedules.
-                    if fresh[alternative] in seen:
+            if fresh:
+                seen = {fresh.get(chosen)}
+                alternatives = []
+                for alternative in enabled:
+                    if alternative == chosen:
                         continue
-                    seen.add(fresh[alternative])
-                item = (other, free, cost, self.pushed, choices, position, alternative)
-                if target is heap:
-                    heapq.heappush(heap, item)
-                else:
-                    target.append(item)
-                self.pushed += 1
+                    if alternative in fresh:
+                        # Symmetry: a thread that has not run yet, with the same entry function
+                        # as one already tried here, would give the same schedules.
+                        if fresh[alternative] in seen:
+                            continue
+                        seen.add(fresh[alternative])
+                    alternatives.append(alternative)
+            else:
+                alternatives = [alternative for alternative in enabled if alternative != chosen]
+            if not alternatives:
+                continue
+            item = (other, free, cost, self.pushed, choices, position, tuple(alternatives), 0)
+            if target is heap:
+                heapq.heappush(heap, item)
+            else:
+                target.append(item)
+            self.pushed += 1
         if not heap:
             self.exhausted = True
 
