@@ -77,7 +77,7 @@ class Lock:
         worker = BY_IDENT.get(_get_ident())
         if worker is None:
             return self._real.acquire(blocking, timeout)
-        return self._acquire(worker, blocking, timeout, _direct(worker))
+        return self._acquire(worker, blocking, timeout, worker.run.events is not None and _direct(worker))
 
     def _acquire(self, worker: Worker, blocking: bool, timeout: float, direct: bool) -> bool:
         _check_timeout(blocking, timeout)
@@ -98,7 +98,7 @@ class Lock:
 
     def release(self) -> None:
         worker = BY_IDENT.get(_get_ident())
-        if worker is not None and _direct(worker):
+        if worker is not None and worker.run.events is not None and _direct(worker):
             worker.run.synced(worker, self._serial)
         self._release(worker)
 
@@ -130,11 +130,11 @@ class Lock:
         worker = BY_IDENT.get(_get_ident())
         if worker is None:
             return self._real.acquire()
-        return self._acquire(worker, True, -1, _direct(worker))
+        return self._acquire(worker, True, -1, worker.run.events is not None and _direct(worker))
 
     def __exit__(self, *exc: object) -> None:
         worker = BY_IDENT.get(_get_ident())
-        if worker is not None and _direct(worker):
+        if worker is not None and worker.run.events is not None and _direct(worker):
             worker.run.synced(worker, self._serial)
         self._release(worker)
 
@@ -159,7 +159,7 @@ class RLock:
     def acquire(self, blocking: bool = True, timeout: float = -1) -> bool:
         me = _get_ident()
         worker = BY_IDENT.get(me)
-        direct = worker is not None and _direct(worker)
+        direct = worker is not None and worker.run.events is not None and _direct(worker)
         if direct and worker is not None:
             worker.run.synced(worker, self._serial)
         if self._owner == me:
@@ -188,7 +188,7 @@ class RLock:
     def release(self) -> None:
         me = _get_ident()
         worker = BY_IDENT.get(me)
-        if worker is not None and _direct(worker):
+        if worker is not None and worker.run.events is not None and _direct(worker):
             worker.run.synced(worker, self._serial)
         self._release(me, worker)
 
@@ -234,7 +234,7 @@ class RLock:
     def __exit__(self, *exc: object) -> None:
         me = _get_ident()
         worker = BY_IDENT.get(me)
-        if worker is not None and _direct(worker):
+        if worker is not None and worker.run.events is not None and _direct(worker):
             worker.run.synced(worker, self._serial)
         self._release(me, worker)
 
