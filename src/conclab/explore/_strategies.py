@@ -18,7 +18,9 @@ seed, so a test that explores is as repeatable as one that does not.
   first failing schedule found is already a short one. Preemptions right
   before a thread writes shared state (the middle of a read-modify-write or a
   check-then-act) are tried before the others: they count first in the order,
-  never in the bound.
+  never in the bound. From its 49th schedule a search reduces by partial order
+  (``_por``): a choice point whose Mazurkiewicz trace, thread and time slice
+  were already reached with no more preemptions adds no work.
 * ``auto``: a portfolio: ``dfs`` alone for the first 20 schedules, then every
   other schedule dfs (raising its bound once exhausted) and the rest pct and
   random in turn.
@@ -165,8 +167,10 @@ class DfsStrategy(Strategy):
 
     name = "dfs"
     needs_log = True
-    #: Schedules run before the partial-order reduction starts.
+    #: Schedules run before the partial-order reduction starts, and how many it then gets
+    #: to show that it pays.
     POR_AFTER = 48
+    POR_TRIAL = 64
 
     def __init__(self, bound: int, deepen: bool = False, reduce: bool | None = None) -> None:
         self.bound = bound
@@ -177,6 +181,10 @@ class DfsStrategy(Strategy):
         self.values = Values()
         self.pruned = 0
         self.served = 0
+        # Work items not pushed because of the reduction (roughly: the points with a choice
+        # after the cut) and pushed while it was on.
+        self.saved = 0
+        self.kept = 0
         # Work items: (other preemptions, free deviations, preemptions, sequence number, choices
         # of the run that found it, position, the alternatives there, the next one's index); the
         # smallest first. One item stands for all the alternatives at a position: it goes back
@@ -233,6 +241,8 @@ class DfsStrategy(Strategy):
                     # The same trace, thread and time slice were reached with no more
                     # preemptions: everything from here was or will be tried from there.
                     self.pruned += 1
+                    self.saved += sum(1 for enabled, _, kind in log[position:]
+                                      if len(enabled) > 1 and (kind == FREE or self.cost < bound))
                     break
                 visited[node] = self.cost
             enabled, _default, kind = log[position]
@@ -277,6 +287,12 @@ class DfsStrategy(Strategy):
             else:
                 target.append(item)
             self.pushed += 1
+            if keys is not None:
+                self.kept += 1
+        if self.reduce and self.served == self.POR_AFTER + self.POR_TRIAL:
+            # Where the reduction has cut less than a tenth of the work in its first runs
+            # (every event a call, or nothing to merge), its log is not worth its cost.
+            self.reduce = self.saved > 0 and self.saved * 10 >= self.kept
         if not heap:
             self.exhausted = True
 
