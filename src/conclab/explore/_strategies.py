@@ -18,7 +18,7 @@ seed, so a test that explores is as repeatable as one that does not.
   first failing schedule found is already a short one. Preemptions right
   before a thread writes shared state (the middle of a read-modify-write or a
   check-then-act) are tried before the others: they count first in the order,
-  never in the bound. From its 49th schedule a search reduces by partial order
+  never in the bound. From its 129th schedule a search reduces by partial order
   (``_por``): a choice point whose Mazurkiewicz trace, thread and time slice
   were already reached with no more preemptions adds no work.
 * ``auto``: a portfolio: ``dfs`` alone for the first 20 schedules, then every
@@ -169,7 +169,7 @@ class DfsStrategy(Strategy):
     needs_log = True
     #: Schedules run before the partial-order reduction starts, and how many it then gets
     #: to show that it pays.
-    POR_AFTER = 48
+    POR_AFTER = 128
     POR_TRIAL = 64
 
     def __init__(self, bound: int, deepen: bool = False, reduce: bool | None = None) -> None:
