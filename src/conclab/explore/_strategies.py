@@ -262,23 +262,7 @@ class DfsStrategy(Strategy):
                     continue
             else:
                 target = heap
-            chosen = choices[position]
-            fresh = unstarted.get(position)
-            if fresh:
-                seen = {fresh.get(chosen)}
-                alternatives = []
-                for alternative in enabled:
-                    if alternative == chosen:
-                        continue
-                    if alternative in fresh:
-                        # Symmetry: a thread that has not run yet, with the same entry function
-                        # as one already tried here, would give the same schedules.
-                        if fresh[alternative] in seen:
-                            continue
-                        seen.add(fresh[alternative])
-                    alternatives.append(alternative)
-            else:
-                alternatives = [alternative for alternative in enabled if alternative != chosen]
+            alternatives = _alternatives(enabled, choices[position], unstarted.get(position))
             if not alternatives:
                 continue
             item = (other, free, cost, self.pushed, choices, position, tuple(alternatives), 0)
@@ -295,6 +279,25 @@ class DfsStrategy(Strategy):
             self.reduce = self.saved > 0 and self.saved * 10 >= self.kept
         if not heap:
             self.exhausted = True
+
+
+def _alternatives(enabled: tuple[int, ...], chosen: int, fresh: dict[int, int] | None) -> list[int]:
+    """The threads to try instead of ``chosen`` at a choice point."""
+    if not fresh:
+        return [alternative for alternative in enabled if alternative != chosen]
+    seen = {fresh.get(chosen)}
+    alternatives = []
+    for alternative in enabled:
+        if alternative == chosen:
+            continue
+        if alternative in fresh:
+            # Symmetry: a thread that has not run yet, with the same entry function as one
+            # already tried here, would give the same schedules.
+            if fresh[alternative] in seen:
+                continue
+            seen.add(fresh[alternative])
+        alternatives.append(alternative)
+    return alternatives
 
 
 class AutoStrategy(Strategy):
