@@ -30,6 +30,10 @@ from types import FrameType
 GRACE_S = 2.0
 
 
+class Terminated(SystemExit):
+    """conclab itself was told to end (SIGTERM, SIGHUP): not a ``sys.exit`` of code it runs."""
+
+
 _ENDING = tuple(getattr(signal, name) for name in ("SIGTERM", "SIGHUP") if hasattr(signal, name))
 
 
@@ -69,7 +73,7 @@ def interrupt_guard(grace_s: float = GRACE_S) -> Iterator[None]:
             signal.signal(ending, signal.SIG_DFL)  # a second one ends conclab at once
         threading.Thread(target=_last_resort, args=(grace_s, finished, 128 + signum),
                          name="conclab-terminate", daemon=True).start()
-        raise SystemExit(128 + signum)
+        raise Terminated(128 + signum)
 
     if signal.getsignal(signal.SIGINT) is signal.default_int_handler:
         signal.signal(signal.SIGINT, on_interrupt)

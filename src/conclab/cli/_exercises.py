@@ -14,7 +14,7 @@ from pathlib import Path
 
 import click
 
-from conclab.cli._common import lang_option, print_json, resolve_lang
+from conclab.cli._common import Seconds, lang_option, print_json, resolve_lang
 from conclab.errors import ConclabError
 from conclab.i18n import Messages, pick
 
@@ -126,7 +126,7 @@ def init_command(directory: str | None, lang: str | None) -> None:
 @click.argument("exercise_name", metavar="[EXERCISE]", required=False, default=None)
 @dir_option
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object: exercise, passed, checks, elapsed_s.")
-@click.option("--limit", "limit_s", type=click.FloatRange(min=0.5), default=None,
+@click.option("--limit", "limit_s", type=Seconds(0.5, minimum_allowed=True), default=None,
               help="Time limit in seconds for each run of your program (default: the exercise's).")
 @lang_option
 def check_command(exercise_name: str | None, directory: str | None, as_json: bool, limit_s: float | None,
@@ -161,7 +161,7 @@ def check_command(exercise_name: str | None, directory: str | None, as_json: boo
 @click.command("watch")
 @click.argument("exercise_name", metavar="[EXERCISE]", required=False, default=None)
 @dir_option
-@click.option("--limit", "limit_s", type=click.FloatRange(min=0.5), default=None,
+@click.option("--limit", "limit_s", type=Seconds(0.5, minimum_allowed=True), default=None,
               help="Time limit in seconds for each run of your program (default: the exercise's).")
 @lang_option
 def watch_command(exercise_name: str | None, directory: str | None, limit_s: float | None,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from conclab.cli._common import lang_option, print_json, resolve_lang
+from conclab.cli._common import Seconds, lang_option, print_json, resolve_lang
 from conclab.i18n import Messages
 from conclab.services import LoadReport, run_load
 
@@ -73,7 +73,7 @@ def render_report(report: LoadReport, lang: str) -> list[str]:
               help="Requests in flight at every moment.")
 @click.option("-n", "--requests", "requests", type=int, default=100, show_default=True,
               help="Requests to send in all.")
-@click.option("--timeout", type=float, default=30.0, show_default=True,
+@click.option("--timeout", type=Seconds(), default=30.0, show_default=True,
               help="Seconds to wait for each answer.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
 @click.option("--allow-remote", is_flag=True,
