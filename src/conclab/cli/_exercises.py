@@ -150,6 +150,8 @@ def check_command(exercise_name: str | None, directory: str | None, as_json: boo
     verdict = run_check(exercise, workspace.path_of(exercise), lang=lang, limit_s=limit_s,
                         workdir=workspace.root)
     workspace.progress.record_check(exercise.id, verdict.passed)
+    if workspace.progress.recovered_from is not None:
+        click.echo(MESSAGES.get("progress-recovered", lang, path=workspace.progress.recovered_from), err=True)
     if as_json:
         print_json(verdict.to_json())
     else:

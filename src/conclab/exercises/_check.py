@@ -181,11 +181,32 @@ def describe_stacks(stacks: Sequence[ThreadStack], script: str, lang: str,
     return lines
 
 
+def _check_readable(path: Path, exercise: Exercise) -> None:
+    """The learner's file is there, a regular file, and readable: else one line that says which."""
+    import stat
+
+    try:
+        mode = path.stat().st_mode
+    except FileNotFoundError:
+        raise ConclabError(MESSAGES.get("missing", "en", path=path, exercise=exercise.id)) from None
+    except OSError as error:
+        raise ConclabError(f"cannot read {path}: {error.strerror or error}") from None
+    if not stat.S_ISREG(mode):
+        kind = "a folder" if stat.S_ISDIR(mode) else "not a regular file (a FIFO, device or socket)"
+        raise ConclabError(f"{path} is {kind}, not an exercise file; move it away and run "
+                           f"'conclab reset {exercise.id}' to get the starter")
+    try:
+        with open(path, "rb"):
+            pass
+    except OSError as error:
+        raise ConclabError(f"cannot read {path}: {error.strerror or error}; "
+                           f"check its permissions (chmod u+r {path.name})") from None
+
+
 def run_check(exercise: Exercise, path: Path, *, lang: str = "en", limit_s: float | None = None,
               workdir: Path | None = None) -> Verdict:
     """Check the learner's file ``path`` against ``exercise``; never raises for anything the learner wrote."""
-    if not path.is_file():
-        raise ConclabError(MESSAGES.get("missing", "en", path=path, exercise=exercise.id))
+    _check_readable(path, exercise)
     start = time.perf_counter()
     context = CheckContext(exercise, path, lang=lang, limit_s=limit_s or exercise.limit_s,
                            workdir=workdir or path.parent)
