@@ -11,6 +11,7 @@ waiting when it was stopped.
 from __future__ import annotations
 
 import linecache
+import signal
 import time
 from collections.abc import Mapping, Sequence
 from contextlib import AbstractContextManager
@@ -41,6 +42,10 @@ MESSAGES = Messages({
                    "各スレッドが待っていた場所:"},
     "hang-nostacks": {"en": "(the stacks could not be read on this platform)",
                       "ja": "（このプラットフォームではスタックを取得できませんでした）"},
+    "hang-nousr1": {"en": "(the stacks could not be read: the program did not answer SIGUSR1, which conclab "
+                          "sends to ask for them; does it ignore or handle SIGUSR1 itself?)",
+                    "ja": "（スタックを取得できませんでした: conclab がスタックを求めて送る SIGUSR1 に"
+                          "プログラムが応答しませんでした。SIGUSR1 を無視または独自に処理していませんか?）"},
     "hang-hint": {"en": "A thread that waits forever is usually a queue.get() with no sentinel, a join() "
                         "on something that never ends, or a lock that is never released.",
                   "ja": "いつまでも待ち続けるスレッドの原因は、たいてい番兵のない queue.get()、終わらないものへの "
@@ -138,7 +143,8 @@ def describe_failure(run: ProgramRun, lang: str) -> str:
     if run.timed_out:
         lines = [MESSAGES.get("hang", lang, limit=run.limit_s)]
         lines.extend(describe_stacks(run.stacks, run.script, lang, root_pid=run.pid) or
-                     ["  " + MESSAGES.get("hang-nostacks", lang)])
+                     ["  " + MESSAGES.get("hang-nousr1" if hasattr(signal, "SIGUSR1") else "hang-nostacks",
+                                          lang)])
         lines.append(MESSAGES.get("hang-hint", lang))
         return "\n".join(lines)
     if run.returncode is not None and run.returncode < 0:
