@@ -67,3 +67,21 @@ def test_a_scenario_that_exits_is_a_finding_with_its_code(tmp_path: Path, source
     result = invoke("explore", str(scenario))
     assert result.exit_code == 1
     assert f"sys.exit({code})" in result.stderr and result.stderr.count("\n") == 1
+
+
+@pytest.mark.filterwarnings("ignore::ResourceWarning", "ignore::pytest.PytestUnraisableExceptionWarning")
+def test_an_exploration_leaves_no_process_its_scenario_started(tmp_path: Path) -> None:
+    """Case 3 at the CLI edge: one sleep per schedule was left running (1,000 by default).
+
+    The scenario drops its Popen objects while the sleeps run: Python's ResourceWarning for that is the
+    scenario's, not conclab's.
+    """
+    import psutil
+
+    scenario = tmp_path / "s.py"
+    scenario.write_text("import subprocess\ndef w():\n    subprocess.Popen(['sleep', '303.3'])\n"
+                        "THREADS = [w, w]\n", encoding="utf-8")
+    result = invoke("explore", str(scenario), "--schedules", "5")
+    assert result.exit_code == 0, result.stderr
+    left = [p for p in psutil.process_iter(["cmdline"]) if "303.3" in (p.info["cmdline"] or [])]
+    assert not left

@@ -9,6 +9,7 @@ from typing import Any
 import click
 
 from conclab._interrupt import Terminated
+from conclab._process import reaping_children
 from conclab.cli._common import Seconds, lang_option, make_console, print_json, resolve_lang
 from conclab.errors import ConclabError
 from conclab.i18n import Messages
@@ -239,9 +240,10 @@ def explore_command(scenario: str | None, list_builtins: bool, strategy: str, sc
     if player is not None:
         click.echo(MESSAGES.get("play-intro", lang))
     try:
-        result = explore.run(scenario, strategy=strategy, schedules=schedules, seed=seed,
-                             preemptions=preemptions, replay=replay, granularity=granularity,
-                             step_limit=step_limit, lang=lang, timeout=timeout, interactive=player)
+        with reaping_children():  # a scenario that starts processes leaves none behind the command
+            result = explore.run(scenario, strategy=strategy, schedules=schedules, seed=seed,
+                                 preemptions=preemptions, replay=replay, granularity=granularity,
+                                 step_limit=step_limit, lang=lang, timeout=timeout, interactive=player)
     except explore.Stop:
         click.echo(MESSAGES.get("play-stopped", lang))
         return
