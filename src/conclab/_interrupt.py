@@ -94,7 +94,10 @@ def interrupt_guard(grace_s: float = GRACE_S) -> Iterator[None]:
 
     finished = threading.Event()
 
+    interrupted = threading.Event()
+
     def on_interrupt(signum: int, frame: FrameType | None) -> None:
+        interrupted.set()
         signal.signal(signal.SIGINT, signal.default_int_handler)  # a second Ctrl-C interrupts at once
         threading.Thread(target=_last_resort, args=(grace_s, finished), name="conclab-interrupt",
                          daemon=True).start()
@@ -119,6 +122,10 @@ def interrupt_guard(grace_s: float = GRACE_S) -> Iterator[None]:
         signal.signal(ending, on_end)
     try:
         yield
+        if interrupted.is_set():
+            # The KeyboardInterrupt was swallowed on its way (raised inside an at-fork hook,
+            # a __del__ or a callback, where Python only prints "Exception ignored"): still an interrupt.
+            raise KeyboardInterrupt
     finally:
         finished.set()
         if quieted:

@@ -51,3 +51,12 @@ def test_terminal_escapes_in_a_programs_output_are_shown_escaped(tmp_path: Path)
     assert run.stderr == "\\x1b[31mred\n"
     assert "\x1b" not in run.stdout + run.stderr
     assert printable("tab\tand newline\n stay") == "tab\tand newline\n stay"
+
+
+def test_a_long_line_is_cut_for_display_but_whole_in_stdout(tmp_path: Path) -> None:
+    """The explorer's child reports one long JSON line: only the shown lines are cut, not stdout."""
+    script = tmp_path / "learner.py"
+    script.write_text(f"print('y' * {MAX_LINE_CHARS * 3})\n", encoding="utf-8")
+    run = run_program(script, limit_s=10)
+    assert len(run.output_lines[0]) <= MAX_LINE_CHARS + 10
+    assert run.stdout.splitlines()[0] == "y" * MAX_LINE_CHARS * 3
