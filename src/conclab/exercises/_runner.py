@@ -125,9 +125,10 @@ class _Capture:
     """A line sink that keeps the text and, optionally, timed lines, up to a size; never more.
 
     The text is kept escaped (:func:`printable`): it is shown in conclab's own
-    messages. A line longer than :data:`MAX_LINE_CHARS` (output without newlines
-    arrives in pieces) is cut, and past :data:`MAX_OUTPUT_CHARS` in all nothing
-    more is kept; :attr:`cut` says so, and :meth:`finish` adds a line saying it.
+    messages. A timed line longer than :data:`MAX_LINE_CHARS` (output without
+    newlines arrives in pieces) is cut, ending in ``[...]`` (the text keeps it
+    whole); past :data:`MAX_OUTPUT_CHARS` in all nothing more is kept: :attr:`cut`
+    says so, and :meth:`finish` adds a line saying it.
     """
 
     def __init__(self, lines: list[tuple[float, str]]) -> None:
@@ -150,16 +151,13 @@ class _Capture:
             started, line = self.lines[-1]
             if len(line) <= MAX_LINE_CHARS:
                 self.lines[-1] = (started, _cut_line(line + piece))
-                self.cut = self.cut or len(line) + len(piece) > MAX_LINE_CHARS
             return
         self.lines.append((at, _cut_line(piece)))
-        self.cut = self.cut or len(piece) > MAX_LINE_CHARS
 
     def finish(self) -> None:
         """Say, as the last line, that output was cut (once)."""
         if self.cut:
-            note = f"[conclab: output cut: only the first {MAX_OUTPUT_CHARS:,} characters and " \
-                   f"{MAX_LINE_CHARS:,} per line are kept]"
+            note = f"[conclab: output cut: only the first {MAX_OUTPUT_CHARS:,} characters are kept]"
             self.lines.append((self.lines[-1][0] if self.lines else 0.0, note))
             self.raw.append(("\n" if self._open else "") + note + "\n")
             self.cut = False
