@@ -341,6 +341,7 @@ def _reset_cases(ws: Path) -> list[str]:
             os.mkfifo(target)
         else:
             target.write_text("# mine\n")
+            shutil.rmtree(ws / ".conclab" / "backups", ignore_errors=True)  # an earlier reset may have made it
             (ws / ".conclab" / "backups").write_text("x")
         ran = run(["reset", "producer-consumer"], cwd=ws, timeout=10)
         if not (ran.code == 2 and ran.one_line):
