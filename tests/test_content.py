@@ -67,9 +67,66 @@ def test_language_choice_order() -> None:
 
 
 def test_japanese_lines_join_without_spaces_but_blocks_stay_apart() -> None:
-    from conclab.lab._registry import join_cjk_lines
+    from conclab.text import join_cjk_lines
 
     source = "読んで\nみましょう。\n`dis` で見る\n- 項目は\n  続きます\n\n```\n日本\n語\n```\n## 見出し\n"
     assert join_cjk_lines(source) == (
         "読んでみましょう。`dis` で見る\n- 項目は続きます\n\n```\n日本\n語\n```\n## 見出し\n")
     assert join_cjk_lines("one\ntwo") == "one\ntwo"
+
+
+# An outcome stated in figures or comparisons: allowed only inside a claim block (or in claim texts).
+OUTCOME = re.compile(
+    r"\b\d+(?:\.\d+)?x\b|twice as|half the time|as (?:slow|fast|long) as one|took (?:about|longer)"
+    r"|finished in about|came out exact|\d+(?:\.\d+)? ?倍(?!速)|ほぼ同じ時間|かかりました|済みました"
+    r"|速くなりました|遅くなりました|ぴったり合")
+
+
+@pytest.mark.parametrize("lab_id", LAB_IDS)
+@pytest.mark.parametrize("lang", LANGS)
+def test_prose_states_outcomes_only_inside_claim_blocks(lab_id: str, lang: str) -> None:
+    """Each block names a claim of this lab; what is shown whatever the run measured states no outcome."""
+    from conclab.lab import prose_problems
+    from conclab.lab._prose import outside_blocks
+
+    lab = registry().lab(lab_id)
+    prose = registry().prose(lab_id, lang)
+    assert prose_problems(prose, [claim.id for claim in lab.claims]) == []
+    after = outside_blocks(prose).split("<!-- results -->", 1)[-1]
+    stated = [line.strip() for line in after.splitlines()
+              if OUTCOME.search(line) and not line.lstrip().startswith(("`", "python", "conclab"))]
+    assert stated == [], f"{lab_id} ({lang}) states an outcome no claim decides"
+
+
+@pytest.mark.parametrize("lab_id", LAB_IDS)
+def test_a_claim_that_may_not_apply_has_a_conditional_sentence(lab_id: str) -> None:
+    """A not-applicable claim must not print its held sentence as if it had been measured."""
+    for claim in registry().lab(lab_id).claims:
+        if claim.requires:
+            assert claim.unmeasured and set(LANGS) <= set(claim.unmeasured), f"{lab_id}: {claim.id}"
+            assert "{" not in "".join(claim.unmeasured.values()), f"{lab_id}: {claim.id}"
+
+
+GLOSSARY_AVOID = ("レース状態", "ダーティライト", "危険区域", "GIL を手放す", "GILを手放す", "インタプリタ",
+                  "インタリーブ", "インターリービング", "探索器", "エクスプローラ", "プロデューサー",
+                  "コンシューマー", "センチネル", "旗", "心拍", "行儀のよい停止", "計器", "品物",
+                  "協調のためのプリミティブ")
+
+
+def test_japanese_uses_the_glossary_terms() -> None:
+    """The "avoid" column of the project's glossary (GLOSSARY.md) appears nowhere in the package.
+
+    One exception, as the glossary says: the primer's own word for a lost update may be
+    quoted as the primer's word (「ダーティライト」), to tell the learner it is the same thing.
+    """
+    from pathlib import Path
+
+    root = Path(conclab.__file__).parent
+    found = {}
+    for path in root.rglob("*"):
+        if path.suffix in {".py", ".md", ".txt", ".json", ".toml"}:
+            text = path.read_text(encoding="utf-8").replace("入門書は「ダーティライト」", "")
+            hits = [word for word in GLOSSARY_AVOID if word in text]
+            if hits:
+                found[str(path.relative_to(root))] = hits
+    assert found == {}

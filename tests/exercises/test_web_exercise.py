@@ -21,6 +21,7 @@ from conclab.curriculum.exercises.serve_concurrently.checks import (
 from conclab.i18n import LANGS
 
 NAME = "serve-concurrently"
+FILE = "serve_concurrently.py"
 STARTER_MESSAGE = "http.server.HTTPServer handles one request at a time"
 WRONG_MESSAGES = {
     "wrong_thread_for_server": "Running serve_forever() in a thread of its own moves the whole server",
@@ -46,7 +47,7 @@ def test_starter_fails_with_the_task(tmp_path: Path) -> None:
     text = failures(verdict)
     assert STARTER_MESSAGE in text
     assert "served one at a time" in text and "The server's log:" in text
-    assert not processes_running(tmp_path / f"{NAME}.py")
+    assert not processes_running(tmp_path / FILE)
 
 
 def test_reference_solution_passes(tmp_path: Path) -> None:
@@ -87,7 +88,7 @@ def test_forking_mixin_is_accepted_on_posix(tmp_path: Path) -> None:
     source = source.replace("import http.server\n", "import http.server\nimport socketserver\n")
     verdict = check_source(NAME, source, tmp_path)
     assert verdict.passed, failures(verdict)
-    assert not processes_running(tmp_path / f"{NAME}.py")
+    assert not processes_running(tmp_path / FILE)
 
 
 def test_a_lock_around_the_whole_handler_is_named(tmp_path: Path) -> None:
@@ -131,7 +132,7 @@ def test_a_server_on_the_wrong_port_or_crashing_is_told_so(tmp_path: Path) -> No
     text = failures(check_source(NAME, crash, tmp_path))
     assert "exit status 1" in text and "no server today" in text
     syntax = failures(check_source(NAME, "def (:\n", tmp_path))
-    assert f"syntax error in {NAME}.py, line 1" in syntax
+    assert f"syntax error in {FILE}, line 1" in syntax
 
 
 def test_interleaved_log_lines_are_still_read() -> None:

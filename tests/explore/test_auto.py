@@ -20,10 +20,12 @@ def test_preemptions_before_writes_come_first(name: str, at_most: int) -> None:
     assert result.finding.context_switches <= 3
 
 
-# Schedules in each fixed built-in's bounded space (bound 2), as counted before the
-# write-first order: the order changed, the set of schedules did not.
-SPACE = {"locked-counter": 54, "fixed-spinlock": 110, "ordered-locks": 114,
-         "locked-check-then-act": 154, "async-locked": 2}
+# Schedules in each fixed built-in's bounded space (bound 2). The write-first order
+# changed the order, not the set; the symmetry of two threads running the same function
+# (which one starts first) halved it where both threads are the same: 54, 110 and 154
+# before, 114 (two different functions) unchanged.
+SPACE = {"locked-counter": 27, "fixed-spinlock": 55, "ordered-locks": 114,
+         "locked-check-then-act": 77, "async-locked": 2}
 
 
 @pytest.mark.parametrize("name", sorted(SPACE))
@@ -48,8 +50,9 @@ def test_auto_still_exhausts_the_dfs_space_and_says_so() -> None:
     auto = explore.run("locked-counter", schedules=1000)
     assert dfs.exhausted is True and auto.exhausted is True
     assert auto.schedules_explored == 1000
-    # Every dfs schedule ran; the others were random or pct.
-    assert auto.schedules_explored - auto.pct_extra == dfs.schedules_explored
+    # Every dfs schedule within the bound ran (then dfs went one preemption deeper);
+    # the others were pct or random.
+    assert auto.schedules_explored - auto.pct_extra >= dfs.schedules_explored
     assert "preemption bound 2 exhausted" in auto.summary()
     assert "not a proof" in auto.summary()
 

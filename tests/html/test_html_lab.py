@@ -54,7 +54,7 @@ def test_lab_page_has_every_part(machine: Machine) -> None:
     assert "not applicable here: one core" in page
     assert "0.123" in page and "start /a" in page and "A note." in page
     assert "demo.py" in page and "&lt;x&gt;" in page and "'<x>'" not in page
-    assert "Python 3.11.7 (CPython), 2 core(s), GIL on" in page
+    assert "Python 3.11.7 (CPython), 2 cores, GIL on" in page
     assert "1 of 2 claims held" in page
 
 
@@ -71,7 +71,7 @@ def test_run_html_writes_the_lab_page() -> None:
     assert_self_contained(text)
     found = parse_page(text)
     assert set(found.claims) == {"sequential-is-sum", "threads-is-longest", "threads-faster"}
-    assert "io_threads.py" in text and "with_threads" in text
+    assert "lessons/io_threads/example.py" in text and "with_threads" in text
 
 
 def test_run_html_to_an_unwritable_path_fails_before_running(tmp_path: Path) -> None:

@@ -13,7 +13,7 @@ CHAPTERS = [
     Chapter("ipc", 6, {"en": "Inter-process communication", "ja": "プロセス間通信"}),
     Chapter("asyncio", 7, {"en": "asyncio", "ja": "asyncio"}),
     Chapter("coordination", 8, {"en": "concurrent.futures, pools and coordination primitives",
-                                "ja": "concurrent.futures、プール、協調のためのプリミティブ"}),
+                                "ja": "concurrent.futures、プール、同期プリミティブ"}),
     Chapter("beyond", 9, {"en": "Beyond one machine and beyond the GIL",
                           "ja": "1 台のマシンと GIL の先へ"}),
 ]

@@ -63,6 +63,7 @@ def render_step_table(result: Result, lang: str | None = None, *, max_rows: int 
     were: the first steps show how it starts, the last ones how it ends.
     """
     from rich.table import Table
+    from rich.text import Text
 
     lang = lang or result.lang
     rows: list[StepRow | None] = list(step_rows(result, lang))
@@ -80,7 +81,9 @@ def render_step_table(result: Result, lang: str | None = None, *, max_rows: int 
         if row is None:
             table.add_row("", "", "", MESSAGES.get("table.omitted", lang, n=omitted), "")
             continue
-        table.add_row(str(row.step), row.thread, row.where, row.source, row.operation)
+        # Text, not markup: ``counter[i]`` would otherwise lose ``[i]`` as a style tag.
+        table.add_row(*(Text(cell) for cell in (str(row.step), row.thread, row.where, row.source,
+                                                 row.operation)))
     return table
 
 

@@ -57,6 +57,10 @@ class Run(Blocking):
         # With the log: the choice points where the current thread was about to write
         # shared state (dfs tries preemptions there first).
         self.before_write: set[int] = set()
+        # With the log: at FREE choice points, the threads that have not run yet, by entry
+        # function. Two such threads running the same function are interchangeable there
+        # (symmetry), so dfs tries one of them only.
+        self.unstarted: dict[int, dict[int, int]] = {}
         self.recorder = Recorder(session.granularity) if detailed else None
         self.now = 0.0
         self.steps = 0
@@ -165,9 +169,10 @@ class Run(Blocking):
             return
         if self.steps > self.step_limit:
             self._spinning(worker, frame)
-        if self.recorder is not None:
-            owner = worker.index if self.async_owner is None else self.async_owner
-            self.recorder.step(self, owner, frame)
+        recorder = self.recorder
+        owner = worker.index if self.async_owner is None else self.async_owner
+        if recorder is not None:
+            recorder.flush(self, owner)  # the thread's last writes happened before any switch here
         if visible:
             worker.frame = frame
             if len(self.runnable) > 1:
@@ -175,6 +180,11 @@ class Run(Blocking):
                 chosen = self.choose(worker.index, YIELD if worker.streak > SLICE else NORMAL)
                 if chosen != worker.index:
                     self.handoff(worker, self.workers[chosen])
+        if recorder is not None:
+            # Recorded once the thread runs the instruction, after any switch here: the
+            # values it reads are the ones the instruction will see, not those from before
+            # the other threads ran.
+            recorder.step(self, owner, frame)
 
     def point(self, worker: Worker, frame: types.FrameType) -> None:
         """:meth:`step` for a visible instruction below ``threshold`` (the hot path).
@@ -231,6 +241,11 @@ class Run(Blocking):
         self.choices.append(chosen)
         if self.log is not None:
             self.log.append((tuple(enabled), default, kind))
+            if kind == FREE and len(enabled) > 1 and self.loop is None:
+                workers = self.workers
+                fresh = {index: id(workers[index].func) for index in enabled if workers[index].frame is None}
+                if len(fresh) > 1:
+                    self.unstarted[len(self.choices) - 1] = fresh
         return chosen
 
     def _divergence(self, chosen: int, enabled: list[int]) -> DivergenceError:

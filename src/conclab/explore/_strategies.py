@@ -19,8 +19,9 @@ seed, so a test that explores is as repeatable as one that does not.
   before a thread writes shared state (the middle of a read-modify-write or a
   check-then-act) are tried before the others: they count first in the order,
   never in the bound.
-* ``auto``: ``dfs`` until its bounded space is exhausted, then ``pct`` for the
-  rest of the budget.
+* ``auto``: a portfolio: ``dfs`` alone for the first 20 schedules, then every
+  other schedule dfs (raising its bound once exhausted) and the rest pct and
+  random in turn.
 """
 
 from __future__ import annotations
@@ -158,11 +159,14 @@ class DfsStrategy(Strategy):
     name = "dfs"
     needs_log = True
 
-    def __init__(self, bound: int) -> None:
+    def __init__(self, bound: int, deepen: bool = False) -> None:
         self.bound = bound
         # Work items: (other preemptions, free deviations, preemptions, sequence number, choices
         # of the run that found it, position, alternative); the smallest first.
         self.heap: list[tuple[int, int, int, int, tuple[int, ...], int, int]] = [(0, 0, 0, 0, (), -1, -1)]
+        # With ``deepen``: the items one preemption over the bound, for when the bound is raised.
+        self.deepen = deepen
+        self.over: list[tuple[int, int, int, int, tuple[int, ...], int, int]] = []
         self.pushed = 1
         self.cost = 0
         self.other = 0
@@ -173,7 +177,13 @@ class DfsStrategy(Strategy):
     def next(self) -> Chooser | None:
         if not self.heap:
             self.exhausted = True
-            return None
+            if not (self.deepen and self.over):
+                return None
+            # Iterative context bounding: the space within the bound was run; go one deeper
+            # (``exhausted`` stays about the bound asked for).
+            self.bound += 1
+            self.heap, self.over = self.over, []
+            heapq.heapify(self.heap)
         self.other, self.free, self.cost, _, parent, position, alternative = heapq.heappop(self.heap)
         self.prefix = [] if position < 0 else [*parent[:position], alternative]
         return Prefix(self.prefix)
@@ -183,6 +193,7 @@ class DfsStrategy(Strategy):
         choices = tuple(run.choices)
         bound = self.bound
         writes = run.before_write
+        unstarted = run.unstarted
         heap = self.heap
         for position in range(len(self.prefix), len(log)):
             enabled, _default, kind = log[position]
@@ -196,37 +207,72 @@ class DfsStrategy(Strategy):
                 if position not in writes:
                     other += 1
             if cost > bound:
-                continue
+                if cost == bound + 1 and self.deepen:
+                    target = self.over
+                else:
+                    continue
+            else:
+                target = heap
             chosen = choices[position]
+            fresh = unstarted.get(position)
+            seen = {fresh.get(chosen)} if fresh else None
             for alternative in enabled:
-                if alternative != chosen:
-                    heapq.heappush(heap, (other, free, cost, self.pushed, choices, position, alternative))
-                    self.pushed += 1
+                if alternative == chosen:
+                    continue
+                if fresh is not None and seen is not None and alternative in fresh:
+                    # Symmetry: a thread that has not run yet, with the same entry function as
+                    # one already tried here, would give the same schedules.
+                    if fresh[alternative] in seen:
+                        continue
+                    seen.add(fresh[alternative])
+                item = (other, free, cost, self.pushed, choices, position, alternative)
+                if target is heap:
+                    heapq.heappush(heap, item)
+                else:
+                    target.append(item)
+                self.pushed += 1
         if not heap:
             self.exhausted = True
 
 
 class AutoStrategy(Strategy):
-    """``dfs`` within the bound first; when that space is exhausted, ``pct`` for the rest."""
+    """A portfolio: ``dfs`` alone for the first schedules, then dfs, pct and random in turn.
+
+    dfs finds the usual one- and two-preemption bugs in a handful of schedules, so
+    it runs alone for the first :attr:`WARMUP`. After that every other schedule is
+    dfs and the rest alternate between pct and random: a bug that needs one
+    preemption before a read among many threads (where dfs first works through
+    the orders of the threads' starts) or more preemptions than the bound is found
+    by pct or random in about twice the schedules they need alone. dfs raises its
+    bound by one once the bounded space is exhausted (``exhausted`` still speaks
+    of the bound asked for); pct and random share the seed.
+    """
 
     name = "auto"
     needs_log = True
+    WARMUP = 20
 
     def __init__(self, bound: int, seed: int) -> None:
-        self.dfs = DfsStrategy(bound)
-        self.pct = PctStrategy(seed)
+        self.dfs = DfsStrategy(bound, deepen=True)
+        self.others: list[Strategy] = [PctStrategy(seed), RandomStrategy(seed)]
         self.active: Strategy = self.dfs
+        self.served = 0
         self.extra = 0
         self.exhausted = False
+        self.dfs_done = False
 
     def next(self) -> Chooser | None:
-        if self.active is self.dfs:
+        self.served += 1
+        turn = self.served - self.WARMUP
+        if not self.dfs_done and (turn <= 0 or turn % 2 == 1):
             chooser = self.dfs.next()
             if chooser is not None:
+                self.active = self.dfs
                 return chooser
-            self.active = self.pct
+            self.dfs_done = True
         self.extra += 1
-        return self.pct.next()
+        self.active = self.others[self.extra % 2 == 0]
+        return self.active.next()
 
     def feedback(self, run: Run) -> None:
         self.active.feedback(run)

@@ -96,8 +96,9 @@ def evaluate(claim: Claim, measured: Measured, machine: Machine, lang: str) -> C
     values = _jsonable(values)
     for requirement in claim.requires:
         if not REQUIREMENTS[requirement](machine):
-            return ClaimResult(claim.id, claim.render(lang, measured), None, values,
-                               requirement_reason(requirement, machine, lang))
+            # Not measured here: the held sentence would state a fact this run did not check.
+            text = pick(claim.unmeasured, lang) if claim.unmeasured else claim.id
+            return ClaimResult(claim.id, text, None, values, requirement_reason(requirement, machine, lang))
     try:
         held = bool(claim.check(measured))
     except KeyError as exc:
@@ -108,11 +109,15 @@ def evaluate(claim: Claim, measured: Measured, machine: Machine, lang: str) -> C
 
 
 def run_lab(lab: Lab, lang: str = "en", quick: bool = False,
-            clock: Callable[[], float] | None = None, machine: Machine | None = None) -> LabResult:
-    """Run ``lab`` and return its result; child processes it leaves are killed and listed."""
+            clock: Callable[[], float] | None = None, machine: Machine | None = None,
+            on_step: Callable[[str], None] | None = None) -> LabResult:
+    """Run ``lab`` and return its result; child processes it leaves are killed and listed.
+
+    ``on_step`` is told the name of each measurement as it starts.
+    """
     machine = machine or machine_facts()
     recorder = Recorder(clock)
-    context = LabContext(lang=lang, quick=quick, recorder=recorder, machine=machine)
+    context = LabContext(lang=lang, quick=quick, recorder=recorder, machine=machine, on_step=on_step)
     try:
         with reaping_children() as leftovers, recording(recorder):
             start = recorder.now()

@@ -55,7 +55,7 @@ def url_lines(lines: list[str]) -> dict[str, list[str]]:
 
 RACE_MESSAGES = Messages({
     "explore-refused": {"en": "the explorer could not run your file: {error}",
-                        "ja": "探索器があなたのファイルを実行できませんでした: {error}"},
+                        "ja": "インターリーブ探索があなたのファイルを実行できませんでした: {error}"},
     "missing-function": {"en": "{file} must define {names} at the top level (the checker calls {them}); "
                                "'conclab reset {exercise}' writes the starter again",
                          "ja": "{file} には最上位に {names} が必要です（チェッカーが呼び出します）。"

@@ -42,7 +42,7 @@ def check():
 '''
 
 MESSAGES = Messages({
-    "explore-name": {"en": "two requests at once (explorer)", "ja": "同時に 2 リクエスト（探索器）"},
+    "explore-name": {"en": "two requests at once (explorer)", "ja": "同時に 2 リクエスト（インターリーブ探索）"},
     "explore-ok": {"en": "count_request() from two threads counted both requests in all {n} schedules explored "
                          "(every schedule with up to 2 preemptions, then more at random): none lost",
                    "ja": "2 つのスレッドから count_request() を呼び、探索した {n} 通りのスケジュールすべてで"

@@ -53,7 +53,7 @@ def check():
 
 MESSAGES = Messages({
     "explore-name": {"en": "two transfers and an audit at once (explorer)",
-                     "ja": "2 つの送金と監査を同時に実行（探索器）"},
+                     "ja": "2 つの送金と監査を同時に実行（インターリーブ探索）"},
     "explore-ok": {"en": "no deadlock, no lost transfer and every audit saw 200, in all {n} schedules explored "
                          "(every schedule with up to 2 preemptions, then more at random)",
                    "ja": "探索した {n} 通りのスケジュールすべてで、デッドロックも失われた送金もなく、監査は"

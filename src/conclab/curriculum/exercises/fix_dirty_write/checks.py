@@ -40,7 +40,7 @@ def check():
 '''
 
 MESSAGES = Messages({
-    "explore-name": {"en": "two withdrawals at once (explorer)", "ja": "同時に 2 回の引き出し（探索器）"},
+    "explore-name": {"en": "two withdrawals at once (explorer)", "ja": "同時に 2 回の引き出し（インターリーブ探索）"},
     "explore-ok": {"en": "two withdraw(10) tasks both took effect in all {n} schedules explored "
                          "(every schedule with up to 2 preemptions, then more at random)",
                    "ja": "2 つの withdraw(10) タスクが、探索した {n} 通りのスケジュールすべてで両方とも反映"

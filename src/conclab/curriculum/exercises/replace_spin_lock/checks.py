@@ -40,7 +40,7 @@ def check():
 '''
 
 MESSAGES = Messages({
-    "explore-name": {"en": "one thread at a time inside (explorer)", "ja": "中に入れるのは一度に 1 スレッド（探索器）"},
+    "explore-name": {"en": "one thread at a time inside (explorer)", "ja": "中に入れるのは一度に 1 スレッド（インターリーブ探索）"},
     "explore-ok": {"en": "add_one() from two threads never had both inside, in all {n} schedules explored "
                          "(every schedule with up to 2 preemptions, then more at random)",
                    "ja": "2 つのスレッドから add_one() を呼び、探索した {n} 通りのスケジュールすべてで、"

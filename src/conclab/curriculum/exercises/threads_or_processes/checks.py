@@ -39,7 +39,7 @@ MESSAGES = Messages({
                        "ThreadPoolExecutor here.",
                  "ja": "I/O の部分で、応答を待つためにプロセスを {children} 個起動しています。プロセスは一つごとに"
                        "インタープリター全体を抱え（起動に数十ミリ秒、メモリは数 MB）、待つだけなら CPU は要りません。"
-                       "待っているスレッドは GIL を手放すので、スレッドでも待ち時間は同じように重なります。"
+                       "待っているスレッドは GIL を解放するので、スレッドでも待ち時間は同じように重なります。"
                        "ここでは ThreadPoolExecutor を使ってください。"},
     "io-slow": {"en": "{requests} waits of {wait:g} s took {wall:.2f} s: they did not all wait at the same time. "
                       "Run the requests in a ThreadPoolExecutor with one worker per request "

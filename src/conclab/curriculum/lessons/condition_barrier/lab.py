@@ -39,8 +39,8 @@ def run(ctx: LabContext) -> None:
     m["slowest_per_phase_s"] = sum(max(seconds[i] for seconds in plan.values()) for i in range(2))
     m["slowest_worker_s"] = max(sum(seconds) for seconds in plan.values())
     ctx.table(
-        {"en": "Two consumers, one item, notify_all", "ja": "消費者二人、品物一つ、notify_all"},
-        [{"en": "re-check with", "ja": "再確認"}, {"en": "items taken", "ja": "取れた品物"},
+        {"en": "Two consumers, one item, notify_all", "ja": "消費者二人、要素一つ、notify_all"},
+        [{"en": "re-check with", "ja": "再確認"}, {"en": "items taken", "ja": "取れた要素"},
          {"en": "errors", "ja": "エラー"}],
         [["if", ", ".join(m["if_got"]), ", ".join(m["if_errors"]) or "-"],
          ["while", ", ".join(m["while_got"]), ", ".join(m["while_errors"]) or "-"]],
@@ -83,13 +83,13 @@ LAB = Lab(
         Claim("if-is-wrong",
               {"en": "With `if`, both consumers woke for the one item: one took it, the other popped an empty "
                      "box ({if_errors}).",
-               "ja": "`if` で書くと、品物一つに対して消費者が二人とも起き、一人が取ったあと、もう一人は空の箱から"
+               "ja": "`if` で書くと、要素一つに対して消費者が二人とも起き、一人が取ったあと、もう一人は空の箱から"
                      "取ろうとした（{if_errors}）。"},
               if_breaks, uses=("if_got", "if_errors"), sensitive_to=()),
         Claim("while-is-right",
               {"en": "With `while`, the second consumer found the box empty, waited again, and took the next "
                      "item: {while_got}, no errors.",
-               "ja": "`while` で書くと、二人目は箱が空なのを見てもう一度待ち、次の品物を受け取った: "
+               "ja": "`while` で書くと、二人目は箱が空なのを見てもう一度待ち、次の要素を受け取った: "
                      "{while_got}。エラーなし。"},
               while_holds, uses=("while_got", "while_errors"), sensitive_to=()),
         Claim("barrier-keeps-phases",

@@ -110,6 +110,8 @@ LAB = Lab(
                "ja": "五つのジョブ全体で、プールは {speedup:.2f} 倍速かった（単独 {alone_s:.2f} 秒、"
                      "プール {pool_s:.2f} 秒）。理想の {ideal} 倍の {of_ideal:.0%}。"},
               near_ideal, uses=("alone_s", "pool_s", "speedup", "speedups", "ideal", "of_ideal"),
+              unmeasured={"en": "On two or more cores the pool runs the jobs faster than one after another; with one core it cannot, so this was not measured here.",
+                          "ja": "コアが 2 個以上あれば、プールはジョブを順番に実行するより速く終えます。コアが 1 個ではそうならないので、ここでは計測していません。"},
               requires=("multicore",), sensitive_to=("cores", "load", "timing")),
     ),
 )

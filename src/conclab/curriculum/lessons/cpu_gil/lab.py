@@ -97,12 +97,16 @@ LAB = Lab(
                "ja": "スレッド 2 本では {threads_s:.2f} 秒、順番に実行すると {sequential_s:.2f} 秒"
                      "（{threads_speedup:.2f} 倍）。GIL があるので Python コードを実行できるスレッドは一度に一つで、速くならない。"},
               threads_no_faster, uses=("threads_s", "sequential_s", "threads_speedup"),
+              unmeasured={"en": "With the GIL on, two threads are no faster than one after another; this build has no GIL, so it was not measured here.",
+                          "ja": "GIL が有効なら、スレッド 2 本は順番に実行するより速くなりません。この環境には GIL がないので、ここでは計測していません。"},
               requires=("gil",), sensitive_to=("gil", "timing")),
         Claim("threads-parallel-without-gil",
               {"en": "With the GIL off, two threads counted in parallel: {threads_speedup:.2f}x faster "
                      "(ideal {ideal}x).",
                "ja": "GIL が無効なので、スレッド 2 本が並列に計算した。{threads_speedup:.2f} 倍速い（理想は {ideal} 倍）。"},
               threads_parallel, uses=("threads_speedup", "ideal"),
+              unmeasured={"en": "On a free-threaded build with the GIL off and two or more cores, two threads count in parallel; that is not this interpreter, so it was not measured here.",
+                          "ja": "GIL を無効にしたフリースレッド版で、コアが 2 個以上あれば、スレッド 2 本が並列に計算します。この環境はそうではないので、ここでは計測していません。"},
               requires=("no-gil", "multicore"), sensitive_to=("cores", "load", "timing")),
         Claim("processes-near-cores",
               {"en": "Two processes counted side by side in {processes_work_s:.2f} s: {processes_speedup:.2f}x "
@@ -110,6 +114,8 @@ LAB = Lab(
                "ja": "プロセス 2 個は並んで {processes_work_s:.2f} 秒で数え終えた。順番に実行するより "
                      "{processes_speedup:.2f} 倍速く、このマシンでの理想（{ideal} 倍）に近い。"},
               processes_parallel, uses=("processes_work_s", "processes_speedup", "processes_wall_speedup", "ideal"),
+              unmeasured={"en": "On two or more cores, two processes count side by side, close to the ideal speed-up; with one core they cannot, so this was not measured here.",
+                          "ja": "コアが 2 個以上あれば、プロセス 2 個が並んで計算し、理想に近い速度向上が得られます。コアが 1 個ではそうならないので、ここでは計測していません。"},
               requires=("multicore",), sensitive_to=("cores", "load", "timing")),
     ),
 )

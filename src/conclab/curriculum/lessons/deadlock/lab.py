@@ -104,7 +104,7 @@ LAB = Lab(
            "ja": "デッドロック: 逆順に取る二つのロックを見つけ、ロックの順序で直す"},
     summary={"en": "The explorer finds the schedule where two threads each hold one lock and wait for the "
                    "other's, reports the wait-for cycle, and clears the version that takes locks in one order.",
-             "ja": "二つのスレッドが互いに相手のロックを待って止まるスケジュールをエクスプローラが見つけ、"
+             "ja": "二つのスレッドが互いに相手のロックを待って止まるスケジュールをインターリーブ探索が見つけ、"
                    "待ちの循環を報告する。ロックを決まった順序で取る版ではバグは見つからない。"},
     example=(example.__name__, "conclab.explore.scenarios.lock_order_deadlock",
              "conclab.explore.scenarios.ordered_locks"),
@@ -112,7 +112,7 @@ LAB = Lab(
     claims=(
         Claim("deadlock-found",
               {"en": "The explorer found a deadlock at schedule {found_after} ({found_s:.3f} s): {message}.",
-               "ja": "エクスプローラは {found_after} 通り目のスケジュールでデッドロックを見つけた（{found_s:.3f} 秒）。"
+               "ja": "インターリーブ探索は {found_after} 通り目のスケジュールでデッドロックを見つけた（{found_s:.3f} 秒）。"
                      "{message}"},
               lambda m: m["kind"] == "deadlock", uses=("kind", "found_after", "found_s"), sensitive_to=()),
         Claim("wait-for-cycle",

@@ -77,7 +77,7 @@ LAB = Lab(
     chapter="coordination",
     order=3,
     title={"en": "threading.Event: a start signal and a graceful shutdown",
-           "ja": "threading.Event: 開始の合図と行儀のよい停止"},
+           "ja": "threading.Event: 開始の合図とグレースフルシャットダウン"},
     summary={"en": "Workers wait for one start signal; a stop Event ends them promptly if they rest with stop.wait.",
              "ja": "ワーカーは一つの合図で一斉に動き出す。stop.wait で休むワーカーは停止の合図ですぐに止まる。"},
     example=(example.__name__,),

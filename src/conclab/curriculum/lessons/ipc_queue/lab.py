@@ -47,7 +47,7 @@ def run(ctx: LabContext) -> None:
     m["joinable_done"] = len(done)
     ctx.table(
         {"en": f"{count} tasks, two consumers ({m['start_method']})",
-         "ja": f"タスク {count} 個、コンシューマー 2 個（{m['start_method']}）"},
+         "ja": f"タスク {count} 個、消費者 2 個（{m['start_method']}）"},
         [{"en": "queue", "ja": "キュー"}, {"en": "what came back to the parent", "ja": "親プロセスに戻ってきたもの"},
          {"en": "took (s)", "ja": "所要 (秒)"}],
         [["Manager().Queue()", ctx.text({"en": "consumer-1 {0}, consumer-2 {1} tasks; one sentinel each",
@@ -76,21 +76,21 @@ LAB = Lab(
     chapter="ipc",
     order=1,
     title={"en": "Queues between processes: a producer, two consumers, one sentinel each",
-           "ja": "プロセス間のキュー: プロデューサー 1 個、コンシューマー 2 個、番兵は 1 個ずつ"},
+           "ja": "プロセス間のキュー: 生産者 1 個、消費者 2 個、番兵は 1 個ずつ"},
     summary={"en": "A producer process feeds two consumers through a Manager queue; Queue and JoinableQueue.",
-             "ja": "プロデューサーが Manager のキューで 2 個のコンシューマーに仕事を渡す。Queue と JoinableQueue も。"},
+             "ja": "生産者が Manager のキューで 2 個の消費者に仕事を渡す。Queue と JoinableQueue も。"},
     example=(example.__name__,),
     run=run,
     claims=(
         Claim("each-task-once",
               {"en": "Every one of the {tasks} tasks was handled exactly once, each consumer stopped on its "
                      "own sentinel, and every process exited with code 0.",
-               "ja": "{tasks} 個のタスクはどれもちょうど 1 回ずつ処理され、各コンシューマーは自分の番兵で止まり、"
+               "ja": "{tasks} 個のタスクはどれもちょうど 1 回ずつ処理され、各消費者は自分の番兵で止まり、"
                      "すべてのプロセスが終了コード 0 で終わった。"},
               each_once, uses=("handled_once", "sentinels", "exit_codes"), sensitive_to=()),
         Claim("both-consumers-worked",
               {"en": "Both consumers took tasks, first come first served: {per_consumer}.",
-               "ja": "両方のコンシューマーが、早い者勝ちでタスクを取った: {per_consumer}。"},
+               "ja": "両方の消費者が、早い者勝ちでタスクを取った: {per_consumer}。"},
               lambda m: min(m["per_consumer"]) >= 1, uses=("per_consumer",), sensitive_to=("load", "timing")),
         Claim("lane-per-process",
               {"en": "The timeline has one lane per process ({child_lanes}), recorded in the children "

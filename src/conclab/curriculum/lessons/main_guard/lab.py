@@ -116,7 +116,9 @@ LAB = Lab(
                      "({fork_child_saw!r}): the child is a copy of the running parent.",
                "ja": "fork ではトップレベルは 1 回だけ実行され、子は親が変えた値（{fork_child_saw!r}）を見た。"
                      "子は実行中の親のコピー。"},
-              fork_copies, uses=("fork_top_level_runs", "fork_child_saw"), requires=("fork",),
+              fork_copies, uses=("fork_top_level_runs", "fork_child_saw"), unmeasured={"en": "With fork the child is a copy of the running parent and does not run the top level again; this platform cannot fork, so it was not measured here.",
+                          "ja": "fork では子は実行中の親のコピーで、トップレベルを実行し直しません。この環境では fork が使えないので、ここでは計測していません。"},
+              requires=("fork",),
               sensitive_to=()),
         Claim("spawn-imports-again",
               {"en": "With spawn the top level ran twice, once in the child, which saw {spawn_child_saw!r}: "

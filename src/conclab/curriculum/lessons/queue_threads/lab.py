@@ -35,7 +35,7 @@ def run(ctx: LabContext) -> None:
         m[f"{name}_handled"] = sum(1 for s in spans if s.name.startswith("handle "))
     ctx.table(
         {"en": f"{items} items, {consumers} consumers taking {work:.2f} s each",
-         "ja": f"{items} 個の品物、1 個 {work:.2f} 秒かかる消費者 {consumers} 人"},
+         "ja": f"{items} 個の要素、1 個 {work:.2f} 秒かかる消費者 {consumers} 人"},
         [{"en": "queue", "ja": "キュー"}, {"en": "depth after each put", "ja": "put ごとの深さ"},
          {"en": "producer busy (s)", "ja": "生産者の所要 (秒)"}, {"en": "total (s)", "ja": "全体 (秒)"}],
         [["Queue()", " ".join(map(str, m["unbounded_depths"])), m["unbounded_producer_s"], m["unbounded_s"]],
@@ -72,7 +72,7 @@ LAB = Lab(
         Claim("every-item-once",
               {"en": "Both runs processed all {items} items exactly once; q.join() returned only after the last "
                      "task_done, and one sentinel per consumer stopped all {consumers} consumers.",
-               "ja": "どちらの実行でも {items} 個の品物がちょうど一回ずつ処理された。q.join() は最後の task_done の"
+               "ja": "どちらの実行でも {items} 個の要素がちょうど一回ずつ処理された。q.join() は最後の task_done の"
                      "あとで戻り、消費者ごとに一つの番兵で {consumers} 人全員が止まった。"},
               all_processed, uses=("items", "unbounded_processed_at_join", "bounded_processed_at_join",
                                    "unbounded_alive_after", "bounded_alive_after"), sensitive_to=()),

@@ -102,10 +102,10 @@ LAB = Lab(
     chapter="races",
     order=5,
     title={"en": "The race on demand: the explorer finds the lost update every time",
-           "ja": "競合を狙って起こす: エクスプローラは消える更新を毎回見つける"},
+           "ja": "競合を狙って起こす: インターリーブ探索は消える更新を毎回見つける"},
     summary={"en": "The interleaving explorer runs two counter += 1 threads a bytecode at a time and shows "
                    "the lost update step by step; with a lock, no bug in N schedules.",
-             "ja": "インターリーブ・エクスプローラが counter += 1 の 2 スレッドをバイトコード単位で動かし、"
+             "ja": "インターリーブ探索が counter += 1 の 2 スレッドをバイトコード単位で動かし、"
                    "消える更新を一手ずつ見せる。ロックを付けると N 通りのスケジュールでバグなし。"},
     example=(example.__name__, "conclab.explore.scenarios.lost_update",
              "conclab.explore.scenarios.locked_counter"),
@@ -114,7 +114,7 @@ LAB = Lab(
         Claim("race-found",
               {"en": "The explorer found the lost update at schedule {found_after} ({found_s:.3f} s): two threads "
                      "each ran counter += 1 once and counter ended at {final_counter}, not 2.",
-               "ja": "エクスプローラは {found_after} 通り目のスケジュールで消える更新を見つけた（{found_s:.3f} 秒）。"
+               "ja": "インターリーブ探索は {found_after} 通り目のスケジュールで消える更新を見つけた（{found_s:.3f} 秒）。"
                      "2 本のスレッドがそれぞれ counter += 1 を一度ずつ実行したのに、counter は 2 ではなく "
                      "{final_counter} で終わった。"},
               race_found, uses=("verdict", "kind", "found_after", "found_s", "final_counter"),
