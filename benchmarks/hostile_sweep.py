@@ -235,7 +235,7 @@ def case_07c_forking_64_idle(tmp: Path) -> Result:
 def _with_counter(mode: str, counter: str, body: Callable[[int], Result]) -> Result:
     port = free_port()
     process = subprocess.Popen([*CONCLAB, "serve", "counter", "--mode", mode, "--counter", counter,
-                                "--port", str(port)], env=ENV, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                                "--work", "0", "--port", str(port)], env=ENV, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
                                start_new_session=True)
     assert process.stdout is not None
     process.stdout.readline()
