@@ -92,13 +92,6 @@ class ProgramRun:
     def output_lines(self) -> list[str]:
         return [text for _, text in self.lines]
 
-    @property
-    def cpu_over_wall(self) -> float | None:
-        """How many cores were busy on average: about 1 sequentially or with threads under the GIL."""
-        if self.cpu_s is None or self.elapsed_s <= 0:
-            return None
-        return self.cpu_s / self.elapsed_s
-
 
 def _runnable_threads(tree: Sequence[psutil.Process]) -> int | None:
     """How many threads of the tree are running or runnable now (state R in /proc), or None off Linux."""
