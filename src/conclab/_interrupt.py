@@ -124,6 +124,12 @@ def interrupt_guard(grace_s: float = GRACE_S) -> Iterator[None]:
         yield
     finally:
         finished.set()
+        if received:
+            # The command's own clean-up has run; anything still alive was started while it
+            # ran (a pool refilling its workers as it shuts down): it must not outlive us.
+            from conclab._process import kill_descendants
+
+            kill_descendants()
         if quieted:
             _guarding -= 1
         if signal.getsignal(signal.SIGINT) is on_interrupt:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -28,6 +29,13 @@ def test_a_program_ignoring_sigusr1_is_told_so(tmp_path: Path) -> None:
     assert "on this platform" not in text
 
 
+def _in_group(process: psutil.Process, group: int) -> bool:
+    try:
+        return os.getpgid(process.pid) == group
+    except (ProcessLookupError, psutil.Error):
+        return False
+
+
 @pytest.mark.parametrize("lab", ["pool", "cpu-examples"])
 def test_ctrl_c_during_a_lab_with_pool_workers_prints_one_line(lab: str) -> None:
     """Case 15: 17 to 229 lines (pool workers' tracebacks); now exit 130 and one line."""
@@ -46,10 +54,12 @@ def test_ctrl_c_during_a_lab_with_pool_workers_prints_one_line(lab: str) -> None
         assert len(children) >= 2, "the lab started no workers"
         os.killpg(process.pid, signal.SIGINT)  # what Ctrl-C in a terminal does: the whole group
         code = process.wait(timeout=10)
+        left = [p for p in psutil.process_iter(["pid"]) if _in_group(p, process.pid)]
     finally:
-        if process.poll() is None:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)  # whatever is left holds our stderr pipe open
+        process.wait()
+    assert not left, f"left running after Ctrl-C: {[p.pid for p in left]}"
     assert process.stderr is not None
     errors = process.stderr.read().decode(errors="replace")
     process.stderr.close()
