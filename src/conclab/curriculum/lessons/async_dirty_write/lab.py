@@ -68,8 +68,8 @@ LAB = Lab(
     id="async-dirty-write",
     chapter="races",
     order=4,
-    title={"en": "A dirty write in asyncio: read, await, write",
-           "ja": "asyncio のダーティーライト: 読む、await、書く"},
+    title={"en": "A lost update in asyncio: read, await, write",
+           "ja": "asyncio での更新の消失: 読む、await、書く"},
     summary={"en": "Ten coroutines read a shared value, await a short random sleep and write it plus one: "
                    "the final value falls far short of ten.",
              "ja": "10 個のコルーチンが共有の値を読み、短いランダムな sleep を await してから 1 を足して書く。"

@@ -61,6 +61,7 @@ def run(ctx: LabContext) -> None:
         rows.append([ctx.text(label), example.TASKS, m[f"{key}_final"], m[f"{key}_overlap"],
                      m[f"{key}_s"]])
     m["locked_vs_narrow"] = m["locked_s"] / max(m["narrow_s"], 1e-9)
+    m["first_loop"], m["second_loop"] = example.lock_across_loops()
     ctx.table(
         {"en": f"{example.TASKS} tasks each add one; slow work up to {max_delay:.3f} s",
          "ja": f"{example.TASKS} 個のタスクがそれぞれ 1 を足す。遅い処理は最長 {max_delay:.3f} 秒"},
@@ -85,8 +86,8 @@ LAB = Lab(
     id="async-lock",
     chapter="locks",
     order=5,
-    title={"en": "asyncio.Lock: async with fixes the dirty write",
-           "ja": "asyncio.Lock: async with でダーティーライトを直す"},
+    title={"en": "asyncio.Lock: async with fixes the lost update",
+           "ja": "asyncio.Lock: async with で更新の消失を直す"},
     summary={"en": "An asyncio.Lock around read-await-write makes ten tasks count exactly; lock only the "
                    "update and the slow work overlaps again.",
              "ja": "読む・await・書くを asyncio.Lock で囲むと、10 個のタスクの合計が正確になる。"
@@ -125,5 +126,19 @@ LAB = Lab(
                     "locked_vs_narrow"),
               not_held={"en": "With only the update locked, the value was {narrow_final} of {tasks} and the run took {narrow_s:.2f} s ({narrow_overlap} waits at once, {locked_vs_narrow:.1f}x against locking everything): not both exact and concurrent here.",
                         "ja": "更新だけをロックすると、値は {tasks} 中 {narrow_final}、所要時間は {narrow_s:.2f} 秒（同時に {narrow_overlap} 個の遅い処理、全体をロックしたときの {locked_vs_narrow:.1f} 倍）でした。今回は「正確で、しかも並行」にはなりませんでした。"}),
+        Claim("lock-binds-on-first-wait",
+              {"en": "A lock created outside any event loop worked under the first asyncio.run ({first_loop}); "
+                     "under a second one it raised ({second_loop}): it had bound to the first loop when a task "
+                     "first waited for it.",
+               "ja": "イベントループの外で作ったロックは、最初の asyncio.run では問題なく使えました（{first_loop}）。"
+                     "2 回目の asyncio.run では例外になりました（{second_loop}）。タスクが初めてロックを待ったときに、"
+                     "最初のループに結び付いたからです。"},
+              lambda m: m["first_loop"] == "ok" and "different event loop" in m["second_loop"],
+              uses=("first_loop", "second_loop"), sensitive_to=(),
+              not_held={"en": "A lock created outside any event loop gave {first_loop} under the first asyncio.run and "
+                              "{second_loop} under a second: not the binding on first wait that Python 3.10+ shows.",
+                        "ja": "イベントループの外で作ったロックは、最初の asyncio.run で {first_loop}、2 回目で "
+                              "{second_loop} でした。Python 3.10 以降で見られる「初めて待ったときに結び付く」動きには"
+                              "なりませんでした。"}),
     ),
 )

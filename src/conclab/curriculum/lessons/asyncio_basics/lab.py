@@ -77,7 +77,7 @@ def run(ctx: LabContext) -> None:
         {"en": f"Fetches that each wait {delay:.2f} s", "ja": f"それぞれ {delay:.2f} 秒待つ fetch"},
         [{"en": "way", "ja": "やり方"}, {"en": "fetches", "ja": "fetch の数"},
                {"en": "took (s)", "ja": "所要 (秒)"}],
-        [[ctx.text({"en": "await one, then the other", "ja": "一つずつ await"}), 2, m["sequential_s"]],
+        [[ctx.text({"en": "await one, then the other", "ja": "1 つずつ await"}), 2, m["sequential_s"]],
          ["create_task", 2, m["create_task_s"]],
          ["gather", 3, m["gather_s"]],
          ["TaskGroup", 3, m["taskgroup_s"]]],
@@ -99,7 +99,7 @@ LAB = Lab(
     title={"en": "asyncio basics: coroutines, tasks and the event loop",
            "ja": "asyncio の基本: コルーチン、タスク、イベントループ"},
     summary={"en": "Two tasks made with create_task finish in one wait, not two; tasks are running, blocked or ready.",
-             "ja": "create_task で作った二つのタスクは待ち一回分で終わる。タスクは実行中・ブロック中・実行可能のどれか。"},
+             "ja": "create_task で作った 2 つのタスクは待ち 1 回分で終わる。タスクは実行中・ブロック中・実行可能のどれか。"},
     example=(example.__name__,),
     run=run,
     claims=(

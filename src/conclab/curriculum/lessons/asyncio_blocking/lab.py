@@ -57,7 +57,7 @@ def run(ctx: LabContext) -> None:
     way = {"en": "way", "ja": "やり方"}
     ctx.table(
         {"en": f"Two fetches that each block for {seconds:.2f} s, with a heartbeat every {interval:.2f} s",
-         "ja": f"{seconds:.2f} 秒ブロックする fetch を二つ、{interval:.2f} 秒ごとのハートビートつきで"},
+         "ja": f"{seconds:.2f} 秒ブロックする fetch を 2 つ、{interval:.2f} 秒ごとのハートビートつきで"},
         [way, {"en": "took (s)", "ja": "所要 (秒)"},
          {"en": "worst heartbeat lag (s)", "ja": "ハートビートの最大遅れ (秒)"}],
         [[ctx.text({"en": "time.sleep in the coroutine", "ja": "コルーチン内で time.sleep"}),

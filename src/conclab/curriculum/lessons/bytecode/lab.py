@@ -131,7 +131,7 @@ def _disassemble(ctx: LabContext) -> dict[str, list[tuple[dis.Instruction, str]]
         [[n, i.opname, i.argrepr, describe(i, r)] for n, (i, r) in enumerate(found["global"], 1)],
     )
     ctx.table(
-        {"en": "Three ways to write an increment", "ja": "インクリメントの三つの書き方"},
+        {"en": "Three ways to write an increment", "ja": "インクリメントの 3 つの書き方"},
         [{"en": "code", "ja": "コード"}, {"en": "read", "ja": "読む"}, {"en": "add", "ja": "足す"},
          {"en": "write", "ja": "書く"}, {"en": "instructions", "ja": "命令数"}],
         [[code, m[f"{key}_read"], m[f"{key}_add"], m[f"{key}_write"], m[f"{key}_count"]]

@@ -57,14 +57,14 @@ def run(ctx: LabContext) -> None:
     m["threads_vs_one"] = m["two_counts_threads_s"] / m["one_count_s"]
     m["processes_vs_one"] = m["two_counts_processes_s"] / m["one_count_s"]
     ctx.table(
-        {"en": "Two tasks at once", "ja": "二つの処理を同時に"},
+        {"en": "Two tasks at once", "ja": "2 つの処理を同時に"},
         [{"en": "what", "ja": "内容"}, {"en": "took (s)", "ja": "所要 (秒)"},
-         {"en": "one task alone (s)", "ja": "一つだけなら (秒)"}],
-        [[ctx.text({"en": "two waits, two threads", "ja": "待ち二つ、スレッド 2 本"}),
+         {"en": "one task alone (s)", "ja": "1 つだけなら (秒)"}],
+        [[ctx.text({"en": "two waits, two threads", "ja": "待ち 2 つ、スレッド 2 本"}),
           m["two_waits_s"], wait_s],
-         [ctx.text({"en": "two counts, two threads", "ja": "計算二つ、スレッド 2 本"}),
+         [ctx.text({"en": "two counts, two threads", "ja": "計算 2 つ、スレッド 2 本"}),
           m["two_counts_threads_s"], m["one_count_s"]],
-         [ctx.text({"en": "two counts, two processes", "ja": "計算二つ、プロセス 2 個"}),
+         [ctx.text({"en": "two counts, two processes", "ja": "計算 2 つ、プロセス 2 個"}),
           m["two_counts_processes_s"], m["one_count_s"]]],
     )
 

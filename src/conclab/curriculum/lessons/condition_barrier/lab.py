@@ -39,7 +39,7 @@ def run(ctx: LabContext) -> None:
     m["slowest_per_phase_s"] = sum(max(seconds[i] for seconds in plan.values()) for i in range(2))
     m["slowest_worker_s"] = max(sum(seconds) for seconds in plan.values())
     ctx.table(
-        {"en": "Two consumers, one item, notify_all", "ja": "消費者二人、要素一つ、notify_all"},
+        {"en": "Two consumers, one item, notify_all", "ja": "消費者二人、要素 1 つ、notify_all"},
         [{"en": "re-check with", "ja": "再確認"}, {"en": "items taken", "ja": "取れた要素"},
          {"en": "errors", "ja": "エラー"}],
         [["if", ", ".join(m["if_got"]), ", ".join(m["if_errors"]) or "-"],

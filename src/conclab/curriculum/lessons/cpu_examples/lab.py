@@ -64,7 +64,7 @@ def run(ctx: LabContext) -> None:
     m["speedup"] = total_alone / total_pool
     m["of_ideal"] = m["speedup"] / m["ideal"]
     ctx.table({"en": f"Five jobs on a pool of {workers} ({m['start_method']})",
-               "ja": f"五つのジョブを {workers} プロセスのプールで（{m['start_method']}）"},
+               "ja": f"5 つのジョブを {workers} プロセスのプールで（{m['start_method']}）"},
               [{"en": "job", "ja": "ジョブ"}, {"en": "tasks", "ja": "タスク数"},
                {"en": "alone (s)", "ja": "単独 (秒)"}, {"en": "pool (s)", "ja": "プール (秒)"},
                {"en": "speed-up", "ja": "速度向上"}, {"en": "ideal", "ja": "理想"}], rows)
@@ -96,7 +96,7 @@ LAB = Lab(
     title={"en": "CPU-bound examples over a Pool: Fibonacci, primes, images, statistics, training",
            "ja": "CPU バウンドな例をプールで: フィボナッチ、素数、画像、統計、学習"},
     summary={"en": "Five CPU-bound jobs, each timed alone and over a Pool, speed-up against the ideal.",
-             "ja": "CPU バウンドなジョブ五つを、単独とプールで計測し、理想の速度向上と比べる。"},
+             "ja": "CPU バウンドなジョブ 5 つを、単独とプールで計測し、理想の速度向上と比べる。"},
     example=(example.__name__,),
     run=run,
     claims=(
@@ -114,7 +114,7 @@ LAB = Lab(
               unmeasured={"en": "On two or more cores the pool runs the jobs faster than one after another; with one core it cannot, so this was not measured here.",
                           "ja": "コアが 2 個以上あれば、プールはジョブを順番に実行するより速く終えます。コアが 1 個ではそうならないので、ここでは計測していません。"},
               requires=("multicore",), sensitive_to=("cores", "load", "timing"),
-              not_held={"en": "Over the five jobs the pool was only {speedup:.2f}x faster ({alone_s:.2f} s alone, {pool_s:.2f} s in the pool): {of_ideal:.0%} of the ideal {ideal}x, short of the 60% this lab expects.",
-                        "ja": "5 つのジョブ全体で、プールは {speedup:.2f} 倍速いだけでした（単独 {alone_s:.2f} 秒、プール {pool_s:.2f} 秒）。理想の {ideal} 倍の {of_ideal:.0%} で、このラボが想定する 60% に届きませんでした。"}),
+              not_held={"en": "Over the five jobs the pool ran at {speedup:.2f}x the speed of running them alone ({alone_s:.2f} s alone, {pool_s:.2f} s in the pool): {of_ideal:.0%} of the ideal {ideal}x, short of the 60% this lab expects.",
+                        "ja": "5 つのジョブ全体で、プールの速さは単独で実行したときの {speedup:.2f} 倍でした（単独 {alone_s:.2f} 秒、プール {pool_s:.2f} 秒）。理想の {ideal} 倍の {of_ideal:.0%} で、このラボが想定する 60% に届きませんでした。"}),
     ),
 )

@@ -109,8 +109,8 @@ LAB = Lab(
               unmeasured={"en": "On a free-threaded build with the GIL off and two or more cores, two threads count in parallel; that is not this interpreter, so it was not measured here.",
                           "ja": "GIL を無効にしたフリースレッド版で、コアが 2 個以上あれば、スレッド 2 本が並列に計算します。この環境はそうではないので、ここでは計測していません。"},
               requires=("no-gil", "multicore"), sensitive_to=("cores", "load", "timing"),
-              not_held={"en": "With the GIL off, two threads were only {threads_speedup:.2f}x faster: short of 70% of the ideal {ideal}x.",
-                        "ja": "GIL が無効でも、スレッド 2 本は {threads_speedup:.2f} 倍速いだけでした。理想（{ideal} 倍）の 70% に届きませんでした。"}),
+              not_held={"en": "With the GIL off, two threads ran at {threads_speedup:.2f}x the speed of one after another: short of 70% of the ideal {ideal}x.",
+                        "ja": "GIL が無効でも、スレッド 2 本の速さは順番に実行したときの {threads_speedup:.2f} 倍でした。理想（{ideal} 倍）の 70% に届きませんでした。"}),
         Claim("processes-near-cores",
               {"en": "Two processes counted side by side in {processes_work_s:.2f} s: {processes_speedup:.2f}x "
                      "faster than one after another, near the ideal {ideal}x for this machine.",

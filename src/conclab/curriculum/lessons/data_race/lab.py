@@ -75,7 +75,7 @@ def run(ctx: LabContext) -> None:
                          f"{expected - total:,}", m[f"{key}_s"]])
     ctx.table(
         {"en": "Three threads add to one shared counter",
-         "ja": "スレッド 3 本で一つのカウンタに足す"},
+         "ja": "スレッド 3 本で 1 つのカウンターに足す"},
         [{"en": "each thread runs", "ja": "各スレッドの処理"},
          {"en": "switch interval", "ja": "切り替え間隔"},
          {"en": "expected", "ja": "期待値"}, {"en": "counted", "ja": "結果"},
@@ -110,7 +110,7 @@ LAB = Lab(
     summary={"en": "Three threads lose most updates with a pause between read and write; the plain += loop "
                    "loses none by chance on this CPython, a call inside the gap does.",
              "ja": "読み込みと書き込みのあいだに待ちを入れると、更新の大半が消える。素の += ループはこの CPython "
-                   "では偶然には消えないが、隙間に関数呼び出しを一つ入れると消える。"},
+                   "では偶然には消えないが、隙間に関数呼び出しを 1 つ入れると消える。"},
     example=(example.__name__,),
     run=run,
     claims=(

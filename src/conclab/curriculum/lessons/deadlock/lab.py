@@ -101,10 +101,10 @@ LAB = Lab(
     chapter="locks",
     order=6,
     title={"en": "Deadlock: two locks in opposite orders, found and fixed by lock ordering",
-           "ja": "デッドロック: 逆順に取る二つのロックを見つけ、ロックの順序で直す"},
+           "ja": "デッドロック: 逆順に取る 2 つのロックを見つけ、ロックの順序で直す"},
     summary={"en": "The explorer finds the schedule where two threads each hold one lock and wait for the "
                    "other's, reports the wait-for cycle, and clears the version that takes locks in one order.",
-             "ja": "二つのスレッドが互いに相手のロックを待って止まるスケジュールをインターリーブ探索が見つけ、"
+             "ja": "2 つのスレッドが互いに相手のロックを待って止まるスケジュールをインターリーブ探索が見つけ、"
                    "待ちの循環を報告する。ロックを決まった順序で取る版ではバグは見つからない。"},
     example=(example.__name__, "conclab.explore.scenarios.lock_order_deadlock",
              "conclab.explore.scenarios.ordered_locks"),

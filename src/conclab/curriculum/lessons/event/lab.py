@@ -79,7 +79,7 @@ LAB = Lab(
     title={"en": "threading.Event: a start signal and a graceful shutdown",
            "ja": "threading.Event: 開始の合図とグレースフルシャットダウン"},
     summary={"en": "Workers wait for one start signal; a stop Event ends them promptly if they rest with stop.wait.",
-             "ja": "ワーカーは一つの合図で一斉に動き出す。stop.wait で休むワーカーは停止の合図ですぐに止まる。"},
+             "ja": "ワーカーは 1 つの合図で一斉に動き出す。stop.wait で休むワーカーは停止の合図ですぐに止まる。"},
     example=(example.__name__,),
     run=run,
     claims=(

@@ -70,7 +70,7 @@ def run(ctx: LabContext) -> None:
 
     ctx.table(
         {"en": f"{REQUESTS} requests one after another; this lab runs as pid {parent}",
-         "ja": f"{REQUESTS} 件のリクエストを一つずつ順に送信。このラボのプロセスは pid {parent}"},
+         "ja": f"{REQUESTS} 件のリクエストを 1 つずつ順に送信。このラボのプロセスは pid {parent}"},
         [{"en": "server", "ja": "サーバー"}, {"en": "request", "ja": "リクエスト"},
          {"en": "count", "ja": "カウント"}, {"en": "handled by", "ja": "処理したプロセス"}],
         rows("threading", threads) + rows("forking", forks),
@@ -96,7 +96,7 @@ LAB = Lab(
     title={"en": "Where does the count live? The same counter under threads and under fork",
            "ja": "カウントはどこにあるのか: スレッドと fork で同じカウンターを動かす"},
     summary={"en": "Threads add to one shared count; each forked child adds to its own copy and the parent's never moves.",
-             "ja": "スレッドは一つのカウントを共有する。fork した子プロセスは自分のコピーに足すだけで、親のカウントは動かない。"},
+             "ja": "スレッドは 1 つのカウントを共有する。fork した子プロセスは自分のコピーに足すだけで、親のカウントは動かない。"},
     example=(example.__name__,),
     run=run,
     claims=(

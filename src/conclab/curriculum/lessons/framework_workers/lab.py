@@ -247,7 +247,7 @@ LAB = Lab(
     title={"en": "Know how your framework runs your code: gunicorn workers, threads, uvicorn",
            "ja": "フレームワークがコードをどう動かすかを知る: gunicorn のワーカー、スレッド、uvicorn"},
     summary={"en": "One counting app: gunicorn's worker processes each count apart; gthread and uvicorn share one count.",
-             "ja": "同じカウントアプリでも、gunicorn のワーカープロセスはそれぞれ別に数え、gthread と uvicorn は一つのカウントを共有する。"},
+             "ja": "同じカウントアプリでも、gunicorn のワーカープロセスはそれぞれ別に数え、gthread と uvicorn は 1 つのカウントを共有する。"},
     example=(example.__name__,),
     run=run,
     claims=(

@@ -45,7 +45,7 @@ def run(ctx: LabContext) -> None:
                        for workers in SIZES}
     ctx.table(
         {"en": "Three jobs: " + ", ".join(f"{n} {s:.2f} s" for n, s in jobs),
-         "ja": "三つの仕事: " + "、".join(f"{n} {s:.2f} 秒" for n, s in jobs)},
+         "ja": "3 つの仕事: " + "、".join(f"{n} {s:.2f} 秒" for n, s in jobs)},
         [{"en": "way", "ja": "やり方"}, {"en": "took (s)", "ja": "所要 (秒)"},
          {"en": "results, in the order received", "ja": "受け取った順の結果"}],
         [[way, m[f"{way}_s"], ", ".join(m[f"{way}_results"])] for way in ("submit", "map", "as_completed")],

@@ -20,7 +20,7 @@ def run(ctx: LabContext) -> None:
     m["speedup"] = m["sequential_s"] / m["threads_s"]
     ctx.table(
         {"en": "Three waits of {}".format(", ".join(f"{s:.2f} s" for _, s in tasks)),
-         "ja": "{} の待ちを三つ".format("、".join(f"{s:.2f} 秒" for _, s in tasks))},
+         "ja": "{} の待ちを 3 つ".format("、".join(f"{s:.2f} 秒" for _, s in tasks))},
         [{"en": "way", "ja": "やり方"}, {"en": "took (s)", "ja": "所要 (秒)"},
          {"en": "compared with", "ja": "比べる値"}],
         [[ctx.text({"en": "one after another", "ja": "順番に"}), m["sequential_s"],
@@ -44,9 +44,9 @@ LAB = Lab(
     chapter="threads-io",
     order=1,
     title={"en": "Threads for waiting: three simulated downloads",
-           "ja": "待ち時間にはスレッド: 三つのダウンロードを模擬する"},
+           "ja": "待ち時間にはスレッド: 3 つのダウンロードを模擬する"},
     summary={"en": "Three I/O waits take their sum one after another, the longest in threads.",
-             "ja": "三つの I/O 待ちは、順番なら合計、スレッドなら最長の分だけかかる。"},
+             "ja": "3 つの I/O 待ちは、順番なら合計、スレッドなら最長の分だけかかる。"},
     example=(example.__name__,),
     run=run,
     claims=(
@@ -66,7 +66,7 @@ LAB = Lab(
               {"en": "Threads finished {speedup:.1f}x faster than running one after another.",
                "ja": "スレッドは順番に実行するより {speedup:.1f} 倍速く終わりました。"},
               lambda m: m["speedup"] >= 1.5, uses=("speedup",),
-              not_held={"en": "Threads finished only {speedup:.1f}x faster than running one after another: less than the 1.5x this lab expects.",
-                        "ja": "スレッドは順番に実行するより {speedup:.1f} 倍速いだけでした。このラボが想定する 1.5 倍に届きませんでした。"}),
+              not_held={"en": "Threads ran at {speedup:.1f}x the speed of running one after another: less than the 1.5x this lab expects.",
+                        "ja": "スレッドの速さは順番に実行したときの {speedup:.1f} 倍でした。このラボが想定する 1.5 倍に届きませんでした。"}),
     ),
 )

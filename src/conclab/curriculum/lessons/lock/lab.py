@@ -107,7 +107,7 @@ LAB = Lab(
     title={"en": "threading.Lock: acquire/release, then with; exact counts at a price",
            "ja": "threading.Lock: acquire/release から with へ。正確なカウントとその代償"},
     summary={"en": "A Lock around copy-work-write counts every request, but the slow work runs one request at a time.",
-             "ja": "コピーから書き戻しまでを Lock で囲むと全リクエストが数えられるが、遅い処理が一つずつしか進まなくなる。"},
+             "ja": "コピーから書き戻しまでを Lock で囲むと全リクエストが数えられるが、遅い処理が 1 つずつしか進まなくなる。"},
     example=(example.__name__,),
     run=run,
     claims=(

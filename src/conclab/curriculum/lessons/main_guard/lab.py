@@ -107,7 +107,7 @@ LAB = Lab(
     title={"en": "The __main__ guard and the start methods: fork, spawn, forkserver",
            "ja": "__main__ ガードと起動方式: fork、spawn、forkserver"},
     summary={"en": "One script run with each start method, with and without the guard: what the child copies.",
-             "ja": "一つのスクリプトを起動方式ごとに、ガードありとなしで実行し、子プロセスが何を受け継ぐかを見る。"},
+             "ja": "1 つのスクリプトを起動方式ごとに、ガードありとなしで実行し、子プロセスが何を受け継ぐかを見る。"},
     example=(example.__name__,),
     run=run,
     claims=(

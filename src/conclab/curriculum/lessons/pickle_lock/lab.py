@@ -40,13 +40,13 @@ def run(ctx: LabContext) -> None:
     m["initializer_ok"] = results == expected
     m["processed"] = processed
     ctx.table(
-        {"en": "What the pool has to pickle", "ja": "プールが pickle しなければならないもの"},
+        {"en": "What the pool has to pickle", "ja": "プールが pickle 化しなければならないもの"},
         [{"en": "task", "ja": "タスク"}, {"en": "pickle.dumps gives", "ja": "pickle.dumps の結果"}],
         [["process_item", m["pickle_function"]],
          ["ImageProcessor().process", m["pickle_method"]]],
     )
     ctx.table(
-        {"en": f"Three ways to map {len(items)} items", "ja": f"{len(items)} 個の要素を map する三つの方法"},
+        {"en": f"Three ways to map {len(items)} items", "ja": f"{len(items)} 個の要素を map する 3 つの方法"},
         [{"en": "way", "ja": "やり方"}, {"en": "outcome", "ja": "結果"}],
         [[ctx.text({"en": "bound method of an object with a Lock", "ja": "Lock を持つオブジェクトのメソッド"}),
           m["mistake_error"] or "no error"],
@@ -66,7 +66,7 @@ LAB = Lab(
     title={"en": "Pickling tasks: a Lock inside a bound method breaks Pool.map",
            "ja": "タスクの pickle: メソッドの中の Lock が Pool.map を壊す"},
     summary={"en": "Mapping a method of an object holding a multiprocessing.Lock fails; two right ways.",
-             "ja": "multiprocessing.Lock を持つオブジェクトのメソッドを map すると失敗する。正しい方法を二つ。"},
+             "ja": "multiprocessing.Lock を持つオブジェクトのメソッドを map すると失敗する。正しい方法を 2 つ。"},
     example=(example.__name__,),
     run=run,
     claims=(

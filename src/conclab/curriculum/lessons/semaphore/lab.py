@@ -40,7 +40,7 @@ def run(ctx: LabContext) -> None:
          [f"Semaphore({limit})", m["limited_peak"], m["limited_s"]]],
     )
     ctx.table(
-        {"en": "One release too many", "ja": "release が一回多すぎる"},
+        {"en": "One release too many", "ja": "release が 1 回多すぎる"},
         [{"en": "kind", "ja": "種類"}, {"en": "what happened", "ja": "結果"}],
         [["Semaphore(2)", m["plain_extra"]], ["BoundedSemaphore(2)", m["bounded_extra"]]],
     )

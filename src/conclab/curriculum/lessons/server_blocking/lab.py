@@ -79,7 +79,7 @@ LAB = Lab(
     chapter="web-server",
     order=1,
     title={"en": "One request at a time, then many: HTTPServer vs ThreadingHTTPServer",
-           "ja": "一度に一つ、そして同時に: HTTPServer と ThreadingHTTPServer"},
+           "ja": "一度に 1 つ、そして同時に: HTTPServer と ThreadingHTTPServer"},
     summary={"en": "k clients wait k units on a single-threaded server, about one on a threading one.",
              "ja": "シングルスレッドのサーバーでは k 個のクライアントが k 倍待ち、スレッド版ではほぼ 1 倍で済む。"},
     example=(example.__name__,),

@@ -128,7 +128,7 @@ def _who_is_inside(ctx: LabContext) -> None:
         {"en": "Who was inside the critical section at the same time",
          "ja": "同時にクリティカルセクションの中にいたスレッド"},
         [{"en": "run", "ja": "実行"}, {"en": "visits", "ja": "入った回数"},
-         {"en": "two or more inside at once", "ja": "二つ以上が同時に中にいた回数"},
+         {"en": "two or more inside at once", "ja": "2 つ以上が同時に中にいた回数"},
          {"en": "detail", "ja": "詳細"}],
         [[ctx.text({"en": "left to chance, {0} rounds of 4 threads", "ja": "成り行きまかせ、スレッド 4 本 x {0} 回"}, rounds),
           4 * rounds, m["chance_collisions"], ""],
@@ -154,7 +154,7 @@ def _what_waiting_costs(ctx: LabContext) -> None:
     m["lock_cpu_share"] = blocked["cpu_s"] / blocked["wall_s"]
     ctx.table(
         {"en": f"A second thread waits while the first holds the lock for {hold:.2f} s",
-         "ja": f"一つ目のスレッドが {hold:.2f} 秒ロックを持つあいだ、二つ目が待つ"},
+         "ja": f"1 つ目のスレッドが {hold:.2f} 秒ロックを持つあいだ、2 つ目が待つ"},
         [{"en": "lock", "ja": "ロック"}, {"en": "waited (s)", "ja": "待ち時間 (秒)"},
          {"en": "CPU used while waiting (s)", "ja": "待つあいだの CPU 時間 (秒)"},
          {"en": "CPU / wait", "ja": "CPU / 待ち時間"}],
@@ -200,7 +200,7 @@ LAB = Lab(
     chapter="locks",
     order=1,
     title={"en": "A hand-made spin lock: two threads get in, and waiting burns CPU",
-           "ja": "手作りのスピンロック: 二つのスレッドが入り込み、待つだけで CPU を食う"},
+           "ja": "手作りのスピンロック: 2 つのスレッドが入り込み、待つだけで CPU を食う"},
     summary={"en": "A boolean flag tested then set is not a lock: forced between the two, both threads enter; spinning uses a core.",
              "ja": "フラグを調べてから立てるだけではロックにならない。その間で切り替わると両方が入る。待つあいだもコアを使い切る。"},
     example=(example.__name__,),
