@@ -14,7 +14,7 @@ KANJI_COUNT = re.compile(r"[一二三四五六七八九](?:つ(?!ひとつ)|個|
 SHORT_VOWEL = re.compile(r"(?:カウンタ|サーバ|ワーカ|ハンドラ|スケジューラ|インタープリタ|イテレータ|コンピュータ"
                          r"|パラメータ|ブラウザ|ユーザ)(?!ー)")
 # One term per concept: words a grep finds that the glossary replaces.
-OTHER_TERMS = ("ダーティーライト", "品目", "協調のための道具", "割り込み 2 回")  # 割り込み is an interrupt
+OTHER_TERMS = ("ダーティーライト", "品目", "協調のための道具", "割り込み 2 回", "消える更新")  # 割り込み is an interrupt
 
 
 def _japanese_texts() -> dict[str, list[str]]:

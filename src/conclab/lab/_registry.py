@@ -122,7 +122,8 @@ def join_cjk_lines(markdown: str) -> str:
                 and not _BLOCK_START.match(line)):
             rest = line.lstrip()
             # 「すべて pickle」: a half-width space between Japanese and Latin text (GLOSSARY.md).
-            space = " " if rest[:1].isascii() and rest[:1].isalnum() and tail[-1] not in _CJK_PUNCT else ""
+            latin = rest[:1].isascii() and (rest[:1].isalnum() or rest[:1] == "`")
+            space = " " if latin and tail[-1] not in _CJK_PUNCT else ""
             out[-1] = previous + space + rest
         else:
             out.append(line)

@@ -67,7 +67,7 @@ def far_short(m: Measured) -> bool:
 LAB = Lab(
     id="async-dirty-write",
     chapter="races",
-    order=4,
+    order=5,
     title={"en": "A lost update in asyncio: read, await, write",
            "ja": "asyncio での更新の消失: 読む、await、書く"},
     summary={"en": "Ten coroutines read a shared value, await a short random sleep and write it plus one: "

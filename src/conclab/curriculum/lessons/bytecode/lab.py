@@ -186,8 +186,8 @@ def every_form_splits(m: Measured) -> bool:
 
 LAB = Lab(
     id="bytecode",
-    chapter="locks",
-    order=4,
+    chapter="races",
+    order=3,
     title={"en": "x += 1 in bytecode: why an increment is not atomic",
            "ja": "バイトコードで見る x += 1: インクリメントがアトミックでない理由"},
     summary={"en": "dis shows this interpreter's read, add and write; between them the old value is still in memory.",

@@ -104,9 +104,9 @@ def plain_lost_nothing(m: Measured) -> bool:
 LAB = Lab(
     id="data-race",
     chapter="races",
-    order=3,
+    order=4,
     title={"en": "Data race: lost updates, and why counter += 1 rarely shows them",
-           "ja": "データ競合: 消える更新と、counter += 1 でそれが滅多に見えない理由"},
+           "ja": "データ競合: 更新の消失と、counter += 1 でそれが滅多に見えない理由"},
     summary={"en": "Three threads lose most updates with a pause between read and write; the plain += loop "
                    "loses none by chance on this CPython, a call inside the gap does.",
              "ja": "読み込みと書き込みのあいだに待ちを入れると、更新の大半が消える。素の += ループはこの CPython "

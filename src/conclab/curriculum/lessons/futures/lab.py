@@ -79,8 +79,8 @@ def pool_size_sets_rounds(m: Measured) -> bool:
 
 LAB = Lab(
     id="futures",
-    chapter="coordination",
-    order=1,
+    chapter="threads-io",
+    order=2,
     title={"en": "concurrent.futures: submit, map, as_completed", "ja": "concurrent.futures: submit、map、as_completed"},
     summary={"en": "A thread pool returns futures that carry results and errors; an unread map hides an error.",
              "ja": "スレッドプールは結果も例外も運ぶ Future を返す。読まれない map は例外を隠す。"},

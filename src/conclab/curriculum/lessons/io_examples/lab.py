@@ -102,7 +102,7 @@ def scraper_works(m: Measured) -> bool:
 LAB = Lab(
     id="io-examples",
     chapter="threads-io",
-    order=2,
+    order=3,
     title={"en": "I/O examples: URLs, files, SQLite and a scraper, all local",
            "ja": "I/O の例: URL、ファイル、SQLite、スクレイパー（すべてローカル）"},
     summary={"en": "The texts' I/O examples against the local practice server, temp files and a temp SQLite database.",

@@ -100,13 +100,13 @@ def locked_clear(m: Measured) -> bool:
 LAB = Lab(
     id="race-explorer",
     chapter="races",
-    order=5,
+    order=6,
     title={"en": "The race on demand: the explorer finds the lost update every time",
-           "ja": "競合を狙って起こす: インターリーブ探索は消える更新を毎回見つける"},
+           "ja": "競合を狙って起こす: インターリーブ探索は更新の消失を毎回見つける"},
     summary={"en": "The interleaving explorer runs two counter += 1 threads a bytecode at a time and shows "
                    "the lost update step by step; with a lock, no bug in N schedules.",
              "ja": "インターリーブ探索が counter += 1 の 2 スレッドをバイトコード単位で動かし、"
-                   "消える更新を一手ずつ見せる。ロックを付けると N 通りのスケジュールでバグなし。"},
+                   "更新の消失を一手ずつ見せる。ロックを付けると N 通りのスケジュールでバグなし。"},
     example=(example.__name__, "conclab.explore.scenarios.lost_update",
              "conclab.explore.scenarios.locked_counter"),
     run=run,
