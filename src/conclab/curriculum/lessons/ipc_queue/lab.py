@@ -45,6 +45,9 @@ def run(ctx: LabContext) -> None:
     m["queue_sum"] = sum(result for _, task, result in returned if task != "sentinel")
     m["expected_sum"] = expected
     m["joinable_done"] = len(done)
+    m["small_bytes"], m["large_bytes"], m["flush_wait_s"] = 1_000, 1_000_000, ctx.pick(0.5, 0.3)
+    m["small_exited"] = example.exits_before_read(m["small_bytes"], 3.0)  # returns once it has exited
+    m["large_exited"] = example.exits_before_read(m["large_bytes"], m["flush_wait_s"])
     ctx.table(
         {"en": f"{count} tasks, two consumers ({m['start_method']})",
          "ja": f"タスク {count} 個、消費者 2 個（{m['start_method']}）"},
@@ -115,5 +118,21 @@ LAB = Lab(
               lambda m: m["joinable_done"] == m["tasks"], uses=("joinable_done", "tasks"), sensitive_to=(),
               not_held={"en": "JoinableQueue.join() returned with {joinable_done} tasks marked done: not all of them.",
                         "ja": "JoinableQueue.join() が戻った時点で完了と記録されたタスクは {joinable_done} 個で、全部ではありませんでした。"}),
+        Claim("exit-waits-for-flush",
+              {"en": "A child that put {small_bytes:,} bytes on a Queue exited before anyone read them; one that "
+                     "put {large_bytes:,} bytes was still alive {flush_wait_s:.1f} s after its put() returned: at exit a process waits "
+                     "until its data is flushed into the pipe, and a full pipe waits for a reader.",
+               "ja": "Queue に {small_bytes:,} バイトを入れた子プロセスは、誰も読まないうちに終了しました。"
+                     "{large_bytes:,} バイトを入れた子プロセスは、put() が戻ってから {flush_wait_s:.1f} 秒後もまだ生きていました。"
+                     "プロセスは終了するときにデータがパイプへ書き出されるまで待ち、パイプが一杯なら読み手を待つからです。"},
+              lambda m: m["small_exited"] is True and m["large_exited"] is False,
+              uses=("small_bytes", "large_bytes", "flush_wait_s", "small_exited", "large_exited"),
+              sensitive_to=("load", "timing"),
+              not_held={"en": "The children that put {small_bytes:,} and {large_bytes:,} bytes did not behave as "
+                              "expected here: the small one should exit before any read, the large one should "
+                              "still wait for a reader {flush_wait_s:.1f} s later.",
+                        "ja": "{small_bytes:,} バイトと {large_bytes:,} バイトを入れた子プロセスは、想定どおりに"
+                              "なりませんでした。小さいほうは読まれる前に終了し、大きいほうは {flush_wait_s:.1f} 秒後も"
+                              "読み手を待っているはずです。"}),
     ),
 )
