@@ -15,6 +15,7 @@ import click
 from conclab import __version__
 from conclab._interrupt import interrupt_guard
 from conclab.cli._common import LANG_CHOICE, print_error
+from conclab.cli._config import config_group
 from conclab.cli._doctor import doctor_command
 from conclab.cli._exercises import (
     check_command,
@@ -89,7 +90,7 @@ def cli(ctx: click.Context, lang: str | None) -> None:
 COMMANDS: list[click.Command] = [
     list_command, run_command, show_command,
     report_command,
-    doctor_command,
+    doctor_command, config_group,
     exercises_group, check_command, watch_command, hint_command, reset_command, solution_command, progress_command,
     explore_command,
     trace_command,
