@@ -18,7 +18,10 @@ def run(ctx: LabContext) -> None:
 
     def report(message: Any) -> None:
         name, task, result = message
-        ctx.log(f"{name}: {'sentinel, stopping' if task == 'sentinel' else f'task {task} -> {result}'}")
+        if task == "sentinel":
+            ctx.log(ctx.text({"en": "{0}: sentinel, stopping", "ja": "{0}: 番兵を受け取って停止"}, name))
+        else:
+            ctx.log(ctx.text({"en": "{0}: task {1} -> {2}", "ja": "{0}: タスク {1} -> {2}"}, name, task, result))
 
     with ctx.trace(example, producer="producer", consumer="consumer", handle="handle {0}",
                    joinable_worker="joinable_worker"):

@@ -11,10 +11,10 @@ from conclab.lab import Claim, Lab, LabContext
 MESSAGE = "Lock objects should only be shared between processes through inheritance"
 
 
-def _pickled(obj: object) -> str:
+def _pickled(ctx: LabContext, obj: object) -> str:
     """What pickling ``obj`` gives: its size, or the error it raises."""
     try:
-        return f"{len(pickle.dumps(obj))} bytes"
+        return ctx.text({"en": "{0} bytes", "ja": "{0} バイト"}, len(pickle.dumps(obj)))
     except Exception as error:  # the point of the lab: show whatever pickling raises
         return f"{type(error).__name__}: {error}"
 
@@ -24,8 +24,8 @@ def run(ctx: LabContext) -> None:
     items = list(range(int(ctx.pick(40, 12))))
     expected = [item * 2 for item in items]
     m.update(items=len(items), start_method=start_method())
-    m["pickle_function"] = _pickled(example.process_item)
-    m["pickle_method"] = _pickled(example.ImageProcessor().process)
+    m["pickle_function"] = _pickled(ctx, example.process_item)
+    m["pickle_method"] = _pickled(ctx, example.ImageProcessor().process)
     with ctx.trace(example, process_item="item {0}", process_counted="item {0}", init_worker="init_worker"):
         with ctx.measure("the-mistake"):
             try:
@@ -49,7 +49,7 @@ def run(ctx: LabContext) -> None:
         {"en": f"Three ways to map {len(items)} items", "ja": f"{len(items)} 個の要素を map する 3 つの方法"},
         [{"en": "way", "ja": "やり方"}, {"en": "outcome", "ja": "結果"}],
         [[ctx.text({"en": "bound method of an object with a Lock", "ja": "Lock を持つオブジェクトのメソッド"}),
-          m["mistake_error"] or "no error"],
+          m["mistake_error"] or ctx.text({"en": "no error", "ja": "エラーなし"})],
          [ctx.text({"en": "module-level function", "ja": "モジュールのトップレベルの関数"}),
           ctx.text({"en": "right results", "ja": "正しい結果"} if m["function_ok"]
                    else {"en": "wrong results", "ja": "誤った結果"})],

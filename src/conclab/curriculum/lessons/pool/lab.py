@@ -47,9 +47,9 @@ def run(ctx: LabContext) -> None:
          "ja": f"同じ大きさのタスク {TASKS} 個を {workers} プロセスのプールで（{m['start_method']}）"},
         [{"en": "way", "ja": "やり方"}, {"en": "took (s)", "ja": "所要 (秒)"},
          {"en": "speed-up", "ja": "速度向上"}],
-        [[ctx.text({"en": "one after another", "ja": "順番に"}), m["sequential_s"], "1.00x"],
+        [[ctx.text({"en": "one after another", "ja": "順番に"}), m["sequential_s"], ctx.text({"en": "{0:.2f}x", "ja": "{0:.2f} 倍"}, 1.0)],
          [ctx.text({"en": "pool.map (ideal {0}x)", "ja": "pool.map（理想は {0} 倍）"}, m["ideal"]),
-          m["pool_s"], f"{m['speedup']:.2f}x"],
+          m["pool_s"], ctx.text({"en": "{0:.2f}x", "ja": "{0:.2f} 倍"}, m['speedup'])],
          [ctx.text({"en": "starting the pool (not counted above)", "ja": "プールの起動（上の時間には含めない）"}),
           m["pool_start_s"], ""]],
     )
