@@ -82,8 +82,8 @@ def run(ctx: LabContext) -> None:
     slowest = min(speedups, key=lambda k: speedups[k])
     ctx.note({"en": "The smallest speed-up was {0} ({1:.2f}x): the shorter the job, the more the "
                     "pickling and messages weigh.",
-              "ja": "速度向上がいちばん小さかったのは {0}（{1:.2f} 倍）。ジョブが短いほど、pickle と"
-                    "メッセージのコストが効いてくる。"}, slowest, speedups[slowest])
+              "ja": "速度向上がいちばん小さかったのは {0}（{1:.2f} 倍）でした。ジョブが短いほど、pickle 化と"
+                    "メッセージのコストが効いてきます。"}, ctx.text(JOB_NAMES[slowest]), speedups[slowest])
 
 
 def _close(a: Any, b: Any) -> bool:

@@ -58,7 +58,7 @@ def run(ctx: LabContext) -> None:
           m["processes_s"], ctx.text({"en": "{0:.2f}x", "ja": "{0:.2f} 倍"}, m['processes_wall_speedup'])]],
     )
     ctx.note({"en": "Starting the two processes ({0}) and collecting them cost {1:.3f} s on top of the counting.",
-              "ja": "プロセス 2 個の起動（{0}）と後始末に、計算とは別に {1:.3f} 秒かかった。"},
+              "ja": "プロセス 2 個の起動（{0}）と後始末に、計算とは別に {1:.3f} 秒かかりました。"},
              m["start_method"], m["startup_s"])
 
 

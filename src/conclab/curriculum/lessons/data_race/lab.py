@@ -85,7 +85,7 @@ def run(ctx: LabContext) -> None:
     if m["plain_lost"] or m["plain_fast_lost"]:
         ctx.note({"en": "On this interpreter the plain counter += 1 loop DID lose updates ({0:,} and {1:,}): "
                         "it can switch threads between the read and the write, so the race shows by chance here.",
-                  "ja": "このインタープリターでは、素の counter += 1 のループでも更新が消えた（{0:,} と {1:,}）。"
+                  "ja": "このインタープリターでは、素の counter += 1 のループでも更新が消えました（{0:,} と {1:,}）。"
                         "読み込みと書き込みのあいだでもスレッドが切り替わりうるので、ここでは競合が偶然でも起きる。"},
                  m["plain_lost"], m["plain_fast_lost"])
     ctx.note({"en": "To see the += race every time, not by chance: conclab run race-explorer.",

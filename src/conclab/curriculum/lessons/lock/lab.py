@@ -70,9 +70,9 @@ def run(ctx: LabContext) -> None:
         rows,
     )
     ctx.note({"en": "GET /with/fail answered {0!r}; afterwards the lock was {1}, and GET /with answered {2!r}.",
-              "ja": "GET /with/fail の応答は {0!r}。そのあとロックは{1}、GET /with の応答は {2!r}。"},
+              "ja": "GET /with/fail の応答は {0!r} でした。そのあとロックは{1}、GET /with の応答は {2!r} でした。"},
              m["fail_answer"],
-             ctx.text({"en": "still held", "ja": "取られたまま"}) if m["lock_held_after_failure"]
+             ctx.text({"en": "still held", "ja": "取られたままで"}) if m["lock_held_after_failure"]
              else ctx.text({"en": "free", "ja": "解放されていて"}),
              m["after_failure_answer"])
 

@@ -84,7 +84,7 @@ def run(ctx: LabContext) -> None:
     m["locked_s"] = locked.elapsed_s
     m["locked_how"] = locked.how(lang)
     ctx.note({"en": "The timeline is the schedule, not a stopwatch: one millisecond per scheduling step.",
-              "ja": "タイムラインは実時間ではなくスケジュールを表す。1 ミリ秒がスケジューリングの 1 ステップ。"})
+              "ja": "タイムラインは実時間ではなくスケジュールを表します。1 ミリ秒がスケジューリングの 1 ステップです。"})
     ctx.note({"en": "Replay it yourself: conclab explore lost-update --replay {0}",
               "ja": "自分で再生するには: conclab explore lost-update --replay {0}"}, m["schedule"])
 
