@@ -67,3 +67,9 @@ def assert_golden(name: str, text: str) -> None:
         path.write_text(text, encoding="utf-8")
     assert path.exists(), f"no golden file {path}; run with CONCLAB_UPDATE_GOLDEN=1 and review it"
     assert text == path.read_text(encoding="utf-8")
+
+
+@pytest.fixture(autouse=True)
+def _no_class(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """No test sends verdicts to a class the developer joined: class settings live in a fresh folder."""
+    monkeypatch.setenv("CONCLAB_CONFIG_DIR", str(tmp_path_factory.mktemp("conclab-config")))

@@ -67,7 +67,7 @@ def test_language_choice_order() -> None:
 
 
 def test_japanese_lines_join_without_spaces_but_blocks_stay_apart() -> None:
-    from conclab.lab._registry import join_cjk_lines
+    from conclab.text import join_cjk_lines
 
     source = "読んで\nみましょう。\n`dis` で見る\n- 項目は\n  続きます\n\n```\n日本\n語\n```\n## 見出し\n"
     assert join_cjk_lines(source) == (
@@ -116,14 +116,18 @@ GLOSSARY_AVOID = ("レース状態", "ダーティライト", "危険区域", "G
 
 
 def test_japanese_uses_the_glossary_terms() -> None:
-    """The "avoid" column of the project's glossary (GLOSSARY.md) appears nowhere in the package."""
+    """The "avoid" column of the project's glossary (GLOSSARY.md) appears nowhere in the package.
+
+    One exception, as the glossary says: the primer's own word for a lost update may be
+    quoted as the primer's word (「ダーティライト」), to tell the learner it is the same thing.
+    """
     from pathlib import Path
 
     root = Path(conclab.__file__).parent
     found = {}
     for path in root.rglob("*"):
         if path.suffix in {".py", ".md", ".txt", ".json", ".toml"}:
-            text = path.read_text(encoding="utf-8")
+            text = path.read_text(encoding="utf-8").replace("入門書は「ダーティライト」", "")
             hits = [word for word in GLOSSARY_AVOID if word in text]
             if hits:
                 found[str(path.relative_to(root))] = hits

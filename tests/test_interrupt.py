@@ -9,6 +9,7 @@ import sys
 import time
 
 import psutil
+import pytest
 
 HANGS_AFTER_CTRL_C = """
 import multiprocessing, sys, time
@@ -21,8 +22,8 @@ if __name__ == "__main__":
     with interrupt_guard(grace_s=0.5):
         child = multiprocessing.get_context("fork").Process(target=sleep_forever)
         child.start()
-        print(child.pid, flush=True)
         try:
+            print(child.pid, flush=True)  # inside the try: the interrupt may come right after
             time.sleep(600)
         except KeyboardInterrupt:
             time.sleep(600)  # clean-up that never ends, like a Pool waiting on a dead worker's lock
@@ -58,3 +59,21 @@ def test_the_guard_leaves_sigint_as_it_found_it() -> None:
     with interrupt_guard():
         pass
     assert signal.getsignal(signal.SIGINT) is before
+
+
+@pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
+def test_an_interrupt_that_python_swallows_still_ends_the_command() -> None:
+    # Ctrl-C during a fork lands in logging's at-fork hook, where Python prints
+    # "Exception ignored" and goes on; a __del__ is the same kind of place.
+    from conclab._interrupt import interrupt_guard
+
+    class InterruptedWhileCollected:
+        def __del__(self) -> None:
+            signal.raise_signal(signal.SIGINT)
+
+    reached = []
+    with pytest.raises(KeyboardInterrupt), interrupt_guard(grace_s=30.0):
+        InterruptedWhileCollected()  # collected at once: the handler's exception is swallowed
+        reached.append(True)
+    assert reached == [True]  # the body went on: only the guard could end it
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler

@@ -144,3 +144,31 @@ def test_platform_requirements_explain_themselves(machine: Machine) -> None:
         result = evaluate(claim, {"took_s": 0.1}, dataclasses.replace(machine, **changed), "en")  # type: ignore[arg-type]
         assert result.held is None and "not applicable" in (result.reason or ""), requirement
         assert evaluate(claim, {"took_s": 0.1}, machine, "en").held is True
+
+
+LONG_CLAIM = Claim("threads", {
+    "en": "two threads took {took_s:.2f} s, about as long as one after another: with the GIL only one "
+          "thread runs Python bytecode at a time, so `threading.Thread` does not speed up counting",
+    "ja": "スレッド 2 本では {took_s:.2f} 秒かかり、順番に実行したときとほぼ同じでした。GIL があるので Python の"
+          "バイトコードを実行できるスレッドは一度に一つだけで、`threading.Thread` では計算が速くなりません"},
+    lambda m: m["took_s"] < 1.0, uses=("took_s",), sensitive_to=("cores", "load", "timing"))
+
+
+@pytest.mark.parametrize("width", [80, 120])
+@pytest.mark.parametrize("lang", ["en", "ja"])
+def test_run_report_golden_wraps_without_cutting(machine: Machine, fake_clock: FakeClock, lang: str,
+                                                 width: int) -> None:
+    from tests.test_text import assert_well_broken
+
+    from conclab.curriculum import registry
+
+    def run(ctx: LabContext) -> None:
+        with ctx.measure("took"):
+            fake_clock.advance(1.25)
+
+    result = run_lab(_fake_lab(run, (LONG_CLAIM,)), lang=lang, clock=fake_clock, machine=machine)
+    text = LabReport(result, registry().prose("cpu-gil", lang), width=width).to_string()
+    lines = [line.rstrip() for line in text.splitlines()]
+    assert_well_broken(lines, width)
+    assert "threading.Thread" in text and "1.25" in text
+    assert_golden(f"run_{lang}_{width}.txt", "\n".join(lines) + "\n")

@@ -14,7 +14,8 @@ from pathlib import Path
 
 import pytest
 
-PUBLIC = ["conclab.timeline", "conclab.lab", "conclab.explore", "conclab.services", "conclab.exercises"]
+PUBLIC = ["conclab.timeline", "conclab.lab", "conclab.explore", "conclab.services", "conclab.exercises",
+          "conclab.play"]
 SRC = Path(__file__).parent.parent / "src" / "conclab"
 
 

@@ -57,14 +57,17 @@ def interrupt_guard(grace_s: float = GRACE_S) -> Iterator[None]:
         return
 
     finished = threading.Event()
+    received: list[int] = []
 
     def on_interrupt(signum: int, frame: FrameType | None) -> None:
+        received.append(signum)
         signal.signal(signal.SIGINT, signal.default_int_handler)  # a second Ctrl-C interrupts at once
         threading.Thread(target=_last_resort, args=(grace_s, finished), name="conclab-interrupt",
                          daemon=True).start()
         raise KeyboardInterrupt
 
     def on_end(signum: int, frame: FrameType | None) -> None:
+        received.append(signum)
         for ending in taken:
             signal.signal(ending, signal.SIG_DFL)  # a second one ends conclab at once
         threading.Thread(target=_last_resort, args=(grace_s, finished, 128 + signum),
@@ -85,3 +88,10 @@ def interrupt_guard(grace_s: float = GRACE_S) -> Iterator[None]:
         for ending in taken:
             if signal.getsignal(ending) is on_end:
                 signal.signal(ending, signal.SIG_DFL)
+    # Python drops an exception raised where it cannot propagate (an at-fork hook such as
+    # logging's, a __del__, a weakref callback): the signal arrived, the exception did not
+    # come out. The command still ends as the signal asked.
+    if received and received[0] == signal.SIGINT:
+        raise KeyboardInterrupt
+    if received:
+        raise SystemExit(128 + received[0])

@@ -7,6 +7,7 @@ the part of the message that tells them what to change.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 from tests.exercises.helpers import check_source, exercise, failures
@@ -33,6 +34,8 @@ WRONG_MESSAGES: dict[tuple[str, str], str] = {
     ("replace-spin-lock", "wrong_sleep_flag"): "The sleep in the loop saves CPU, but",
     ("replace-spin-lock", "wrong_lock_per_call"): "creates a new lock on every call",
     ("replace-spin-lock", "wrong_rlock_per_thread"): "each thread has its own lock",
+    ("lock-only-increment", "wrong_lock_per_call"): "'with Lock():' makes a new lock each call",
+    ("lock-only-increment", "wrong_no_lock"): "'+= 1' alone is not atomic",
     ("fix-deadlock", "wrong_one_function"): "audit() still take(s) lock_b before lock_a",
     ("fix-deadlock", "wrong_give_up"): "A timeout hides the deadlock",
     ("fix-deadlock", "wrong_one_lock_at_a_time"): "audit() saw money in flight",
@@ -52,6 +55,10 @@ WRONG_MESSAGES: dict[tuple[str, str], str] = {
     ("sqlite-threads", "wrong_unconsumed_map"): "the table holds 0 of 100 rows, yet the program exited with status 0",
     ("future-handoff", "wrong_busy_wait"): "a thread polled in a loop (busy waiting)",
     ("future-handoff", "wrong_result_only"): "`print(f\"got {handoff.result()}\", flush=True)",
+    ("primes-on-cluster", "wrong_one_task"): "ran as 1 task(s) on one worker",
+    ("primes-on-cluster", "wrong_compute_in_loop"): "ran one after another, never two at once",
+    ("primes-on-cluster", "wrong_local_pool"): "a local Pool counts on this machine only",
+    ("primes-on-cluster", "wrong_tiny_tasks"): "Use fewer, bigger parts",
 }
 
 #: What the starter's failure says: the learner's first message must point at the task.
@@ -62,6 +69,7 @@ STARTER_MESSAGES: dict[str, str] = {
     "limit-downloads": "more than 3",
     "fix-counter-race": "an update was lost",
     "replace-spin-lock": "both threads were inside your spin lock at once",
+    "lock-only-increment": "the lock is held around the slow work too",
     "fix-deadlock": "T0 holds lock_a and waits for lock_b (held by T1)",
     "fix-dirty-write": "a withdrawal was lost",
     "serve-concurrently": "http.server.HTTPServer handles one request at a time",
@@ -71,12 +79,23 @@ STARTER_MESSAGES: dict[str, str] = {
     "threads-or-processes": "they did not all wait at the same time",
     "sqlite-threads": "they ran one after another",
     "future-handoff": "waited for the whole worker (join) instead of for its result",
+    "primes-on-cluster": "no task reached the scheduler",
 }
 
 #: Short time limits keep the folder fast; each still leaves the reference a wide margin.
 TEST_LIMITS: dict[str, float] = {"find-primes-parallel": 12.0, "stream-primes": 4.0, "producer-consumer": 2.5, "future-handoff": 2.5}
 
+#: Exercises whose check starts real processes for seconds (a Dask scheduler and workers): marked slow.
+SLOW = {"primes-on-cluster"}
+
 ALL = [e.id for e in catalogue()]
+
+
+def _cases(pairs: list[Any]) -> list[Any]:
+    """``pytest.param`` with the slow mark where the exercise (the first item) is in :data:`SLOW`."""
+    return [pytest.param(*p if isinstance(p, tuple) else (p,),
+                         marks=[pytest.mark.slow] if (p[0] if isinstance(p, tuple) else p) in SLOW else [])
+            for p in pairs]
 
 
 def _limit(name: str) -> float | None:
@@ -91,20 +110,20 @@ def test_every_wrong_variant_has_an_expected_message() -> None:
         assert len(ex.wrong) >= 2, f"{ex.id} needs at least two wrong variants"
 
 
-@pytest.mark.parametrize("name", ALL)
+@pytest.mark.parametrize("name", _cases(ALL))
 def test_starter_fails_with_the_task(name: str, tmp_path: Path) -> None:
     verdict = check_source(name, exercise(name).starter, tmp_path, limit_s=_limit(name))
     assert not verdict.passed
     assert STARTER_MESSAGES[name] in failures(verdict)
 
 
-@pytest.mark.parametrize("name", ALL)
+@pytest.mark.parametrize("name", _cases(ALL))
 def test_reference_solution_passes(name: str, tmp_path: Path) -> None:
     verdict = check_source(name, exercise(name).solution, tmp_path, limit_s=_limit(name))
     assert verdict.passed, failures(verdict)
 
 
-@pytest.mark.parametrize(("name", "variant"), sorted(WRONG_MESSAGES))
+@pytest.mark.parametrize(("name", "variant"), _cases(sorted(WRONG_MESSAGES)))
 def test_wrong_variant_fails_with_its_message(name: str, variant: str, tmp_path: Path) -> None:
     verdict = check_source(name, exercise(name).wrong[variant], tmp_path, limit_s=_limit(name))
     assert not verdict.passed

@@ -54,7 +54,7 @@ def test_check_without_name_takes_the_next_unfinished(workspace: Path) -> None:
     result = invoke("check")
     assert result.exit_code == 1
     assert f"{first.id}: not yet" in result.output
-    assert f"syntax error in {first.file_name}, line 1" in result.output
+    assert f"syntax error in {first.file_name}, line 1" in " ".join(result.output.split())  # wrapped
 
 
 def test_bad_input_is_one_line_and_exit_2(workspace: Path, tmp_path: Path) -> None:

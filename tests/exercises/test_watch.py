@@ -67,8 +67,9 @@ def test_next_moves_on_only_when_asked(tmp_path: Path) -> None:
     try:
         _wait_for(events, 1, 10)
         assert watcher.current is not None and watcher.current.id == "stream-primes"
-        watcher.command("n")  # the next unfinished, in teaching order
-        expected = next(iter(catalogue())).id
+        watcher.command("n")  # the next unfinished after this one, in teaching order (wrapping round)
+        ordered = catalogue().ids()
+        expected = (ordered[ordered.index("stream-primes") + 1:] + ordered)[0]
         deadline = time.monotonic() + 5
         while time.monotonic() < deadline and [e.kind for e in events].count("watching") < 2:
             time.sleep(0.02)

@@ -54,7 +54,7 @@ def test_lab_page_has_every_part(machine: Machine) -> None:
     assert "not applicable here: one core" in page
     assert "0.123" in page and "start /a" in page and "A note." in page
     assert "demo.py" in page and "&lt;x&gt;" in page and "'<x>'" not in page
-    assert "Python 3.11.7 (CPython), 2 core(s), GIL on" in page
+    assert "Python 3.11.7 (CPython), 2 cores, GIL on" in page
     assert "1 of 2 claims held" in page
 
 

@@ -132,7 +132,7 @@ def test_serve_counter_until_sigint(mode: str, started_servers: tuple) -> None:
     answers: list[bytes] = []
     thread = drive_then_interrupt(started, servers, lambda server: answers.extend(
         get(server.url + "/")[2] for _ in range(3)))
-    result = invoke("serve", "counter", "--mode", mode, "--counter", "lock", "--port", "0")
+    result = invoke("serve", "counter", "--mode", mode, "--counter", "lock", "--work", "0", "--port", "0")
     thread.join()
     assert result.exit_code == 0, result.output
     assert len(answers) == 3

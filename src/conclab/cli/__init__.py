@@ -14,7 +14,9 @@ import click
 
 from conclab import __version__
 from conclab._interrupt import interrupt_guard
+from conclab.cli._class import class_group
 from conclab.cli._common import LANG_CHOICE, print_error
+from conclab.cli._compare import compare_command
 from conclab.cli._config import config_group
 from conclab.cli._doctor import doctor_command
 from conclab.cli._exercises import (
@@ -27,9 +29,12 @@ from conclab.cli._exercises import (
     watch_command,
 )
 from conclab.cli._explore import explore_command
+from conclab.cli._handson import handson_command
 from conclab.cli._lab_commands import list_command, run_command, show_command
 from conclab.cli._load import load
+from conclab.cli._play import play_command
 from conclab.cli._report import report_command
+from conclab.cli._route import route_command
 from conclab.cli._serve import serve
 from conclab.cli._trace import trace_command
 from conclab.errors import ConclabError
@@ -88,14 +93,17 @@ def cli(ctx: click.Context, lang: str | None) -> None:
 
 #: Every command of ``conclab``, in the order of a learner's day: lessons, exercises, tools.
 COMMANDS: list[click.Command] = [
-    list_command, run_command, show_command,
+    list_command, run_command, show_command, compare_command,
     report_command,
     doctor_command, config_group,
     exercises_group, check_command, watch_command, hint_command, reset_command, solution_command, progress_command,
+    handson_command, route_command,
     explore_command,
+    play_command,
     trace_command,
     serve,
     load,
+    class_group,
 ]
 for _command in COMMANDS:
     cli.add_command(_command)

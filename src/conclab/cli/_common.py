@@ -31,14 +31,73 @@ def resolve_lang(lang: str | None) -> str:
     return choose_lang(None)
 
 
-def make_console(width: int | None = None) -> Any:
-    """A rich console on stdout; tests get plain text at a fixed width via COLUMNS."""
-    from rich.console import Console
+def make_console(width: int | None = None, stderr: bool = False) -> Any:
+    """A rich console on stdout (or stderr) that wraps through :mod:`conclab.text`.
 
-    from conclab._cjk import enable_cjk_wrapping
+    Tests get plain text at a fixed width via ``COLUMNS``.
+    """
+    from conclab.text import make_console as text_console
 
-    enable_cjk_wrapping()
-    return Console(width=width, highlight=False, soft_wrap=False)
+    return text_console(width, stderr=stderr)
+
+
+class Activity:
+    """A live status line on stderr for work that takes a while: a spinner, what runs, the time so far.
+
+    Shown only on a terminal and only once the work has taken ``delay_s``;
+    transient, so nothing is left in the scroll-back or in piped output.
+    ``step(text)`` changes what it says (the lab's current measurement).
+    """
+
+    def __init__(self, message: str, *, delay_s: float = 0.5, enabled: bool = True,
+                 clock: Any = None) -> None:
+        import time
+
+        self.message = message
+        self.detail = ""
+        self.delay_s = delay_s
+        self.clock = clock or time.perf_counter
+        self.console = make_console(stderr=True)
+        self.enabled = enabled and self.console.is_terminal
+        self._live: Any = None
+        self._timer: Any = None
+        self._start = 0.0
+
+    def __rich__(self) -> Any:
+        from rich.spinner import Spinner
+        from rich.text import Text
+
+        line = Text(self.message)
+        if self.detail:
+            line.append(f": {self.detail}", style="cyan")
+        line.append(f"  {self.clock() - self._start:.1f} s", style="dim")
+        return Spinner("dots", text=line, style="cyan")
+
+    def step(self, detail: str) -> None:
+        self.detail = detail
+
+    def _show(self) -> None:
+        from rich.live import Live
+
+        self._live = Live(self, console=self.console, transient=True, refresh_per_second=8)
+        self._live.start()
+
+    def __enter__(self) -> Activity:
+        import threading
+
+        self._start = self.clock()
+        if self.enabled:
+            self._timer = threading.Timer(self.delay_s, self._show)
+            self._timer.daemon = True
+            self._timer.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer.join()
+        if self._live is not None:
+            self._live.stop()
 
 
 def print_json(data: Any) -> None:

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import os
+
 import click
 from rich.cells import cell_len
 
 from conclab.cli._common import lang_option, make_console, print_json, resolve_lang
 from conclab.i18n import Messages
-from conclab.machine import machine_facts, port_is_free
+from conclab.machine import Machine, machine_facts, port_is_free
 
 PORTS = (8000, 8080)
 
@@ -22,6 +24,11 @@ MESSAGES = Messages({
            "ja": "有効: Python コードを実行できるスレッドは同時に 1 つ"},
     "off": {"en": "off: threads run Python code in parallel",
             "ja": "無効: スレッドが Python コードを並列に実行できる"},
+    "reenabled": {"en": "on again, although this build can run without it: {why}",
+                  "ja": "このビルドは GIL なしで動けますが、再び有効になっています: {why}"},
+    "why-env": {"en": "PYTHON_GIL=1 is set", "ja": "PYTHON_GIL=1 が設定されています"},
+    "why-import": {"en": "a module imported so far (a C extension) does not declare that it runs without the GIL",
+                   "ja": "ここまでに import したモジュール（C 拡張）が、GIL なしで動けると宣言していません"},
     "cores": {"en": "cores", "ja": "コア数"},
     "cores-value": {"en": "{cores} usable ({total} in the machine)", "ja": "使用可能 {cores}（マシン全体 {total}）"},
     "start": {"en": "start method", "ja": "起動方式"},
@@ -39,6 +46,18 @@ MESSAGES = Messages({
 })
 
 
+def gil_reenabled(facts: Machine) -> bool:
+    """A free-threaded build whose GIL is on: PYTHON_GIL=1, or an extension module turned it back on."""
+    return facts.free_threaded and facts.gil_enabled
+
+
+def gil_text(facts: Machine, lang: str) -> str:
+    if not gil_reenabled(facts):
+        return MESSAGES.get("on" if facts.gil_enabled else "off", lang)
+    why = "why-env" if os.environ.get("PYTHON_GIL") == "1" else "why-import"
+    return MESSAGES.get("reenabled", lang, why=MESSAGES.get(why, lang))
+
+
 @click.command("doctor")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
 @lang_option
@@ -48,13 +67,13 @@ def doctor_command(as_json: bool, lang: str | None) -> None:
     facts = machine_facts()
     ports = {str(port): port_is_free(port) for port in PORTS}
     if as_json:
-        print_json(facts.to_json() | {"ports_free": ports})
+        print_json(facts.to_json() | {"ports_free": ports, "gil_reenabled": gil_reenabled(facts)})
         return
     msg = MESSAGES.get
     rows = [
         (msg("python", lang), f"{facts.implementation} {facts.python_version}  ({facts.executable})"),
         (msg("build", lang), msg("free-threaded" if facts.free_threaded else "standard", lang)),
-        (msg("gil", lang), msg("on" if facts.gil_enabled else "off", lang)),
+        (msg("gil", lang), gil_text(facts, lang)),
         (msg("cores", lang), msg("cores-value", lang, cores=facts.cores, total=facts.cpu_count)),
         (msg("start", lang), msg("start-value", lang, method=facts.start_method,
                                  all=", ".join(facts.start_methods))),

@@ -14,30 +14,17 @@ from pathlib import Path
 
 import click
 
-from conclab.cli._common import lang_option, print_json, resolve_lang
+from conclab.cli._class import send_verdict, verdicts_to_class
+from conclab.cli._common import Activity, lang_option, make_console, print_json, resolve_lang
+from conclab.cli._exercise_screens import attempts
 from conclab.errors import ConclabError
 from conclab.i18n import Messages, pick
 
 MESSAGES = Messages({
-    "passed": {"en": "passed", "ja": "合格"},
-    "failed": {"en": "not yet", "ja": "まだ不合格"},
-    "verdict": {"en": "{exercise}: {state} ({elapsed:.2f} s)", "ja": "{exercise}: {state}（{elapsed:.2f} 秒）"},
-    "after-fail": {"en": "Fix {file} and check again; 'conclab hint {exercise}' gives a hint.",
-                   "ja": "{file} を直して、もう一度チェックしてください。'conclab hint {exercise}' でヒントが見られます。"},
-    "after-pass": {"en": "Well done. 'conclab solution {exercise}' shows the reference solution; "
-                         "'conclab check' moves on to the next exercise.",
-                   "ja": "よくできました。'conclab solution {exercise}' で模範解答が見られます。"
-                         "'conclab check' で次の演習に進みます。"},
     "all-done": {"en": "Every exercise has passed. Well done!", "ja": "すべての演習に合格しました。おつかれさまでした！"},
     "init-done": {"en": "Exercises workspace ready in {root}: {written} files written, {kept} kept as they were.",
                   "ja": "{root} に演習用のワークスペースを用意しました（書き込み {written} 件、既存のまま {kept} 件）。"},
     "init-next": {"en": "Next: cd {root} && conclab check", "ja": "次に: cd {root} && conclab check"},
-    "hint-title": {"en": "Hint {number}/{total} for {exercise}", "ja": "{exercise} のヒント {number}/{total}"},
-    "hint-more": {"en": "Run 'conclab hint {exercise}' again for the next hint.",
-                  "ja": "次のヒントを見るには、もう一度 'conclab hint {exercise}' を実行してください。"},
-    "hint-last": {"en": "That was the last hint.", "ja": "これが最後のヒントです。"},
-    "hint-no-ws": {"en": "(Outside a workspace only the first hint is shown; 'conclab exercises init' makes one.)",
-                   "ja": "（ワークスペースの外では最初のヒントだけを表示します。'conclab exercises init' で作成できます。）"},
     "reset-done": {"en": "{file} is the starter again.", "ja": "{file} をスターターの状態に戻しました。"},
     "reset-backup": {"en": "Your previous version is in {backup}.", "ja": "元の版は {backup} に保存しました。"},
     "solution-refused": {"en": "the solution of {exercise} is shown once you have passed it; "
@@ -49,14 +36,7 @@ MESSAGES = Messages({
                        "ja": "{root} の進み具合: {total} 問中 {passed} 問合格"},
     "progress-recovered": {"en": "The progress file was damaged; it was moved to {path} and started afresh.",
                            "ja": "進捗ファイルが壊れていたため {path} に移し、新しく作り直しました。"},
-    "attempts": {"en": "{attempts} checks, {hints} hints", "ja": "チェック {attempts} 回、ヒント {hints} 回"},
-    "watching": {"en": "Watching {file}: save it to check. Enter = check again, n = next exercise, "
-                       "h = hint, q = quit.",
-                 "ja": "{file} を監視しています。保存するとチェックします。Enter = 再チェック、n = 次の演習、"
-                       "h = ヒント、q = 終了。"},
-    "checking": {"en": "checking {file} ...", "ja": "{file} をチェック中..."},
-    "watch-next": {"en": "Type n and Enter for the next exercise.", "ja": "次の演習に進むには n と Enter を入力してください。"},
-    "statement": {"en": "Exercise {exercise}: {file}", "ja": "演習 {exercise}: {file}"},
+    "checking": {"en": "checking {file}", "ja": "{file} をチェック中"},
 })
 
 
@@ -83,18 +63,11 @@ def _lang(lang: str | None, workspace: object | None = None) -> str:
 
 
 def _render_verdict(verdict, exercise, lang: str) -> None:  # type: ignore[no-untyped-def]
-    state = MESSAGES.get("passed" if verdict.passed else "failed", lang)
-    click.echo(click.style(MESSAGES.get("verdict", lang, exercise=exercise.id, state=state,
-                                        elapsed=verdict.elapsed_s),
-                           fg="green" if verdict.passed else "red", bold=True))
-    for result in verdict.checks:
-        mark = click.style("✓", fg="green") if result.passed else click.style("✗", fg="red")
-        first, *rest = result.detail.splitlines() or [""]
-        click.echo(f"  {mark} {result.name}: {first}")
-        for line in rest:
-            click.echo(f"      {line}")
-    key = "after-pass" if verdict.passed else "after-fail"
-    click.echo(MESSAGES.get(key, lang, exercise=exercise.id, file=exercise.file_name))
+    from conclab.cli._exercise_screens import after_check, verdict_view
+
+    console = make_console()
+    console.print(verdict_view(verdict, exercise, lang))
+    console.print(after_check(verdict, exercise, lang))
 
 
 dir_option = click.option("--dir", "directory", type=click.Path(file_okay=False), default=None,
@@ -147,9 +120,11 @@ def check_command(exercise_name: str | None, directory: str | None, as_json: boo
             else:
                 click.echo(MESSAGES.get("all-done", lang))
             return
-    verdict = run_check(exercise, workspace.path_of(exercise), lang=lang, limit_s=limit_s,
-                        workdir=workspace.root)
+    with Activity(MESSAGES.get("checking", lang, file=exercise.file_name), enabled=not as_json):
+        verdict = run_check(exercise, workspace.path_of(exercise), lang=lang, limit_s=limit_s,
+                            workdir=workspace.root)
     workspace.progress.record_check(exercise.id, verdict.passed)
+    send_verdict(workspace, verdict, "check")
     if as_json:
         print_json(verdict.to_json())
     else:
@@ -166,47 +141,29 @@ def check_command(exercise_name: str | None, directory: str | None, as_json: boo
 @lang_option
 def watch_command(exercise_name: str | None, directory: str | None, limit_s: float | None,
                   lang: str | None) -> None:
-    """Check the current exercise every time its file is saved."""
-    from conclab.exercises import Watcher, WatchEvent
+    """Check the current exercise every time its file is saved (single keys: h hint, n next, q quit)."""
+    from conclab.cli._watch_app import WatchApp, key_source, run_watch
+    from conclab.exercises import Watcher
 
     workspace = _workspace(directory)
     lang = _lang(lang, workspace)
     catalogue = _catalogue()
     exercise = catalogue.get(exercise_name) if exercise_name else None
-    holder: dict[str, Watcher] = {}
-
-    def show(event: WatchEvent) -> None:
-        if event.kind == "watching" and event.exercise is not None:
-            click.echo(click.style(MESSAGES.get("statement", lang, exercise=event.exercise.id,
-                                                file=workspace.path_of(event.exercise)), bold=True))
-            click.echo(MESSAGES.get("watching", lang, file=event.exercise.file_name))
-        elif event.kind == "checking" and event.exercise is not None:
-            click.echo(click.style(MESSAGES.get("checking", lang, file=event.exercise.file_name), dim=True))
-        elif event.kind == "verdict" and event.verdict is not None and event.exercise is not None:
-            _render_verdict(event.verdict, event.exercise, lang)
-            if event.verdict.passed:
-                click.echo(MESSAGES.get("watch-next", lang))
-        elif event.kind == "done":
-            click.echo(MESSAGES.get("all-done", lang))
-
-    watcher = Watcher(workspace, catalogue, lang=lang, on_event=show, exercise=exercise, limit_s=limit_s)
-    holder["watcher"] = watcher
-    stop = threading.Event()
-
-    def read_commands() -> None:
-        for line in sys.stdin:
-            text = line.strip().lower()
-            if text in ("h", "hint") and watcher.current is not None:
-                _show_hint(workspace, watcher.current, lang)
-                continue
-            watcher.command(text)
-        watcher.command("q")
-
-    threading.Thread(target=read_commands, daemon=True, name="conclab-watch-input").start()
-    watcher.run(stop)
+    console = make_console()
+    with key_source() as (keys, raw):
+        app = WatchApp(None, workspace, lang, console, clear=console.is_terminal, line_keys=not raw,
+                       fit=console.is_terminal)
+        app.watcher = Watcher(workspace, catalogue, lang=lang, on_event=verdicts_to_class(workspace, app.on_event),
+                              exercise=exercise, limit_s=limit_s)
+        try:
+            run_watch(app, keys, threading.Event())
+        except KeyboardInterrupt:
+            console.print()
 
 
 def _show_hint(workspace, exercise, lang: str) -> None:  # type: ignore[no-untyped-def]
+    from conclab.cli._exercise_screens import hint_footer, hints_view
+
     total = len(exercise.hints)
     if workspace is None:
         shown = 1
@@ -215,17 +172,10 @@ def _show_hint(workspace, exercise, lang: str) -> None:  # type: ignore[no-untyp
             entry = data.of(exercise.id)
             entry.hints_shown = min(total, entry.hints_shown + 1)
         shown = workspace.progress.update(bump).of(exercise.id).hints_shown
-    for number in range(1, shown + 1):
-        click.echo(click.style(MESSAGES.get("hint-title", lang, number=number, total=total,
-                                            exercise=exercise.id), bold=True))
-        click.echo(pick(exercise.hints[number - 1], lang))
-        click.echo()
-    if workspace is None:
-        click.echo(MESSAGES.get("hint-no-ws", lang))
-    elif shown < total:
-        click.echo(MESSAGES.get("hint-more", lang, exercise=exercise.id))
-    else:
-        click.echo(MESSAGES.get("hint-last", lang))
+    console = make_console()
+    for part in hints_view(exercise, shown, lang):
+        console.print(part)
+    console.print(hint_footer(exercise, shown, lang, workspace is not None))
 
 
 @click.command("hint")
@@ -304,5 +254,5 @@ def progress_command(directory: str | None, as_json: bool, lang: str | None) -> 
                                         total=len(rows)), bold=True))
     for row in rows:
         mark = click.style("✓", fg="green") if row["passed"] else " "
-        detail = MESSAGES.get("attempts", lang, attempts=row["attempts"], hints=row["hints_shown"])
+        detail = attempts(row["attempts"], row["hints_shown"], lang)
         click.echo(f"  [{mark}] {row['id']:<24} {row['title']}  ({detail})")

@@ -8,7 +8,7 @@ from typing import Any
 
 import click
 
-from conclab.cli._common import lang_option, make_console, print_json, resolve_lang
+from conclab.cli._common import Activity, lang_option, make_console, print_json, resolve_lang
 from conclab.errors import ConclabError
 from conclab.i18n import Messages, pick
 from conclab.lab import Chapter, Entry, Lab
@@ -42,6 +42,7 @@ MESSAGES = Messages({
     "todo": {"en": "exercise", "ja": "演習"},
     "kind-lab": {"en": "lab", "ja": "ラボ"},
     "kind-exercise": {"en": "exercise", "ja": "演習"},
+    "running": {"en": "measuring {lab}", "ja": "{lab} を計測中"},
 })
 
 
@@ -96,6 +97,12 @@ def show_home(ctx: click.Context) -> None:
     console.print()
     console.print(_catalogue(lang))
     console.print()
+    from conclab.cli._play import play_summary
+
+    summary = play_summary(lang)
+    if summary:
+        console.print(summary)
+        console.print()
     console.print(MESSAGES.get("next", lang), style="bold")
     for key in ("next-run", "next-show", "next-doctor", "next-lang"):
         console.print("  " + MESSAGES.get(key, lang))
@@ -132,12 +139,20 @@ def list_command(as_json: bool, lang: str | None) -> None:
 @click.option("--html", "html_path", type=click.Path(dir_okay=False), default=None,
               help="Also write the whole lesson with its results as one self-contained HTML page.")
 @click.option("--quick", is_flag=True, help="Shortened figures: finishes in about a second.")
+@click.option("--scheduler", default=None, metavar="ADDRESS",
+              help="Dask lessons: use the scheduler at tcp://HOST:PORT instead of an embedded cluster "
+                   "(also read from CONCLAB_DASK_SCHEDULER).")
+@click.option("--allow-remote", is_flag=True, help="With --scheduler: allow a scheduler not on loopback.")
+@click.option("--python", "python", default=None, metavar="PATH",
+              help="Run the lab under another interpreter (conclab runs from its own path).")
 @lang_option
 def run_command(lab_id: str, as_json: bool, trace_path: str | None, html_path: str | None,
-                quick: bool, lang: str | None) -> None:
+                quick: bool, scheduler: str | None, allow_remote: bool, python: str | None,
+                lang: str | None) -> None:
     """Run a lab: the lesson, the measured figures, the timeline and each claim."""
+    from conclab.cli._compare import child_args, run_under, scheduler_option
     from conclab.curriculum import registry
-    from conclab.lab import LabReport, run_lab
+    from conclab.lab import LabReport, run_lab, scheduler_for_run
     from conclab.timeline import PerfettoTrace, check_writable
 
     lang = resolve_lang(lang)
@@ -147,7 +162,18 @@ def run_command(lab_id: str, as_json: bool, trace_path: str | None, html_path: s
         check_writable(trace_path)
     if html_path:
         check_writable(html_path)
-    result = run_lab(lab, lang=lang, quick=quick)
+    address = scheduler_option(lab, scheduler, allow_remote)
+    if python:
+        extra = [*(["--json"] if as_json else []), *(["--trace", os.path.abspath(trace_path)] if trace_path else []),
+                 *(["--html", os.path.abspath(html_path)] if html_path else [])]
+        sys.exit(run_under(python, child_args(lab, lang, quick, address, *extra)))
+    console = make_console()
+    prose = reg.prose(lab.id, lang)
+    if not as_json:  # the lesson first, to read while the lab measures
+        console.print(LabReport.introduction(lab, prose, lang))
+    with scheduler_for_run(address), Activity(MESSAGES.get("running", lang, lab=lab.id), delay_s=0.2,
+                                              enabled=not as_json) as activity:
+        result = run_lab(lab, lang=lang, quick=quick, on_step=activity.step)
     if trace_path:
         PerfettoTrace(result.spans, {os.getpid(): f"conclab run {lab.id}"}).save(trace_path)
     if html_path:
@@ -157,8 +183,7 @@ def run_command(lab_id: str, as_json: bool, trace_path: str | None, html_path: s
     if as_json:
         print_json(result.to_json())
     else:
-        console = make_console()
-        console.print(LabReport(result, reg.prose(lab.id, lang), width=console.width))
+        console.print(LabReport(result, prose, width=console.width, intro=False))
     if not result.passed:
         sys.exit(1)
 
@@ -171,12 +196,13 @@ def show_command(lab_id: str, lang: str | None) -> None:
     from rich.syntax import Syntax
 
     from conclab.curriculum import registry
+    from conclab.text import Heading
 
     lang = resolve_lang(lang)
     reg = registry()
     console = make_console()
     for file_name, source in reg.example_source(lab_id):
-        console.rule(MESSAGES.get("source", lang, lab=lab_id, file=file_name))
-        console.print(Syntax(source, "python", line_numbers=True, word_wrap=False,
+        console.print(Heading(MESSAGES.get("source", lang, lab=lab_id, file=file_name)))
+        console.print(Syntax(source, "python", line_numbers=True, word_wrap=True,
                              theme="ansi_dark", background_color="default"))
     console.print(MESSAGES.get("run-hint", lang, lab=lab_id), style="dim")

@@ -4,27 +4,31 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
 
-from conclab.cli._common import lang_option, make_console, resolve_lang
+from conclab.cli._common import Activity, lang_option, make_console, resolve_lang
+from conclab.cli._play import play_summary
 from conclab.errors import ConclabError
 from conclab.i18n import Messages, pick
+from conclab.text import count
 
 if TYPE_CHECKING:
-    from conclab.lab import ExerciseRow
+    from conclab.lab import Chapter, ExerciseRow, Lab, Registry, ReportSection
 
 MESSAGES = Messages({
     "no-labs": {"en": "chapter {chapter!r} has no labs yet; run 'conclab list' to see them",
                 "ja": "章 {chapter!r} にはまだラボがありません。'conclab list' で一覧を見られます"},
-    "running": {"en": "running {lab} ...", "ja": "{lab} を実行中 ..."},
+    "progress": {"en": " ({number}/{total}{left})", "ja": "（{number}/{total}{left}）"},
+    "left": {"en": ", about {seconds} s left", "ja": "、残り約 {seconds} 秒"},
+    "running": {"en": "running {lab}", "ja": "{lab} を実行中"},
     "line": {"en": "{mark} {lab:<20} {held}/{total} claims held  {seconds}",
              "ja": "{mark} {lab:<20} {total} 件中 {held} 件成立  {seconds}"},
     "exercises": {"en": "Exercises: {passed} of {total} passed in {folder}",
                   "ja": "演習: {folder} で {total} 件中 {passed} 件に合格"},
     "wrote": {"en": "wrote {path}", "ja": "{path} に書き出しました"},
-    "failed": {"en": "{count} lab(s) had a claim that did not hold here: {labs}",
+    "failed": {"en": "{count_en} had a claim that did not hold here: {labs}",
                "ja": "この環境で成立しなかった主張のあるラボが {count} 件: {labs}"},
 })
 
@@ -60,15 +64,8 @@ def report_command(html_path: str | None, chapter_id: str | None, quick: bool,
                    workspace_dir: str | None, lang: str | None) -> None:
     """Run all labs (of a chapter, or all) and put them in one page with a table of contents."""
     from conclab.curriculum import registry
-    from conclab.lab import (
-        LabHtmlReport,
-        ReportPage,
-        ReportSection,
-        chapter_heading,
-        progress_html,
-        run_lab,
-    )
-    from conclab.timeline import check_writable, format_seconds
+    from conclab.lab import ReportPage, progress_html
+    from conclab.timeline import check_writable
 
     lang = resolve_lang(lang)
     reg = registry()
@@ -85,34 +82,53 @@ def report_command(html_path: str | None, chapter_id: str | None, quick: bool,
         rows, folder = _exercise_rows(workspace_dir, chapter_id, lang)
         extra = progress_html(rows, folder, lang)
     console = make_console()
+    sections, failed = _run_chapters(reg, chapters, labs, quick, lang, bool(html_path), console)
+    if workspace_dir:
+        passed = sum(1 for row in rows if row.passed)
+        console.print(MESSAGES.get("exercises", lang, passed=passed, total=len(rows), folder=folder))
+        levels = play_summary(lang, workspace_dir)
+        if levels:
+            console.print(levels)
+    if html_path:
+        ReportPage(sections, lang, extra_html=extra).save(html_path)
+        console.print(MESSAGES.get("wrote", lang, path=html_path), style="dim")
+    if failed:
+        console.print(MESSAGES.get("failed", lang, count=len(failed), count_en=count(len(failed), "lab"),
+                                   labs=", ".join(failed)), style="yellow")
+        sys.exit(1)
+
+
+def _run_chapters(reg: Registry, chapters: list[Chapter], labs: list[Lab], quick: bool, lang: str,
+                  pages: bool, console: Any) -> tuple[list[ReportSection], list[str]]:
+    """Run every lab with a live "k/N, about s left" status; one line each; the pages if asked."""
+    from conclab.lab import LabHtmlReport, ReportSection, chapter_heading, run_lab
+    from conclab.timeline import format_seconds
+
     sections: list[ReportSection] = []
     failed: list[str] = []
+    durations: list[float] = []
     for chapter in chapters:
         reports = []
         for lab in reg.labs(chapter.id):
-            with console.status(MESSAGES.get("running", lang, lab=lab.id)):
-                result = run_lab(lab, lang=lang, quick=quick)
+            done = len(durations)
+            left = (sum(durations) / done * (len(labs) - done)) if done else None
+            message = MESSAGES.get("running", lang, lab=lab.id) + MESSAGES.get(
+                "progress", lang, number=done + 1, total=len(labs),
+                left=MESSAGES.get("left", lang, seconds=round(left)) if left is not None else "")
+            with Activity(message, delay_s=0.0) as activity:
+                result = run_lab(lab, lang=lang, quick=quick, on_step=activity.step)
+            durations.append(result.duration_s)
             held = sum(1 for c in result.claims if c.held)
             total = sum(1 for c in result.claims if c.held is not None)
-            mark = "✓" if result.passed else "✗"
             if not result.passed:
                 failed.append(lab.id)
-            console.print(MESSAGES.get("line", lang, mark=mark, lab=lab.id, held=held, total=total,
-                                       seconds=format_seconds(result.duration_s)),
+            console.print(MESSAGES.get("line", lang, mark="✓" if result.passed else "✗", lab=lab.id,
+                                       held=held, total=total, seconds=format_seconds(result.duration_s)),
                           style="green" if result.passed else "red")
-            if html_path:
+            if pages:
                 reports.append(LabHtmlReport(result, reg.prose(lab.id, lang), reg.example_source(lab.id)))
         if reports:
             sections.append(ReportSection(chapter.id, chapter_heading(chapter.number,
                                                                       pick(chapter.title, lang), lang),
                                           reports))
-    if workspace_dir:
-        passed = sum(1 for row in rows if row.passed)
-        console.print(MESSAGES.get("exercises", lang, passed=passed, total=len(rows), folder=folder))
-    if html_path:
-        ReportPage(sections, lang, extra_html=extra).save(html_path)
-        console.print(MESSAGES.get("wrote", lang, path=html_path), style="dim")
-    if failed:
-        console.print(MESSAGES.get("failed", lang, count=len(failed), labs=", ".join(failed)),
-                      style="yellow")
-        sys.exit(1)
+    return sections, failed

@@ -7,6 +7,7 @@ into a clean stop (children reaped, no traceback).
 
 from __future__ import annotations
 
+import os
 import signal
 import threading
 from collections.abc import Callable
@@ -16,7 +17,15 @@ import click
 
 from conclab.cli._common import lang_option, resolve_lang
 from conclab.i18n import Messages
-from conclab.services import COUNTERS, LOOPBACK, MODES, BackgroundServer, CounterServer, LogEvent
+from conclab.services import (
+    COUNTERS,
+    LOOPBACK,
+    MODES,
+    BackgroundServer,
+    CounterServer,
+    LogEvent,
+    is_loopback_host,
+)
 from conclab.services import PracticeServer as _PracticeServer
 from conclab.services.counter import check_counter_options
 
@@ -39,7 +48,35 @@ MESSAGES = Messages({
         "en": "stopped: served {served} requests, at most {peak} at once",
         "ja": "停止しました: 応答したリクエストは {served} 件、同時に処理した最大数は {peak} 件です",
     },
+    "not_loopback": {
+        "en": "note: --host {host} makes this server reachable from other machines on the network; "
+              "use --host 127.0.0.1 to keep it on this machine",
+        "ja": "注意: --host {host} を指定したため、このサーバーにはネットワーク上のほかのマシンからも"
+              "接続できます。このマシンだけで使うなら --host 127.0.0.1 を指定してください",
+    },
 })
+
+#: ``serve counter``'s default work: long enough to type three ``curl localhost:8000 &`` by hand
+#: while the first request still works, as in the bootcamp hands-on (the labs pass their own).
+MANUAL_WORK_S = 5.0
+
+
+def warn_if_not_loopback(host: str, lang: str) -> None:
+    """One line on stderr when the server will be reachable from other machines."""
+    if not is_loopback_host(host):
+        click.echo(MESSAGES.get("not_loopback", lang, host=host), err=True)
+
+
+def serving_host(host: str | None, lang: str) -> str:
+    """``--host`` as given (warned about unless loopback), else loopback, or 0.0.0.0 in conclab's container.
+
+    Inside the container (``CONCLAB_CONTAINER`` set by its Dockerfile) only the
+    ports published with ``-p`` reach the server, so the default says nothing.
+    """
+    if host is not None:
+        warn_if_not_loopback(host, lang)
+        return host
+    return "0.0.0.0" if os.environ.get("CONCLAB_CONTAINER") else LOOPBACK
 
 
 def _print_event(event: LogEvent) -> None:
@@ -83,25 +120,27 @@ def serve() -> None:
 @click.option("--counter", default="unsafe", show_default=True, metavar="|".join(COUNTERS),
               help="How the count is kept: unprotected, hand-made spin lock, Lock around "
                    "everything, Lock around the increment only.")
-@click.option("--work", type=float, default=0.0, show_default=True,
-              help="Seconds each request works (sleeps) between reading and writing the count.")
+@click.option("--work", type=float, default=MANUAL_WORK_S, show_default=True,
+              help="Seconds each request works (sleeps) between reading and writing the count; "
+                   "the default leaves time to fire three curls by hand.")
 @click.option("--port", type=int, default=8000, show_default=True,
               help="Port to listen on; 0 picks a free one (printed).")
-@click.option("--host", default=LOOPBACK, show_default=True, help="Address to listen on.")
+@click.option("--host", default=None, help="Address to listen on [default: 127.0.0.1; 0.0.0.0 in conclab's container].")
 @click.option("--spin-gap/--no-spin-gap", default=True, show_default=True,
               help="spinlock only: yield between the flag's test and set, so the flaw shows.")
 @click.option("--quiet", is_flag=True, help="Do not print a log line per request.")
 @lang_option
-def serve_counter(mode: str, counter: str, work: float, port: int, host: str, spin_gap: bool,
+def serve_counter(mode: str, counter: str, work: float, port: int, host: str | None, spin_gap: bool,
                   quiet: bool, lang: str | None) -> None:
     """A web server that counts its requests (GET /count reads the count as JSON).
 
     Each request logs start and end with the count before and after. Try
-    three background curls at once with --counter unsafe --work 1, then the
-    other counters.
+    'curl localhost:8000 &' three times from another terminal (each request
+    works 5 s by default), then the other counters.
     """
     language = resolve_lang(lang)
     check_counter_options(mode, counter, work, language)
+    host = serving_host(host, language)
     server = CounterServer(mode=mode, counter=counter, work=work, host=host, port=port,
                            on_log=None if quiet else _print_event, lang=language,
                            spin_gap=spin_gap)
@@ -115,16 +154,17 @@ def serve_counter(mode: str, counter: str, work: float, port: int, host: str, sp
 @serve.command("practice")
 @click.option("--port", type=int, default=8001, show_default=True,
               help="Port to listen on; 0 picks a free one (printed).")
-@click.option("--host", default=LOOPBACK, show_default=True, help="Address to listen on.")
+@click.option("--host", default=None, help="Address to listen on [default: 127.0.0.1; 0.0.0.0 in conclab's container].")
 @click.option("--quiet", is_flag=True, help="Do not print a log line per request.")
 @lang_option
-def serve_practice(port: int, host: str, quiet: bool, lang: str | None) -> None:
+def serve_practice(port: int, host: str | None, quiet: bool, lang: str | None) -> None:
     """A local practice server standing in for public echo services.
 
     Endpoints: /delay/N, /status/CODE, /html, /json, /xml, /robots.txt,
     /bytes/N, and /stats with live in-flight gauges (POST /stats/reset).
     """
     language = resolve_lang(lang)
+    host = serving_host(host, language)
     server = _PracticeServer(host=host, port=port, on_log=None if quiet else _print_event,
                              lang=language)
     run_until_signal(server, lambda url: MESSAGES.get("practice_up", language, url=url))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import click
@@ -30,6 +31,8 @@ MESSAGES = Messages({
         "en": "{script} ended before VizTracer could save a trace (exit status {code})",
         "ja": "VizTracer がトレースを保存する前に {script} が終了しました（終了ステータス {code}）",
     },
+    "recording": {"en": "Recording {script} (its output follows; stopped after {limit:g} s) ...",
+                  "ja": "{script} を記録しています（出力はこのあとに続きます。{limit:g} 秒で停止）..."},
     "wrote": {"en": "wrote {path}", "ja": "{path} に書き出しました"},
 })
 
@@ -65,6 +68,8 @@ def trace_command(script: str, script_args: tuple[str, ...], html_path: str | No
         if path:
             check_writable(path)
     min_wait_s = min_wait_ms / 1000
+    if not as_json:
+        make_console().print(MESSAGES.get("recording", lang, script=Path(script).name, limit=limit_s), style="dim")
     result = trace_script(script, script_args, limit_s=limit_s, min_wait_s=min_wait_s,
                           on_output=None if as_json else (lambda line: click.echo(line, nl=False)))
     name = result.script.name

@@ -9,7 +9,7 @@ exercise: :mod:`conclab.curriculum.exercises` builds the :class:`Catalogue`.
 from conclab.exercises._check import CheckContext, describe_failure, describe_stacks, run_check
 from conclab.exercises._explore import ExploreRun, explore_program
 from conclab.exercises._model import Catalogue, CheckResult, Exercise, Verdict
-from conclab.exercises._progress import ExerciseProgress, ProgressData, ProgressStore
+from conclab.exercises._progress import ExerciseProgress, LevelProgress, ProgressData, ProgressStore
 from conclab.exercises._runner import (
     Frame,
     Interrupt,
@@ -34,6 +34,7 @@ __all__ = [
     "Frame",
     "InitReport",
     "Interrupt",
+    "LevelProgress",
     "LearnerSource",
     "ProgramRun",
     "ProgressData",

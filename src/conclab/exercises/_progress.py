@@ -50,6 +50,27 @@ class ExerciseProgress:
                    hints_shown=int(data.get("hints_shown", 0)))
 
 
+@dataclass
+class LevelProgress:
+    """What conclab remembers about one level of ``conclab play``."""
+
+    won: bool = False
+    won_at: float | None = None
+    best_moves: int | None = None    # fewest moves of a win
+    plays: int = 0                   # runs played to the end
+
+    def to_json(self) -> dict[str, Any]:
+        return {"won": self.won, "won_at": self.won_at, "best_moves": self.best_moves, "plays": self.plays}
+
+    @classmethod
+    def from_json(cls, data: Any) -> LevelProgress:
+        if not isinstance(data, dict):
+            raise ValueError("level entry is not an object")
+        best = data.get("best_moves")
+        return cls(won=bool(data.get("won", False)), won_at=_number(data.get("won_at")),
+                   best_moves=None if best is None else int(best), plays=int(data.get("plays", 0)))
+
+
 def _number(value: Any) -> float | None:
     return None if value is None else float(value)
 
@@ -58,6 +79,7 @@ def _number(value: Any) -> float | None:
 class ProgressData:
     exercises: dict[str, ExerciseProgress] = field(default_factory=dict)
     current: str | None = None
+    levels: dict[str, LevelProgress] = field(default_factory=dict)
 
     def of(self, exercise: str) -> ExerciseProgress:
         return self.exercises.setdefault(exercise, ExerciseProgress())
@@ -97,7 +119,10 @@ class ProgressStore:
                 earlier = exercises.get(_exercise_id(key))
                 if earlier is None or entry.passed or not earlier.passed:
                     exercises[_exercise_id(key)] = entry
-            return ProgressData(exercises, _exercise_id(current) if isinstance(current, str) else None)
+            levels = {str(key): LevelProgress.from_json(value)
+                      for key, value in (data.get("levels") or {}).items()}
+            return ProgressData(exercises, _exercise_id(current) if isinstance(current, str) else None,
+                                levels)
         except (ValueError, TypeError):
             return self._rebuild()
 
@@ -130,10 +155,23 @@ class ProgressStore:
                 entry.passed_at = entry.last_checked_at
         return self.update(change)
 
+    def record_level(self, level: str, won: bool, moves: int) -> ProgressData:
+        """A run of ``level`` was played to the end (won or not) in ``moves`` moves."""
+        def change(data: ProgressData) -> None:
+            entry = data.levels.setdefault(level, LevelProgress())
+            entry.plays += 1
+            if won:
+                if not entry.won:
+                    entry.won, entry.won_at = True, time.time()
+                if entry.best_moves is None or moves < entry.best_moves:
+                    entry.best_moves = moves
+        return self.update(change)
+
     def _write(self, data: ProgressData) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         payload = json.dumps({"version": VERSION, "current": data.current,
-                              "exercises": {k: v.to_json() for k, v in sorted(data.exercises.items())}},
+                              "exercises": {k: v.to_json() for k, v in sorted(data.exercises.items())},
+                              "levels": {k: v.to_json() for k, v in sorted(data.levels.items())}},
                              ensure_ascii=False, indent=2)
         handle, temp = tempfile.mkstemp(prefix=".progress-", suffix=".tmp", dir=self.path.parent)
         try:

@@ -7,6 +7,7 @@ number, None for the default, or raises :class:`Stop`.
 
 from __future__ import annotations
 
+import dataclasses
 import linecache
 import os
 import types
@@ -17,6 +18,7 @@ from typing import Any
 from conclab.explore._decode import Decoder, code_only, describe, expr_text, show
 from conclab.explore._decode import decoder as _decoder
 from conclab.explore._enums import ChoiceKind, ThreadState
+from conclab.explore._findings import describe_wait
 from conclab.explore._run import Run
 from conclab.explore._session import Session
 from conclab.explore._types import Op
@@ -37,6 +39,8 @@ class ThreadView:
     location: str
     source: str
     next_op: str
+    holds: tuple[str, ...] = ()   # the locks (and other primitives) it holds, by name
+    waits: str = ""               # what a blocked thread waits for ("lock_b (held by T1)")
 
 
 @dataclass(frozen=True)
@@ -93,11 +97,20 @@ class Interactive:
                 views.append(self._view(index, f"T{index}", getattr(coro, "__name__", "task"),
                                         status, frame))
             return views
-        return [self._view(w.index, w.name, w.label,
-                           w.state if w.frame is not None or w.state == ThreadState.DONE
-                           else ThreadState.NOT_STARTED,
-                           w.frame)
-                for w in run.workers]
+        views = [self._view(w.index, w.name, w.label,
+                            w.state if w.frame is not None or w.state == ThreadState.DONE
+                            else ThreadState.NOT_STARTED,
+                            w.frame)
+                 for w in run.workers]
+        return [self._with_locks(view, worker) for view, worker in zip(views, run.workers, strict=True)]
+
+    def _with_locks(self, view: ThreadView, worker: Any) -> ThreadView:
+        """Add what the thread holds and, when blocked, what it waits for."""
+        if view.status == ThreadState.DONE:
+            return view
+        holds = tuple(self.session.name_of(obj) for obj in worker.held)
+        waits = describe_wait(self.session, worker) if view.status == ThreadState.BLOCKED else ""
+        return dataclasses.replace(view, holds=holds, waits=waits)
 
     def _view(self, index: int, name: str, label: str, status: ThreadState, frame: Any) -> ThreadView:
         if frame is None or status == ThreadState.DONE:

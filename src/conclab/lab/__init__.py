@@ -8,7 +8,17 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from conclab.lab._compare import any_failed, compare_rows, compare_table
 from conclab.lab._context import LabContext, Table
+from conclab.lab._elsewhere import (
+    SCHEDULER_ENV,
+    check_scheduler_address,
+    preflight,
+    resolve_python,
+    run_json,
+    run_passthrough,
+    scheduler_for_run,
+)
 from conclab.lab._model import REQUIREMENTS, Chapter, Claim, Entry, Lab, Measured
 from conclab.lab._prose import prose_problems, resolve_prose
 from conclab.lab._registry import Registry, split_prose
@@ -48,6 +58,7 @@ def __getattr__(name: str) -> Any:
 
 __all__ = [
     "REQUIREMENTS",
+    "SCHEDULER_ENV",
     "Chapter",
     "Claim",
     "ClaimResult",
@@ -69,5 +80,14 @@ __all__ = [
     "prose_problems",
     "resolve_prose",
     "run_lab",
+    "any_failed",
+    "check_scheduler_address",
+    "compare_rows",
+    "compare_table",
+    "preflight",
+    "resolve_python",
+    "run_json",
+    "run_passthrough",
+    "scheduler_for_run",
     "split_prose",
 ]

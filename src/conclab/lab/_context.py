@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import threading
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -43,6 +43,8 @@ class LabContext:
     log_lines: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     _log_lock: threading.Lock = field(default_factory=threading.Lock)
+    #: Told the name of each measurement as it starts (the CLI's live status line).
+    on_step: Callable[[str], None] | None = None
 
     # -- time ----------------------------------------------------------------
     def now(self) -> float:
@@ -56,6 +58,8 @@ class LabContext:
     @contextlib.contextmanager
     def measure(self, name: str, lane: str | None = None) -> Iterator[None]:
         """Time the block into ``measured[name + "_s"]`` and draw it as a span."""
+        if self.on_step is not None:
+            self.on_step(name)
         start = self.now()
         try:
             with span(name, lane=lane):

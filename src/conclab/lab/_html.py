@@ -24,6 +24,7 @@ from conclab.lab._prose import resolve_prose
 from conclab.lab._registry import split_prose
 from conclab.lab._runner import ClaimResult, LabResult
 from conclab.lab._terminal import MESSAGES as REPORT_MESSAGES
+from conclab.text import count
 from conclab.timeline import HtmlTimeline, Renderer, format_seconds, html_page
 
 MESSAGES = Messages({
@@ -31,7 +32,7 @@ MESSAGES = Messages({
     "contents": {"en": "Contents", "ja": "目次"},
     "report-title": {"en": "conclab report", "ja": "conclab レポート"},
     "machine": {
-        "en": "Python {python} ({implementation}), {cores} core(s), GIL {gil}, start method {start}",
+        "en": "Python {python} ({implementation}), {cores_en}, GIL {gil}, start method {start}",
         "ja": "Python {python}（{implementation}）、{cores} コア、GIL {gil}、起動方式 {start}",
     },
     "chapter": {"en": "Chapter {number}: {title}", "ja": "第 {number} 章: {title}"},
@@ -51,7 +52,9 @@ pre, code { font: 13px/1.45 ui-monospace, SFMono-Regular, Menlo, Consolas, monos
 pre { background: var(--cl-lane-bg); border: 1px solid var(--cl-grid); border-radius: 4px;
       padding: 0.6rem 0.8rem; overflow-x: auto; }
 :not(pre) > code { background: var(--cl-lane-bg); padding: 0 0.25em; border-radius: 3px; }
-table { border-collapse: collapse; margin: 0.5rem 0 1rem; }
+table { border-collapse: collapse; margin: 0.5rem 0 1rem; display: block; max-width: 100%; overflow-x: auto; }
+th { white-space: nowrap; }
+pre { max-width: 100%; }
 caption { text-align: left; font-weight: 600; padding-bottom: 0.3rem; }
 th, td { border: 1px solid var(--cl-grid); padding: 0.25rem 0.6rem; text-align: left; }
 td.cl-num { text-align: right; font-variant-numeric: tabular-nums; }
@@ -255,7 +258,7 @@ def machine_line(result: LabResult) -> str:
     machine, lang = result.machine, result.lang
     return MESSAGES.get(
         "machine", lang, python=machine.python_version, implementation=machine.implementation,
-        cores=machine.cores, start=machine.start_method,
+        cores=machine.cores, cores_en=count(machine.cores, "core"), start=machine.start_method,
         gil=REPORT_MESSAGES.get("on" if machine.gil_enabled else "off", lang))
 
 

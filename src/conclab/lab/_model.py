@@ -9,12 +9,14 @@ claim logic is tested without running anything.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from conclab.i18n import pick
+from conclab.lab._elsewhere import SCHEDULER_ENV
 
 if TYPE_CHECKING:
     from conclab.lab._context import LabContext
@@ -32,6 +34,8 @@ REQUIREMENTS: dict[str, Callable[[Machine], bool]] = {
     "py311": lambda m: tuple(int(p) for p in m.python_version.split(".")[:2]) >= (3, 11),
     "gunicorn": lambda m: _installed("gunicorn") and "fork" in m.start_methods,
     "uvicorn": lambda m: _installed("uvicorn"),
+    # The Dask lessons start their own cluster unless given one (``conclab run LAB --scheduler``).
+    "local-cluster": lambda m: not os.environ.get(SCHEDULER_ENV),
 }
 
 
@@ -93,7 +97,8 @@ class Lab:
     ``example`` names the module(s) whose source ``conclab show`` prints: the
     code that ran. ``summary`` is the one line ``conclab list`` shows. ``home``
     is the lesson's folder, where its prose lives (``en.md``, ``ja.md``); the
-    curriculum sets it when it loads the lesson.
+    curriculum sets it when it loads the lesson. ``options`` names the optional
+    settings of ``conclab run`` the lab reads ("scheduler": ``--scheduler ADDRESS``).
     """
 
     id: str
@@ -106,6 +111,7 @@ class Lab:
     order: int = 0
     kind: str = field(default="lab")
     home: Path | None = None
+    options: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

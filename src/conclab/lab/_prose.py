@@ -21,7 +21,7 @@ import re
 from collections.abc import Iterable, Mapping
 from typing import Protocol
 
-from conclab.lab._registry import join_cjk_lines
+from conclab.text import join_cjk_lines
 
 #: The conditions a block can name, and the outcomes (held, not held, not applicable) each accepts.
 CONDITIONS: dict[str, tuple[bool | None, ...]] = {

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import os
+
 from conclab.i18n import Messages
+from conclab.lab._elsewhere import SCHEDULER_ENV
 from conclab.machine import Machine
+from conclab.text import count
 
 MESSAGES = Messages({
     "cores": {
-        "en": "this machine gives Python only {cores} core(s), so work cannot run in parallel",
+        "en": "this machine gives Python only {cores_en}, so work cannot run in parallel",
         "ja": "この環境で Python が使えるコアは {cores} 個だけなので、処理は並列に動けません",
     },
     "gil-off": {
@@ -19,7 +23,7 @@ MESSAGES = Messages({
         "ja": "GIL が有効なので、Python コードを実行できるスレッドは同時に 1 つだけです",
     },
     "load": {
-        "en": "the machine is busy (load average {load:.2f} on {cores} core(s)); other programs took CPU time",
+        "en": "the machine is busy (load average {load:.2f} on {cores_en}); other programs took CPU time",
         "ja": "マシンが混んでいます（{cores} コアに対してロードアベレージ {load:.2f}）。ほかのプログラムが CPU 時間を使っています",
     },
     "timing": {
@@ -42,6 +46,10 @@ MESSAGES = Messages({
         "en": "{package} is not installed or cannot run here (pip install {package})",
         "ja": "{package} がインストールされていないか、この環境では動きません（pip install {package}）",
     },
+    "local-cluster": {
+        "en": "it ran on the cluster at {address}, so no cluster was started here",
+        "ja": "{address} のクラスターで実行したので、ここではクラスターを起動していません",
+    },
     "requirement": {
         "en": "not applicable here: {why}",
         "ja": "この環境では対象外です: {why}",
@@ -52,7 +60,7 @@ MESSAGES = Messages({
 def requirement_reason(requirement: str, machine: Machine, lang: str) -> str:
     """Say why a claim that needs ``requirement`` does not apply on ``machine``."""
     why = {
-        "multicore": MESSAGES.get("cores", lang, cores=machine.cores),
+        "multicore": MESSAGES.get("cores", lang, cores=machine.cores, cores_en=count(machine.cores, "core")),
         "gil": MESSAGES.get("gil-off", lang),
         "no-gil": MESSAGES.get("gil-on", lang),
         "curl": MESSAGES.get("curl", lang),
@@ -60,6 +68,8 @@ def requirement_reason(requirement: str, machine: Machine, lang: str) -> str:
         "py311": MESSAGES.get("py311", lang, version=machine.python_version),
         "gunicorn": MESSAGES.get("package", lang, package="gunicorn"),
         "uvicorn": MESSAGES.get("package", lang, package="uvicorn"),
+        "local-cluster": MESSAGES.get("local-cluster", lang,
+                                      address=os.environ.get(SCHEDULER_ENV, "?")),
     }.get(requirement, requirement)
     return MESSAGES.get("requirement", lang, why=why)
 
@@ -67,9 +77,10 @@ def requirement_reason(requirement: str, machine: Machine, lang: str) -> str:
 def failure_reason(sensitive_to: tuple[str, ...], machine: Machine, lang: str) -> str:
     """The most likely reason a claim sensitive to these conditions failed here."""
     if "cores" in sensitive_to and machine.cores < 2:
-        return MESSAGES.get("cores", lang, cores=machine.cores)
+        return MESSAGES.get("cores", lang, cores=machine.cores, cores_en=count(machine.cores, "core"))
     if "gil" in sensitive_to and not machine.gil_enabled:
         return MESSAGES.get("gil-off", lang)
     if "load" in sensitive_to and machine.busy and machine.load_average is not None:
-        return MESSAGES.get("load", lang, load=machine.load_average, cores=machine.cores)
+        return MESSAGES.get("load", lang, load=machine.load_average, cores=machine.cores,
+                            cores_en=count(machine.cores, "core"))
     return MESSAGES.get("timing", lang)

@@ -9,10 +9,10 @@ from __future__ import annotations
 import difflib
 import importlib
 import inspect
-import re
 
 from conclab.errors import ConclabError
 from conclab.lab._model import Chapter, Entry, Lab
+from conclab.text import join_cjk_lines
 
 
 class Registry:
@@ -95,41 +95,6 @@ def _unknown(kind: str, name: str, known: list[str]) -> str:
     if close:
         return f"no {kind} named {name!r}; did you mean {', '.join(repr(c) for c in close)}? (see 'conclab list')"
     return f"no {kind} named {name!r}; run 'conclab list' to see them all"
-
-
-_BLOCK_START = re.compile(r"^\s*(?:[-*+] |\d+[.)] |#|>|\||```|<!--|$)")
-_CJK_CHAR = re.compile(r"[^\x00-\x7f]")
-
-
-_CJK_PUNCT = "。、，．・：；！？（）「」『』【】〈〉《》〔〕ー…"
-
-
-def join_cjk_lines(markdown: str) -> str:
-    """Join a paragraph's lines where the break follows a Japanese character.
-
-    Markdown turns a line break inside a paragraph into a space, which is
-    right for English and wrong for Japanese ("複数の クライアント"). A line
-    that starts a new block (a list item, a heading, a fence) is kept apart;
-    so is anything inside a code fence.
-    """
-    out: list[str] = []
-    in_fence = False
-    for line in markdown.split("\n"):
-        fence = line.lstrip().startswith("```")
-        previous = out[-1] if out else ""
-        tail = previous.rstrip("*`_")
-        if (not in_fence and not fence and out and tail and _CJK_CHAR.match(tail[-1])
-                and not _BLOCK_START.match(line)):
-            rest = line.lstrip()
-            # 「すべて pickle」: a half-width space between Japanese and Latin text (GLOSSARY.md).
-            latin = rest[:1].isascii() and (rest[:1].isalnum() or rest[:1] == "`")
-            space = " " if latin and tail[-1] not in _CJK_PUNCT else ""
-            out[-1] = previous + space + rest
-        else:
-            out.append(line)
-        if fence:
-            in_fence = not in_fence
-    return "\n".join(out)
 
 
 def split_prose(markdown: str) -> tuple[str, str]:

@@ -113,11 +113,15 @@ def evaluate(claim: Claim, measured: Measured, machine: Machine, lang: str) -> C
 
 
 def run_lab(lab: Lab, lang: str = "en", quick: bool = False,
-            clock: Callable[[], float] | None = None, machine: Machine | None = None) -> LabResult:
-    """Run ``lab`` and return its result; child processes it leaves are killed and listed."""
+            clock: Callable[[], float] | None = None, machine: Machine | None = None,
+            on_step: Callable[[str], None] | None = None) -> LabResult:
+    """Run ``lab`` and return its result; child processes it leaves are killed and listed.
+
+    ``on_step`` is told the name of each measurement as it starts.
+    """
     machine = machine or machine_facts()
     recorder = Recorder(clock)
-    context = LabContext(lang=lang, quick=quick, recorder=recorder, machine=machine)
+    context = LabContext(lang=lang, quick=quick, recorder=recorder, machine=machine, on_step=on_step)
     try:
         with reaping_children() as leftovers, recording(recorder):
             start = recorder.now()

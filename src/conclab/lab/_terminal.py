@@ -41,23 +41,36 @@ MESSAGES = Messages({
 class LabReport(RichRenderer):
     """Render a :class:`LabResult` with its prose for a terminal ``width`` columns wide."""
 
-    def __init__(self, result: LabResult, prose: str = "", width: int = 80) -> None:
+    def __init__(self, result: LabResult, prose: str = "", width: int = 80, intro: bool = True) -> None:
         self.result = result
         self.before, self.after = split_prose(resolve_prose(prose, result.claims, result.lang))
         self.width = width
+        self.intro = intro  # False when the title and the prose were printed before the run
+
+    @staticmethod
+    def introduction(lab: Any, prose: str, lang: str) -> Any:
+        """The title and the prose before the results, to print while the lab runs."""
+        from rich.console import Group
+        from rich.text import Text
+
+        from conclab.text import Heading, markdown
+
+        before, _ = split_prose(resolve_prose(prose, (), lang))  # no outcome is known yet
+        parts: list[Any] = [Heading(f"{lab.id}: {pick(lab.title, lang)}")]
+        if before:
+            parts += [markdown(before), Text("")]
+        return Group(*parts)
 
     def __rich_console__(self, console: Any, options: Any) -> Any:
-        from rich.markdown import Markdown
-        from rich.rule import Rule
         from rich.table import Table
         from rich.text import Text
 
+        from conclab.text import inline, markdown
+
         result, lang = self.result, self.result.lang
         msg = MESSAGES.get
-        yield Rule(Text(f"{result.lab.id}: {pick(result.lab.title, lang)}", style="bold"))
-        if self.before:
-            yield Markdown(self.before)
-            yield Text("")
+        if self.intro:
+            yield self.introduction(result.lab, self.before, lang)
         for table in result.tables:
             rich_table = Table(title=Text(table.title), title_justify="left", title_style="bold")
             for column in table.columns:
@@ -85,13 +98,13 @@ class LabReport(RichRenderer):
             else:
                 mark, style, word = "–", "yellow", msg("n/a", lang)
             body = Text(f"{word}: ", style=f"bold {style}")
-            body.append(claim.text)
+            body.append_text(inline(claim.text))
             if claim.reason:
                 body.append(f"\n{msg('why', lang)}: {claim.reason}", style="dim")
             grid.add_row(Text(f" {mark}", style=f"bold {style}"), body)
         yield grid
         for note in result.notes:
-            yield Text(f" • {note}")
+            yield Text(" • ") + inline(note)
         if result.leftover_processes:
             yield Text(msg("leftover", lang, count=len(result.leftover_processes)), style="yellow")
         held = sum(1 for c in result.claims if c.held)
@@ -105,7 +118,7 @@ class LabReport(RichRenderer):
         yield Text(summary, style="bold")
         if self.after:
             yield Text("")
-            yield Markdown(self.after)
+            yield markdown(self.after)
 
 
 def _cell(value: Any) -> Any:

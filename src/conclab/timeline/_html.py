@@ -26,8 +26,9 @@ PALETTE_SIZE = 8
 
 #: Styles for the timeline figure; light by default, dark via the OS setting, plain in print.
 TIMELINE_CSS = """
-.cl-timeline { margin: 1rem 0; }
-.cl-timeline svg { width: 100%; height: auto; display: block; font: 12px system-ui, sans-serif; }
+.cl-timeline { margin: 1rem 0; max-width: 100%; overflow-x: auto; }
+/* Never drawn narrower than its own size: on a phone the timeline scrolls sideways, labels stay 10 px or more. */
+.cl-timeline svg { width: 100%; min-width: 960px; height: auto; display: block; font: 12px system-ui, sans-serif; }
 .cl-timeline .cl-lane-bg { fill: var(--cl-lane-bg); }
 .cl-timeline .cl-lane-bg.cl-odd { fill: var(--cl-lane-bg-odd); }
 .cl-timeline .cl-grid { stroke: var(--cl-grid); stroke-width: 1; }
@@ -75,7 +76,9 @@ document.querySelectorAll('.cl-timeline').forEach(function (figure) {
 
 _BASE_PAGE_CSS = """
 html { background: var(--cl-bg); color: var(--cl-fg); }
-body { font: 15px/1.5 system-ui, "Hiragino Sans", "Yu Gothic", Meiryo, "Noto Sans CJK JP", sans-serif; max-width: 72rem; margin: 1.5rem auto; padding: 0 1rem; }
+body { font: 15px/1.5 system-ui, "Hiragino Sans", "Hiragino Kaku Gothic ProN", "Yu Gothic", Meiryo, "Noto Sans CJK JP", "Noto Sans JP", sans-serif; max-width: 72rem; margin: 1.5rem auto; padding: 0 1rem; overflow-wrap: break-word; line-break: strict; }
+@media (max-width: 600px) { body { margin: 0.8rem auto; padding: 0 0.6rem; font-size: 16px; }
+  h1 { font-size: 1.6rem; } h2 { font-size: 1.3rem; } h3 { font-size: 1.1rem; } }
 """
 
 

@@ -59,14 +59,10 @@ class RichRenderer(Renderer):
     def render_text(self) -> str:
         import io
 
-        from rich.console import Console
+        from conclab.text import make_console
 
-        from conclab._cjk import enable_cjk_wrapping
-
-        enable_cjk_wrapping()
         buffer = io.StringIO()
-        Console(file=buffer, width=self.width, color_system=None, highlight=False,
-                emoji=False, legacy_windows=False).print(self)
+        make_console(self.width, file=buffer, plain=True).print(self)
         return buffer.getvalue()
 
 

@@ -82,14 +82,12 @@ MESSAGES = Messages({
     "sentence": {"en": "{text}.", "ja": "{text}。"},
     "one-at-a-time": {"en": "The requests were served one at a time: in the log each 'start' comes after the "
                             "previous 'end'. http.server.HTTPServer handles one request at a time, in the thread "
-                            "that accepts them, so every client waits for the ones before it. Use "
-                            "http.server.ThreadingHTTPServer, which starts a new thread for every request (the "
-                            "handler stays as it is).",
-                      "ja": "リクエストが 1 つずつ順番に処理されました。ログでは、どの 'start' も 1 つ前の 'end' の"
+                            "that accepts them, so every client waits for the ones before it. Each request needs a "
+                            "thread of its own (the handler can stay as it is).",
+                      "ja": "リクエストが1 つずつ順番に処理されました。ログでは、どの 'start' も1 つ前の 'end' の"
                             "あとに出ています。http.server.HTTPServer は、接続を受け付けるスレッドの中でリクエストを"
-                            "1 つずつ処理するので、どのクライアントも前のクライアントを待たされます。リクエストごとに"
-                            "新しいスレッドを起動する http.server.ThreadingHTTPServer を使ってください"
-                            "（ハンドラーはそのままで構いません）。"},
+                            "1 つずつ処理するので、どのクライアントも前のクライアントを待たされます。リクエスト一つひとつに"
+                            "スレッドが必要です（ハンドラーはそのままで構いません）。"},
     "thread-for-server": {"en": "The requests were served one at a time: in the log each 'start' comes after the "
                                 "previous 'end'. Running serve_forever() in a thread of its own moves the whole "
                                 "server to that one thread: HTTPServer still handles every request in it, one "

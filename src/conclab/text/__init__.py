@@ -1,0 +1,45 @@
+"""The one text layer for the terminal: wrapping, Markdown, Japanese line breaks, counts.
+
+Every message a learner reads in the terminal goes through here: English
+wraps at spaces, Japanese at phrase boundaries (BudouX) with kinsoku, and
+inline code, numbers, words and URLs are never cut. :func:`install` routes
+rich's own wrapping through the same breaker, so tables and Markdown obey it
+too. :func:`count` formats "1 check" / "2 checks" / "チェック 2 回".
+"""
+
+from conclab.text._breaks import NO_END, NO_START, break_offsets, candidates, is_cjk
+from conclab.text._render import (
+    CODE_STYLE,
+    THEME,
+    Block,
+    Heading,
+    code_ranges,
+    inline,
+    install,
+    join_cjk_lines,
+    make_console,
+    markdown,
+    render_lines,
+)
+from conclab.text._words import count, wrap
+
+__all__ = [
+    "CODE_STYLE",
+    "NO_END",
+    "NO_START",
+    "THEME",
+    "Block",
+    "Heading",
+    "break_offsets",
+    "candidates",
+    "code_ranges",
+    "count",
+    "inline",
+    "install",
+    "is_cjk",
+    "join_cjk_lines",
+    "make_console",
+    "markdown",
+    "render_lines",
+    "wrap",
+]
