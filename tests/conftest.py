@@ -1,11 +1,18 @@
-"""Shared fixtures: an in-process CLI runner at a fixed width, a fixed machine, a fake clock."""
+"""Shared fixtures: an in-process CLI runner at a fixed width, a fixed machine, a fake clock.
+
+And one guard for every test: a process the test started (a child of pytest,
+at any depth) must be gone when it ends (see :func:`_no_process_left`).
+"""
 
 from __future__ import annotations
 
+import contextlib
 import os
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
+import psutil
 import pytest
 from click.testing import CliRunner, Result
 
@@ -50,6 +57,54 @@ def _plain_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Itera
     monkeypatch.setenv("TERM", "dumb")
     monkeypatch.setenv("CONCLAB_LANG", "en")
     yield
+
+
+#: How long a test's processes may take to go after it ends (a killed tree is reaped asynchronously).
+PROCESS_GRACE_S = 2.0
+#: Processes that live as long as the interpreter by design (multiprocessing's helpers).
+_HELPERS = ("resource_tracker", "forkserver", "semaphore_tracker")
+
+
+def _live_descendants() -> dict[tuple[int, float], psutil.Process]:
+    """Descendants of pytest that still run, keyed by (pid, start time) so a reused pid is new."""
+    found: dict[tuple[int, float], psutil.Process] = {}
+    for child in psutil.Process().children(recursive=True):
+        with contextlib.suppress(psutil.Error):
+            if child.status() == psutil.STATUS_ZOMBIE:
+                continue
+            if any(helper in " ".join(child.cmdline()) for helper in _HELPERS):
+                continue
+            found[(child.pid, child.create_time())] = child
+    return found
+
+
+def processes_left(before: set[tuple[int, float]], grace_s: float = PROCESS_GRACE_S) -> list[str]:
+    """Descendants not in ``before`` still alive after ``grace_s`` (polled); each described."""
+    deadline = time.monotonic() + grace_s
+    while True:
+        left = {key: p for key, p in _live_descendants().items() if key not in before}
+        if not left or time.monotonic() >= deadline:
+            break
+        time.sleep(0.05)
+    described = []
+    for (pid, _), process in left.items():
+        with contextlib.suppress(psutil.Error):
+            described.append(f"{pid} {' '.join(process.cmdline())[:120]!r}")
+    return described
+
+
+@pytest.fixture(autouse=True)
+def _no_process_left() -> Iterator[None]:
+    """Fail a test that leaves a process it started running; kill it so the next test starts clean."""
+    before = set(_live_descendants())
+    yield
+    left = processes_left(before)
+    if left:
+        for key, process in _live_descendants().items():
+            if key not in before:
+                with contextlib.suppress(psutil.Error):
+                    process.kill()
+        pytest.fail("the test left process(es) running: " + "; ".join(left), pytrace=False)
 
 
 def invoke(*args: str, **env: str) -> Result:

@@ -10,6 +10,11 @@ couple of seconds later, the watchdog kills every descendant process and
 exits with 130. Killing the children first would be quicker to write and
 slower to run: it is what makes the pool's clean-up hang.
 
+Ctrl-C in a terminal reaches every process of the group, so a lab's forked
+pool worker would print its own ``KeyboardInterrupt`` traceback; while the
+guard is on, processes forked from conclab ignore SIGINT: conclab alone
+answers it, ends them, and prints one line.
+
 SIGTERM and SIGHUP (``kill``, a closed terminal) end conclab the same way,
 with exit status 128 + the signal: the ``finally`` blocks that kill a
 learner's process tree and remove its ``/tmp/conclab-stacks-*`` folder run
@@ -30,6 +35,28 @@ from types import FrameType
 GRACE_S = 2.0
 
 
+_guarding = 0
+_fork_hook_set = False
+
+
+def _quiet_child() -> None:
+    """In a child forked while the guard is on: leave Ctrl-C to conclab (no worker tracebacks)."""
+    if _guarding:
+        with contextlib.suppress(ValueError, OSError):
+            signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _watch_forks() -> None:
+    global _fork_hook_set
+    if not _fork_hook_set and hasattr(os, "register_at_fork"):
+        os.register_at_fork(after_in_child=_quiet_child)
+        _fork_hook_set = True
+
+
+class Terminated(SystemExit):
+    """conclab itself was told to end (SIGTERM, SIGHUP): not a ``sys.exit`` of code it runs."""
+
+
 _ENDING = tuple(getattr(signal, name) for name in ("SIGTERM", "SIGHUP") if hasattr(signal, name))
 
 
@@ -39,9 +66,18 @@ def _last_resort(grace_s: float, finished: threading.Event, code: int = 130) -> 
     from conclab._process import kill_descendants  # psutil only when needed: startup time
 
     kill_descendants()
-    sys.stderr.write("conclab: error: interrupted\n")
-    sys.stderr.flush()
+    say_interrupted()
     os._exit(code)
+
+
+_said = threading.Lock()
+
+
+def say_interrupted() -> None:
+    """The one line an interrupt prints, once, whether the command or the watchdog gets there first."""
+    if _said.acquire(blocking=False):
+        sys.stderr.write("conclab: error: interrupted\n")
+        sys.stderr.flush()
 
 
 @contextlib.contextmanager
@@ -72,10 +108,15 @@ def interrupt_guard(grace_s: float = GRACE_S) -> Iterator[None]:
             signal.signal(ending, signal.SIG_DFL)  # a second one ends conclab at once
         threading.Thread(target=_last_resort, args=(grace_s, finished, 128 + signum),
                          name="conclab-terminate", daemon=True).start()
-        raise SystemExit(128 + signum)
+        raise Terminated(128 + signum)
 
-    if signal.getsignal(signal.SIGINT) is signal.default_int_handler:
+    global _guarding, _said
+    _said = threading.Lock()  # each command may say it once
+    quieted = signal.getsignal(signal.SIGINT) is signal.default_int_handler
+    if quieted:
         signal.signal(signal.SIGINT, on_interrupt)
+        _watch_forks()
+        _guarding += 1
     taken = [ending for ending in _ENDING if signal.getsignal(ending) is signal.SIG_DFL]
     for ending in taken:
         signal.signal(ending, on_end)
@@ -83,6 +124,8 @@ def interrupt_guard(grace_s: float = GRACE_S) -> Iterator[None]:
         yield
     finally:
         finished.set()
+        if quieted:
+            _guarding -= 1
         if signal.getsignal(signal.SIGINT) is on_interrupt:
             signal.signal(signal.SIGINT, signal.default_int_handler)
         for ending in taken:
@@ -94,4 +137,4 @@ def interrupt_guard(grace_s: float = GRACE_S) -> Iterator[None]:
     if received and received[0] == signal.SIGINT:
         raise KeyboardInterrupt
     if received:
-        raise SystemExit(128 + received[0])
+        raise Terminated(128 + received[0])

@@ -7,7 +7,7 @@ bootstrap), by ``conclab trace`` (a script under VizTracer), by the lab runner
 """
 
 from conclab._process._kill import kill_all, kill_and_wait, kill_descendants, reaping_children
-from conclab._process._output import LineReader, LineSink
+from conclab._process._output import MAX_PIECE_BYTES, LineReader, LineSink, printable
 from conclab._process._stacks import (
     STACK_PREFIX,
     Frame,
@@ -34,6 +34,7 @@ __all__ = [
     "STACK_PREFIX",
     "Cleanup",
     "Frame",
+    "MAX_PIECE_BYTES",
     "LineReader",
     "LineSink",
     "ProcessTree",
@@ -45,6 +46,7 @@ __all__ = [
     "launch",
     "make_stack_dir",
     "parse_stacks",
+    "printable",
     "reaping_children",
     "subreaper",
     "sweep_stale_stack_dirs",

@@ -15,6 +15,7 @@ pipe (Windows), the reader blocks as before and is left to die with its
 from __future__ import annotations
 
 import os
+import re
 import select
 import sys
 import threading
@@ -28,6 +29,22 @@ LineSink = Callable[[float, str], None]
 _CAN_SELECT = sys.platform != "win32"
 _SELECT_S = 0.05
 _DRAIN_S = 0.2  # what is already in the pipe when told to stop is still read, this long
+#: A "line" longer than this (output without newlines) is handed on in pieces of this size:
+#: the reader's memory is bounded whatever the child writes. A piece ends without a newline.
+MAX_PIECE_BYTES = 65536
+#: Control characters other than tab and newline: escape sequences, bells, C1 codes.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def printable(text: str) -> str:
+    """``text`` with its control characters shown escaped (``\\x1b[2J``), so it cannot drive a terminal.
+
+    A child's output is shown inside conclab's own messages: an escape
+    sequence in it would clear the screen, move the cursor or retitle the
+    window instead of being read. Tabs and newlines stay; a carriage return
+    is escaped too (it would overwrite the line shown before it).
+    """
+    return _CONTROL.sub(lambda match: f"\\x{ord(match.group()):02x}", text)
 
 
 class LineReader:
@@ -66,6 +83,9 @@ class LineReader:
             *lines, pending = pending.split(b"\n")
             for line in lines:
                 self._emit(line + b"\n")
+            while len(pending) >= MAX_PIECE_BYTES:  # no newline: never hold more than a piece
+                self._emit(pending[:MAX_PIECE_BYTES])
+                pending = pending[MAX_PIECE_BYTES:]
         if pending:
             self._emit(pending)
 

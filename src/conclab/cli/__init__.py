@@ -13,7 +13,7 @@ from typing import Any
 import click
 
 from conclab import __version__
-from conclab._interrupt import interrupt_guard
+from conclab._interrupt import interrupt_guard, say_interrupted
 from conclab.cli._class import class_group
 from conclab.cli._common import LANG_CHOICE, print_error
 from conclab.cli._compare import compare_command
@@ -40,8 +40,18 @@ from conclab.cli._trace import trace_command
 from conclab.errors import ConclabError
 
 
+class _Interrupted(Exception):
+    """Ctrl-C inside a command, carried past click (which would print a blank line for it)."""
+
+
 class ConclabGroup(click.Group):
     """A click group whose errors are one line, never a usage dump or a traceback."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except KeyboardInterrupt:
+            raise _Interrupted() from None
 
     def main(self, *args: Any, **kwargs: Any) -> Any:  # type: ignore[override]
         kwargs["standalone_mode"] = False
@@ -55,7 +65,8 @@ class ConclabGroup(click.Group):
             command = exc.ctx.command_path if exc.ctx else "conclab"
             print_error(f"{exc.format_message()} (see '{command} --help')")
             sys.exit(2)
-        except click.exceptions.Abort:
+        except (click.exceptions.Abort, _Interrupted):
+            say_interrupted()
             sys.exit(130)
         except click.ClickException as exc:
             print_error(exc.format_message())
@@ -64,7 +75,7 @@ class ConclabGroup(click.Group):
             print_error(str(exc))
             sys.exit(exc.exit_code)
         except KeyboardInterrupt:
-            print_error("interrupted")
+            say_interrupted()
             sys.exit(130)
         except BrokenPipeError:
             sys.exit(0)

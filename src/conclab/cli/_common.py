@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import sys
 from typing import Any
 
@@ -11,6 +12,32 @@ import click
 from conclab.i18n import LANGS, choose_lang
 
 LANG_CHOICE = click.Choice(LANGS, case_sensitive=False)
+
+
+class Seconds(click.ParamType):
+    """A time in seconds: a finite number above ``minimum`` (``nan``, ``inf`` and ``-1`` are refused).
+
+    click's ``FloatRange`` lets ``nan`` through (every comparison with it is
+    false), and a limit of ``nan`` or ``inf`` is no limit at all.
+    """
+
+    name = "seconds"
+
+    def __init__(self, minimum: float = 0.0, *, minimum_allowed: bool = False) -> None:
+        self.minimum = minimum
+        self.minimum_allowed = minimum_allowed
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> float:
+        try:
+            number = float(value)
+        except (TypeError, ValueError):
+            self.fail(f"{value!r} is not a number of seconds; give one like 2 or 0.5", param, ctx)
+        if not math.isfinite(number):
+            self.fail(f"{value!r} is not a finite number of seconds; give one like 2 or 0.5", param, ctx)
+        if number < self.minimum or (number == self.minimum and not self.minimum_allowed):
+            bound = "at least" if self.minimum_allowed else "more than"
+            self.fail(f"{value!r} is too small: give {bound} {self.minimum:g} seconds", param, ctx)
+        return number
 
 
 def lang_option(function: Any) -> Any:

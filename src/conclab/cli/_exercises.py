@@ -15,7 +15,14 @@ from pathlib import Path
 import click
 
 from conclab.cli._class import send_verdict, verdicts_to_class
-from conclab.cli._common import Activity, lang_option, make_console, print_json, resolve_lang
+from conclab.cli._common import (
+    Activity,
+    Seconds,
+    lang_option,
+    make_console,
+    print_json,
+    resolve_lang,
+)
 from conclab.cli._exercise_screens import attempts
 from conclab.errors import ConclabError
 from conclab.i18n import Messages, pick
@@ -99,7 +106,7 @@ def init_command(directory: str | None, lang: str | None) -> None:
 @click.argument("exercise_name", metavar="[EXERCISE]", required=False, default=None)
 @dir_option
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object: exercise, passed, checks, elapsed_s.")
-@click.option("--limit", "limit_s", type=click.FloatRange(min=0.5), default=None,
+@click.option("--limit", "limit_s", type=Seconds(0.5, minimum_allowed=True), default=None,
               help="Time limit in seconds for each run of your program (default: the exercise's).")
 @lang_option
 def check_command(exercise_name: str | None, directory: str | None, as_json: bool, limit_s: float | None,
@@ -124,6 +131,8 @@ def check_command(exercise_name: str | None, directory: str | None, as_json: boo
         verdict = run_check(exercise, workspace.path_of(exercise), lang=lang, limit_s=limit_s,
                             workdir=workspace.root)
     workspace.progress.record_check(exercise.id, verdict.passed)
+    if workspace.progress.recovered_from is not None:
+        click.echo(MESSAGES.get("progress-recovered", lang, path=workspace.progress.recovered_from), err=True)
     send_verdict(workspace, verdict, "check")
     if as_json:
         print_json(verdict.to_json())
@@ -136,7 +145,7 @@ def check_command(exercise_name: str | None, directory: str | None, as_json: boo
 @click.command("watch")
 @click.argument("exercise_name", metavar="[EXERCISE]", required=False, default=None)
 @dir_option
-@click.option("--limit", "limit_s", type=click.FloatRange(min=0.5), default=None,
+@click.option("--limit", "limit_s", type=Seconds(0.5, minimum_allowed=True), default=None,
               help="Time limit in seconds for each run of your program (default: the exercise's).")
 @lang_option
 def watch_command(exercise_name: str | None, directory: str | None, limit_s: float | None,

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import re
 import sys
 from typing import Any
 
 import click
 
-from conclab.cli._common import lang_option, make_console, print_json, resolve_lang
+from conclab._interrupt import Terminated
+from conclab._process import reaping_children
+from conclab.cli._common import Seconds, lang_option, make_console, print_json, resolve_lang
 from conclab.errors import ConclabError
 from conclab.i18n import Messages
 
@@ -43,6 +46,10 @@ MESSAGES = Messages({
     "play-held": {"en": "No bug this time: check() passed. Try another order.",
                   "ja": "今回はバグなし: check() は成功しました。別の順番を試してみましょう。"},
     "play-stopped": {"en": "Stopped.", "ja": "中断しました。"},
+    "exited": {"en": "finding: the scenario called sys.exit({code}) (at module level, in setup(), a thread "
+                     "or check()); a scenario reports a violation by raising AssertionError instead",
+               "ja": "発見: シナリオが sys.exit({code}) を呼びました（モジュールの最上位、setup()、スレッド、"
+                     "check() のどこか）。違反は AssertionError を送出して報告してください"},
     "status-runnable": {"en": "runnable", "ja": "実行可能"},
     "status-blocked": {"en": "blocked", "ja": "待機中"},
     "status-done": {"en": "done", "ja": "終了"},
@@ -50,6 +57,38 @@ MESSAGES = Messages({
 })
 
 MAX_ROWS = 60
+_SCHEDULE_COUNTS = re.compile(r"(\d+)(?:x(\d+))?")
+
+
+def _check_replay(replay: str, step_limit: int) -> None:
+    """Refuse at the door a schedule longer than any run can be (``0x1000000000`` would need 8 GB).
+
+    A run makes at most one choice per step, so a schedule of more than
+    ``--step-limit`` choices cannot be replayed; its parts are counted, not expanded.
+    """
+    text = replay.strip()
+    text = text.split(":", 1)[1] if text.startswith("line:") else text
+    choices = 0
+    for part in text.split(","):
+        match = _SCHEDULE_COUNTS.fullmatch(part.strip())
+        if match:  # a malformed part is left to the explorer's own message
+            choices += int(match.group(2) or 1)
+    if choices > step_limit:
+        raise ConclabError(f"the schedule {_short(replay)} has {choices} choices, more than the step limit "
+                           f"of {step_limit} allows; replay the schedule printed with a finding, "
+                           f"or raise --step-limit")
+
+
+def _short(text: str, width: int = 40) -> str:
+    return repr(text if len(text) <= width else text[:width] + "...")
+
+
+def _exited(code: object, lang: str) -> ConclabError:
+    """The scenario called ``sys.exit``: a finding (exit 1), not conclab's own exit with its code."""
+    shown = code if isinstance(code, int) or code is None else repr(code)
+    error = ConclabError(MESSAGES.get("exited", lang, code=shown))
+    error.exit_code = 1
+    return error
 
 
 def _state_text(state: dict[str, str]) -> str:
@@ -170,7 +209,7 @@ class _Player:
               help="Scheduling points before each bytecode or each line.")
 @click.option("--step-limit", type=click.IntRange(min=10), default=10_000, show_default=True,
               help="Steps per schedule before reporting a livelock or busy wait.")
-@click.option("--timeout", type=click.FloatRange(min=0.05), default=2.0, show_default=True,
+@click.option("--timeout", type=Seconds(0.05, minimum_allowed=True), default=2.0, show_default=True,
               help="Seconds a thread may stay in a real blocking call before it is reported.")
 @click.option("--timeline", is_flag=True, help="Also draw the reported schedule as a timeline.")
 @click.option("--interactive", is_flag=True, help="Play the scheduler: you pick who runs next.")
@@ -195,16 +234,23 @@ def explore_command(scenario: str | None, list_builtins: bool, strategy: str, sc
         raise ConclabError(MESSAGES.get("need-scenario", "en"))
     if interactive and (replay is not None or as_json):
         raise ConclabError("--interactive cannot be combined with --replay or --json; drop one of them")
+    if replay is not None:
+        _check_replay(replay, step_limit)
     player = _Player(lang) if interactive else None
     if player is not None:
         click.echo(MESSAGES.get("play-intro", lang))
     try:
-        result = explore.run(scenario, strategy=strategy, schedules=schedules, seed=seed,
-                             preemptions=preemptions, replay=replay, granularity=granularity,
-                             step_limit=step_limit, lang=lang, timeout=timeout, interactive=player)
+        with reaping_children():  # a scenario that starts processes leaves none behind the command
+            result = explore.run(scenario, strategy=strategy, schedules=schedules, seed=seed,
+                                 preemptions=preemptions, replay=replay, granularity=granularity,
+                                 step_limit=step_limit, lang=lang, timeout=timeout, interactive=player)
     except explore.Stop:
         click.echo(MESSAGES.get("play-stopped", lang))
         return
+    except Terminated:
+        raise
+    except SystemExit as exc:
+        raise _exited(exc.code, lang) from None
     if as_json:
         print_json(result.to_json())
     else:

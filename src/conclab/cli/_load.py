@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from conclab.cli._common import lang_option, print_json, resolve_lang
+from conclab.cli._common import Seconds, lang_option, print_json, resolve_lang
 from conclab.i18n import Messages
 from conclab.services import LoadReport, run_load
 
@@ -34,6 +34,14 @@ MESSAGES = Messages({
         "ja": "  カウンター: 送信 {sent} 件、カウント {counted} 件、失われた更新 {lost} 件 "
               "(GET /count: {after}、pid {pid})",
     },
+    "per_process": {
+        "en": "  counter: sent {sent}; GET /count still says {after} (pid {pid}): a forking server "
+              "counts in each child process, and a child's count ends with it. Nothing was lost; "
+              "processes share no memory (use --mode threading to see one shared count)",
+        "ja": "  カウンター: 送信 {sent} 件。GET /count は {after} のまま (pid {pid}): フォークするサーバーは"
+              "子プロセスごとに数え、その数は子とともに消えます。失われたのではなく、プロセスはメモリを"
+              "共有しません (共有カウントを見るには --mode threading)",
+    },
     "no_counter": {
         "en": "  counter: none (the server has no GET /count)",
         "ja": "  カウンター: なし (このサーバーには GET /count がありません)",
@@ -60,6 +68,9 @@ def render_report(report: LoadReport, lang: str) -> list[str]:
     lines.append(MESSAGES.get("latency", lang, **{key: _ms(value) for key, value in summary.items()}))
     if report.counter is None:
         lines.append(MESSAGES.get("no_counter", lang))
+    elif report.counter.per_process:
+        lines.append(MESSAGES.get("per_process", lang, sent=report.ok, after=report.counter.after,
+                                  pid=report.counter.pid))
     else:
         lines.append(MESSAGES.get("counter", lang, sent=report.ok, counted=report.counter.counted,
                                   lost=report.lost, after=report.counter.after,
@@ -73,7 +84,7 @@ def render_report(report: LoadReport, lang: str) -> list[str]:
               help="Requests in flight at every moment.")
 @click.option("-n", "--requests", "requests", type=int, default=100, show_default=True,
               help="Requests to send in all.")
-@click.option("--timeout", type=float, default=30.0, show_default=True,
+@click.option("--timeout", type=Seconds(), default=30.0, show_default=True,
               help="Seconds to wait for each answer.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
 @click.option("--allow-remote", is_flag=True,

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from conclab.cli._common import lang_option, make_console, print_json, resolve_lang
+from conclab.cli._common import Seconds, lang_option, make_console, print_json, resolve_lang
 from conclab.errors import ConclabError
 from conclab.i18n import Messages
 
@@ -44,7 +44,7 @@ MESSAGES = Messages({
               help="Also write the timeline as a self-contained HTML page.")
 @click.option("--trace", "trace_path", type=click.Path(dir_okay=False), default=None,
               help="Also write Chrome trace-event JSON (opens in Perfetto).")
-@click.option("--timeout", "limit_s", type=click.FloatRange(min=0, min_open=True), default=60.0,
+@click.option("--timeout", "limit_s", type=Seconds(), default=60.0,
               metavar="SECONDS",
               show_default=True, help="Stop the script after this many seconds.")
 @click.option("--min-wait", "min_wait_ms", type=click.FloatRange(min=0), default=1.0, metavar="MS",

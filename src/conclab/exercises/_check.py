@@ -11,6 +11,7 @@ waiting when it was stopped.
 from __future__ import annotations
 
 import linecache
+import signal
 import time
 from collections.abc import Mapping, Sequence
 from contextlib import AbstractContextManager
@@ -41,6 +42,10 @@ MESSAGES = Messages({
                    "各スレッドが待っていた場所:"},
     "hang-nostacks": {"en": "(the stacks could not be read on this platform)",
                       "ja": "（このプラットフォームではスタックを取得できませんでした）"},
+    "hang-nousr1": {"en": "(the stacks could not be read: the program did not answer SIGUSR1, which conclab "
+                          "sends to ask for them; does it ignore or handle SIGUSR1 itself?)",
+                    "ja": "（スタックを取得できませんでした: conclab がスタックを求めて送る SIGUSR1 に"
+                          "プログラムが応答しませんでした。SIGUSR1 を無視または独自に処理していませんか?）"},
     "hang-hint": {"en": "A thread that waits forever is usually a queue.get() with no sentinel, a join() "
                         "on something that never ends, or a lock that is never released.",
                   "ja": "いつまでも待ち続けるスレッドの原因は、たいてい番兵のない queue.get()、終わらないものへの "
@@ -138,7 +143,8 @@ def describe_failure(run: ProgramRun, lang: str) -> str:
     if run.timed_out:
         lines = [MESSAGES.get("hang", lang, limit=run.limit_s)]
         lines.extend(describe_stacks(run.stacks, run.script, lang, root_pid=run.pid) or
-                     ["  " + MESSAGES.get("hang-nostacks", lang)])
+                     ["  " + MESSAGES.get("hang-nousr1" if hasattr(signal, "SIGUSR1") else "hang-nostacks",
+                                          lang)])
         lines.append(MESSAGES.get("hang-hint", lang))
         return "\n".join(lines)
     if run.returncode is not None and run.returncode < 0:
@@ -181,11 +187,32 @@ def describe_stacks(stacks: Sequence[ThreadStack], script: str, lang: str,
     return lines
 
 
+def _check_readable(path: Path, exercise: Exercise) -> None:
+    """The learner's file is there, a regular file, and readable: else one line that says which."""
+    import stat
+
+    try:
+        mode = path.stat().st_mode
+    except FileNotFoundError:
+        raise ConclabError(MESSAGES.get("missing", "en", path=path, exercise=exercise.id)) from None
+    except OSError as error:
+        raise ConclabError(f"cannot read {path}: {error.strerror or error}") from None
+    if not stat.S_ISREG(mode):
+        kind = "a folder" if stat.S_ISDIR(mode) else "not a regular file (a FIFO, device or socket)"
+        raise ConclabError(f"{path} is {kind}, not an exercise file; move it away and run "
+                           f"'conclab reset {exercise.id}' to get the starter")
+    try:
+        with open(path, "rb"):
+            pass
+    except OSError as error:
+        raise ConclabError(f"cannot read {path}: {error.strerror or error}; "
+                           f"check its permissions (chmod u+r {path.name})") from None
+
+
 def run_check(exercise: Exercise, path: Path, *, lang: str = "en", limit_s: float | None = None,
               workdir: Path | None = None) -> Verdict:
     """Check the learner's file ``path`` against ``exercise``; never raises for anything the learner wrote."""
-    if not path.is_file():
-        raise ConclabError(MESSAGES.get("missing", "en", path=path, exercise=exercise.id))
+    _check_readable(path, exercise)
     start = time.perf_counter()
     context = CheckContext(exercise, path, lang=lang, limit_s=limit_s or exercise.limit_s,
                            workdir=workdir or path.parent)

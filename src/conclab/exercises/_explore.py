@@ -140,7 +140,7 @@ def explore_program(path: Path, harness: str, *, lang: str = "en", limit_s: floa
                          tasks=re.search(r"^TASKS\s*=", harness, re.MULTILINE) is not None)
     if not record.ok:
         return outcome
-    for line in reversed(record.output_lines):
+    for line in reversed(record.stdout.splitlines()):  # whole lines: output_lines are cut for display
         try:
             data = json.loads(line)
         except ValueError:

@@ -6,13 +6,17 @@ reader sees the old store or the new one, never half of one. Writers take an
 advisory lock so ``conclab watch`` and ``conclab check`` in two terminals do
 not lose each other's updates. A store that is unreadable anyway (edited by
 hand, disk trouble) is moved aside and rebuilt empty: progress is worth less
-than a learner who can carry on.
+than a learner who can carry on: any damage (bad bytes, huge numbers, deep
+nesting, a file that cannot be read) is moved aside under a name no later
+recovery reuses. A store that cannot be *written* (a read-only workspace) is
+one :class:`ConclabError`, not a traceback.
 """
 
 from __future__ import annotations
 
 import contextlib
 import json
+import math
 import os
 import tempfile
 import time
@@ -21,7 +25,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from conclab.errors import ConclabError
+
 VERSION = 1
+#: What a damaged store can raise while being read and parsed (1e400 -> inf -> int(): OverflowError;
+#: 100,000 nested '[': RecursionError; bytes that are not UTF-8: UnicodeDecodeError, a ValueError).
+_DAMAGE = (OSError, ValueError, TypeError, OverflowError, RecursionError)
 
 
 @dataclass
@@ -44,10 +53,12 @@ class ExerciseProgress:
     def from_json(cls, data: Any) -> ExerciseProgress:
         if not isinstance(data, dict):
             raise ValueError("exercise entry is not an object")
+        last_passed = data.get("last_passed")
         return cls(passed=bool(data.get("passed", False)), passed_at=_number(data.get("passed_at")),
-                   attempts=int(data.get("attempts", 0)), last_passed=data.get("last_passed"),
+                   attempts=_count(data.get("attempts", 0)),
+                   last_passed=last_passed if isinstance(last_passed, bool) else None,
                    last_checked_at=_number(data.get("last_checked_at")),
-                   hints_shown=int(data.get("hints_shown", 0)))
+                   hints_shown=_count(data.get("hints_shown", 0)))
 
 
 @dataclass
@@ -68,11 +79,21 @@ class LevelProgress:
             raise ValueError("level entry is not an object")
         best = data.get("best_moves")
         return cls(won=bool(data.get("won", False)), won_at=_number(data.get("won_at")),
-                   best_moves=None if best is None else int(best), plays=int(data.get("plays", 0)))
+                   best_moves=None if best is None else _count(best), plays=_count(data.get("plays", 0)))
 
 
 def _number(value: Any) -> float | None:
-    return None if value is None else float(value)
+    number = None if value is None else float(value)
+    if number is not None and not math.isfinite(number):
+        raise ValueError(f"not a finite time: {value!r}")
+    return number
+
+
+def _count(value: Any) -> int:
+    """A count as stored: a whole number, never below 0 (a hand-edited -3 shows as 0, not "-3 checks")."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise ValueError(f"not a count: {value!r}")
+    return max(0, int(value))
 
 
 @dataclass
@@ -103,13 +124,13 @@ class ProgressStore:
     def load(self) -> ProgressData:
         """The stored progress; a missing store is empty, a corrupt one is moved aside and rebuilt."""
         try:
-            raw = self.path.read_text(encoding="utf-8")
+            raw = self.path.read_bytes()
         except FileNotFoundError:
             return ProgressData()
         except OSError:
             return self._rebuild()
         try:
-            data = json.loads(raw)
+            data = json.loads(raw.decode("utf-8"))
             if not isinstance(data, dict) or not isinstance(data.get("exercises", {}), dict):
                 raise ValueError("not a progress object")
             current = data.get("current")
@@ -123,11 +144,11 @@ class ProgressStore:
                       for key, value in (data.get("levels") or {}).items()}
             return ProgressData(exercises, _exercise_id(current) if isinstance(current, str) else None,
                                 levels)
-        except (ValueError, TypeError):
+        except _DAMAGE:
             return self._rebuild()
 
     def _rebuild(self) -> ProgressData:
-        aside = self.path.with_name(f"{self.path.name}.corrupt-{int(time.time())}")
+        aside = _unused(self.path.with_name(f"{self.path.name}.corrupt-{time.strftime('%Y%m%d-%H%M%S')}"))
         with contextlib.suppress(OSError):
             os.replace(self.path, aside)
             self.recovered_from = aside
@@ -168,6 +189,13 @@ class ProgressStore:
         return self.update(change)
 
     def _write(self, data: ProgressData) -> None:
+        try:
+            self._write_atomically(data)
+        except OSError as error:
+            raise ConclabError(f"cannot save progress in {self.path.parent}: {error.strerror or error}; "
+                               "make the workspace writable (or pass --dir to another one)") from None
+
+    def _write_atomically(self, data: ProgressData) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         payload = json.dumps({"version": VERSION, "current": data.current,
                               "exercises": {k: v.to_json() for k, v in sorted(data.exercises.items())},
@@ -187,15 +215,29 @@ class ProgressStore:
 
     @contextlib.contextmanager
     def _locked(self) -> Iterator[None]:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
         try:
             import fcntl
         except ImportError:  # Windows: os.replace keeps the file whole; updates may race, rarely
             yield
             return
-        with open(self.path.with_name("progress.lock"), "a") as lock:
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            lock = open(self.path.with_name("progress.lock"), "a")  # noqa: SIM115 - closed below
+        except OSError as error:
+            raise ConclabError(f"cannot save progress in {self.path.parent}: {error.strerror or error}; "
+                               "make the workspace writable (or pass --dir to another one)") from None
+        with lock:
             fcntl.flock(lock.fileno(), fcntl.LOCK_EX)
             try:
                 yield
             finally:
                 fcntl.flock(lock.fileno(), fcntl.LOCK_UN)
+
+
+def _unused(path: Path) -> Path:
+    """``path``, or ``path-2``, ``path-3``...: the first name nothing holds (a second recovery keeps the first)."""
+    candidate, number = path, 1
+    while os.path.lexists(candidate):
+        number += 1
+        candidate = path.with_name(f"{path.name}-{number}")
+    return candidate

@@ -23,14 +23,16 @@ from pathlib import Path
 
 import psutil
 
-from conclab._process import Frame, ProcessTree, ThreadStack, launch, parse_stacks
+from conclab._process import Frame, ProcessTree, ThreadStack, launch, parse_stacks, printable
 from conclab.exercises._source import LearnerSource, SyntaxProblem, compile_learner_file
 
 __all__ = ["Frame", "Interrupt", "Launched", "ProgramRun", "SyntaxProblem", "ThreadStack",
            "launch_learner", "parse_stacks", "run_program"]
 
 BOOTSTRAP = Path(__file__).with_name("_bootstrap.py")
-_MAX_OUTPUT_CHARS = 2_000_000
+#: What is kept of a program's output: in all, and per line (the rest is read and dropped).
+MAX_OUTPUT_CHARS = 2_000_000
+MAX_LINE_CHARS = 4_000
 _POLL_S = 0.01
 _SAMPLE_S = 0.03
 
@@ -120,22 +122,53 @@ def _runnable_threads(tree: Sequence[psutil.Process]) -> int | None:
 
 
 class _Capture:
-    """A line sink that keeps the raw text and, optionally, timed lines, up to a size."""
+    """A line sink that keeps the text and, optionally, timed lines, up to a size; never more.
+
+    The text is kept escaped (:func:`printable`): it is shown in conclab's own
+    messages. A timed line longer than :data:`MAX_LINE_CHARS` (output without
+    newlines arrives in pieces) is cut, ending in ``[...]`` (the text keeps it
+    whole); past :data:`MAX_OUTPUT_CHARS` in all nothing more is kept: :attr:`cut`
+    says so, and :meth:`finish` adds a line saying it.
+    """
 
     def __init__(self, lines: list[tuple[float, str]]) -> None:
         self.lines = lines
         self.raw: list[str] = []
+        self.cut = False
         self._size = 0
+        self._open = False  # the last piece had no newline: the next one continues its line
 
     def __call__(self, at: float, text: str) -> None:
-        if self._size < _MAX_OUTPUT_CHARS:
-            self._size += len(text)
-            self.raw.append(text)
-            self.lines.append((at, text.rstrip("\r\n")))
+        continued, self._open = self._open, not text.endswith("\n")
+        if self._size >= MAX_OUTPUT_CHARS:
+            self.cut = True
+            return
+        piece = printable(text.rstrip("\r\n"))[:MAX_OUTPUT_CHARS - self._size]
+        self.cut = self.cut or self._size + len(piece) >= MAX_OUTPUT_CHARS
+        self._size += len(piece)
+        self.raw.append(piece if self._open else piece + "\n")
+        if continued and self.lines:
+            started, line = self.lines[-1]
+            if len(line) <= MAX_LINE_CHARS:
+                self.lines[-1] = (started, _cut_line(line + piece))
+            return
+        self.lines.append((at, _cut_line(piece)))
+
+    def finish(self) -> None:
+        """Say, as the last line, that output was cut (once)."""
+        if self.cut:
+            note = f"[conclab: output cut: only the first {MAX_OUTPUT_CHARS:,} characters are kept]"
+            self.lines.append((self.lines[-1][0] if self.lines else 0.0, note))
+            self.raw.append(("\n" if self._open else "") + note + "\n")
+            self.cut = False
 
     @property
     def text(self) -> str:
         return "".join(self.raw)
+
+
+def _cut_line(line: str) -> str:
+    return line if len(line) <= MAX_LINE_CHARS else line[:MAX_LINE_CHARS] + " [...]"
 
 
 @dataclass
@@ -186,6 +219,8 @@ def run_program(script: Path, args: Sequence[str] = (), *, limit_s: float, cwd: 
     with launched.tree as tree:
         _watch(tree, run, interrupt)
     run.left_behind = tree.finish().left_behind
+    launched.out.finish()
+    launched.err.finish()
     run.stdout = launched.out.text
     run.stderr = launched.err.text
     return run

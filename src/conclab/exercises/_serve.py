@@ -99,5 +99,7 @@ def serve_program(script: Path, args: Sequence[str] = (), *, port: int, ready_s:
         finally:
             run.left_behind = tree.finish().left_behind
             run.returncode = tree.returncode
+            launched.out.finish()
+            launched.err.finish()
             run.stdout = launched.out.text
             run.stderr = launched.err.text

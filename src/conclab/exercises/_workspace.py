@@ -4,12 +4,19 @@
 finds the workspace by walking up from the current folder to the one holding
 ``.conclab/workspace.json`` (or ``./conclab-exercises`` right below it), so a
 learner can run ``conclab check`` from the workspace or from just above it.
-Learner files are never overwritten silently: ``reset`` keeps a backup.
+Learner files are never overwritten silently: ``reset`` keeps a backup, and
+no two backups share a name. Nothing is written *through* a symbolic link: a
+link where conclab writes a file is replaced by the file (its target is left
+as it was), and a folder or a FIFO where a file should be is one clear error.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
+import stat
+import tempfile
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -82,27 +89,72 @@ class Workspace:
             files.update(exercise.data_files)
         for name, text in files.items():
             target = root / name
-            if target.exists():
+            if os.path.lexists(target):  # a dangling link too: its target is not created
                 kept.append(name)
                 continue
-            target.write_text(text, encoding="utf-8")
+            replace_file(target, text)
             written.append(name)
         marker = root / MARKER
         marker.parent.mkdir(parents=True, exist_ok=True)
-        marker.write_text(json.dumps({"version": 1, "lang": lang}), encoding="utf-8")
+        replace_file(marker, json.dumps({"version": 1, "lang": lang}))
         return InitReport(root.resolve(), tuple(written), tuple(kept))
 
     def reset(self, exercise: Exercise) -> Path | None:
         """Write the starter again; the learner's version is kept in ``.conclab/backups``."""
         target = self.path_of(exercise)
+        kind = _not_a_file(target)
+        if kind is not None:
+            raise ConclabError(f"{target} is {kind}, not an exercise file; move it away and run "
+                               f"'conclab reset {exercise.id}' again")
         backup: Path | None = None
-        if target.exists():
-            backup_dir = self.root / ".conclab" / "backups"
-            backup_dir.mkdir(parents=True, exist_ok=True)
-            backup = backup_dir / f"{target.stem}-{time.strftime('%Y%m%d-%H%M%S')}.py"
-            backup.write_bytes(target.read_bytes())
-        target.write_text(exercise.starter, encoding="utf-8")
+        if target.exists():  # a link to a regular file: its content is what the learner sees
+            backup = self._back_up(target)
+        replace_file(target, exercise.starter)
         for name, text in exercise.data_files.items():
-            if not (self.root / name).exists():
-                (self.root / name).write_text(text, encoding="utf-8")
+            if not os.path.lexists(self.root / name):
+                replace_file(self.root / name, text)
         return backup
+
+    def _back_up(self, target: Path) -> Path:
+        """Copy ``target`` to a backup name no other backup holds (``-2``, ``-3`` within a second)."""
+        backup_dir = self.root / ".conclab" / "backups"
+        try:
+            backup_dir.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            raise ConclabError(f"cannot keep a backup in {backup_dir}: {error.strerror or error} "
+                               "(it must be a folder); move it away and reset again") from None
+        content = target.read_bytes()
+        stem = f"{target.stem}-{time.strftime('%Y%m%d-%H%M%S')}"
+        for number in range(1, 10_000):
+            backup = backup_dir / (f"{stem}.py" if number == 1 else f"{stem}-{number}.py")
+            try:
+                with open(backup, "xb") as stream:  # exclusive: never over an earlier backup
+                    stream.write(content)
+                return backup
+            except FileExistsError:
+                continue
+        raise ConclabError(f"too many backups named {stem}* in {backup_dir}; remove some and reset again")
+
+
+def _not_a_file(path: Path) -> str | None:
+    """What ``path`` is when it is there but is no regular file (following a link), else None."""
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        return None  # missing, or a dangling link: replaced by the starter
+    if stat.S_ISREG(mode):
+        return None
+    return "a folder" if stat.S_ISDIR(mode) else "not a regular file (a FIFO, device or socket)"
+
+
+def replace_file(path: Path, text: str) -> None:
+    """Write ``text`` as ``path`` atomically; a symbolic link there is replaced, its target untouched."""
+    handle, temp = tempfile.mkstemp(prefix=f".{path.name}-", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as stream:
+            stream.write(text)
+        os.replace(temp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temp)
+        raise

@@ -34,6 +34,7 @@ class Blocking:
         sleepers: list[Worker]
         now: float
         aborting: bool
+        timed: bool
 
         def choose(self, current: int, kind: ChoiceKind, enabled: list[int] | None = None) -> int: ...
         def handoff(self, worker: Worker, following: Worker) -> None: ...
@@ -55,6 +56,7 @@ class Blocking:
         self.waitlist.append(worker)
         if deadline is not None:
             self.sleepers.append(worker)
+            self.timed = True
         if obj is not SLEEP:
             self.note(worker, "blocked", self.describe_wait(worker))
         following = self.next_after(worker)

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import _thread
 import contextlib
+import itertools
+import sys
 import time as _time
 from collections import deque
 from collections.abc import Callable, Iterator
@@ -22,6 +24,18 @@ from conclab.explore._workers import BY_IDENT, Worker
 _allocate = _thread.allocate_lock
 _get_ident = _thread.get_ident
 _monotonic = _time.monotonic
+_getframe = sys._getframe
+
+#: Creation order of the locks of the current run (``Session`` restarts it for every run):
+#: partial-order reduction names a lock by it, the same in every schedule.
+SERIALS = itertools.count()
+
+
+def _direct(worker: Worker) -> bool:
+    """Whether a lock method was called straight from scenario code (logged runs only)."""
+    run = worker.run
+    return run.events is not None and _getframe(2).f_code.co_filename == run.session.filename
+
 
 def now(worker: Worker | None) -> float:
     return worker.run.now if worker is not None else _monotonic()
@@ -52,34 +66,47 @@ class Lock:
     """``threading.Lock`` whose waiting is a scheduler state."""
 
     _conclab_primitive = True
-    __slots__ = ("_real", "_holder", "__weakref__")
+    __slots__ = ("_real", "_holder", "_serial", "__weakref__")
 
     def __init__(self) -> None:
         self._real = _allocate()
         self._holder: Worker | None = None
+        self._serial = next(SERIALS)
 
     def acquire(self, blocking: bool = True, timeout: float = -1) -> bool:
         worker = BY_IDENT.get(_get_ident())
         if worker is None:
             return self._real.acquire(blocking, timeout)
+        return self._acquire(worker, blocking, timeout, worker.run.events is not None and _direct(worker))
+
+    def _acquire(self, worker: Worker, blocking: bool, timeout: float, direct: bool) -> bool:
         _check_timeout(blocking, timeout)
         run = worker.run
+        if direct:
+            run.synced(worker, self._serial)
         deadline = None if timeout == -1 else run.now + timeout
         while not self._real.acquire(False):
             if not blocking or timeout == 0 or not run.block(worker, self, deadline):
                 run.note(worker, "acquire-failed", self)
                 return False
+            if direct:
+                run.synced(worker, self._serial)  # resumed, in a later event
         self._holder = worker
         worker.held.append(self)
         run.note(worker, "acquire", self)
         return True
 
     def release(self) -> None:
+        worker = BY_IDENT.get(_get_ident())
+        if worker is not None and worker.run.events is not None and _direct(worker):
+            worker.run.synced(worker, self._serial)
+        self._release(worker)
+
+    def _release(self, worker: Worker | None) -> None:
         self._real.release()
         holder, self._holder = self._holder, None
         if holder is not None and self in holder.held:
             holder.held.remove(self)
-        worker = BY_IDENT.get(_get_ident())
         if worker is not None:
             worker.run.released(worker, self)
 
@@ -100,10 +127,16 @@ class Lock:
         self._holder = None
 
     def __enter__(self) -> bool:
-        return self.acquire()
+        worker = BY_IDENT.get(_get_ident())
+        if worker is None:
+            return self._real.acquire()
+        return self._acquire(worker, True, -1, worker.run.events is not None and _direct(worker))
 
     def __exit__(self, *exc: object) -> None:
-        self.release()
+        worker = BY_IDENT.get(_get_ident())
+        if worker is not None and worker.run.events is not None and _direct(worker):
+            worker.run.synced(worker, self._serial)
+        self._release(worker)
 
     def __repr__(self) -> str:
         state = "locked" if self._real.locked() else "unlocked"
@@ -114,20 +147,24 @@ class RLock:
     """``threading.RLock`` whose waiting is a scheduler state."""
 
     _conclab_primitive = True
-    __slots__ = ("_block", "_owner", "_count", "_holder", "__weakref__")
+    __slots__ = ("_block", "_owner", "_count", "_holder", "_serial", "__weakref__")
 
     def __init__(self) -> None:
         self._block = _allocate()
         self._owner: int | None = None
         self._count = 0
         self._holder: Worker | None = None
+        self._serial = next(SERIALS)
 
     def acquire(self, blocking: bool = True, timeout: float = -1) -> bool:
         me = _get_ident()
+        worker = BY_IDENT.get(me)
+        direct = worker is not None and worker.run.events is not None and _direct(worker)
+        if direct and worker is not None:
+            worker.run.synced(worker, self._serial)
         if self._owner == me:
             self._count += 1
             return True
-        worker = BY_IDENT.get(me)
         if worker is None:
             if not self._block.acquire(blocking, timeout):
                 return False
@@ -139,6 +176,8 @@ class RLock:
                 if not blocking or timeout == 0 or not run.block(worker, self, deadline):
                     run.note(worker, "acquire-failed", self)
                     return False
+                if direct:
+                    run.synced(worker, self._serial)  # resumed, in a later event
             worker.held.append(self)
             run.note(worker, "acquire", self)
         self._owner = me
@@ -148,6 +187,12 @@ class RLock:
 
     def release(self) -> None:
         me = _get_ident()
+        worker = BY_IDENT.get(me)
+        if worker is not None and worker.run.events is not None and _direct(worker):
+            worker.run.synced(worker, self._serial)
+        self._release(me, worker)
+
+    def _release(self, me: int, worker: Worker | None) -> None:
         if self._owner != me:
             raise RuntimeError("cannot release un-acquired lock")
         self._count -= 1
@@ -158,7 +203,6 @@ class RLock:
         if holder is not None and self in holder.held:
             holder.held.remove(self)
         self._block.release()
-        worker = BY_IDENT.get(me)
         if worker is not None:
             worker.run.released(worker, self)
 
@@ -188,7 +232,11 @@ class RLock:
     __enter__ = acquire
 
     def __exit__(self, *exc: object) -> None:
-        self.release()
+        me = _get_ident()
+        worker = BY_IDENT.get(me)
+        if worker is not None and worker.run.events is not None and _direct(worker):
+            worker.run.synced(worker, self._serial)
+        self._release(me, worker)
 
     def __repr__(self) -> str:
         return f"<conclab RLock owner={self._owner} count={self._count}>"

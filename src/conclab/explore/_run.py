@@ -29,6 +29,7 @@ from conclab.explore._findings import (
     exception_finding,
     step_limit_finding,
 )
+from conclab.explore._por import AT_POINT, FINISHED, OPAQUE, RESUMED, STARTED
 from conclab.explore._recorder import Recorder
 from conclab.explore._workers import BY_IDENT, SLICE, Abort, Chooser, DivergenceError, Worker
 
@@ -39,6 +40,7 @@ _allocate = _thread.allocate_lock
 _get_ident = _thread.get_ident
 
 NORMAL, YIELD, FREE = ChoiceKind.NORMAL, ChoiceKind.YIELD, ChoiceKind.FREE
+
 RUNNABLE, DONE = ThreadState.RUNNABLE, ThreadState.DONE
 
 
@@ -61,6 +63,16 @@ class Run(Blocking):
         # function. Two such threads running the same function are interchangeable there
         # (symmetry), so dfs tries one of them only.
         self.unstarted: dict[int, dict[int, int]] = {}
+        # With the log, for partial-order reduction (``_por``): every event (a visible
+        # instruction, a thread's start, a resumption inside a primitive, a finish) as
+        # (thread, code, offset, kind); per choice point, the events before it and the
+        # current thread's time-slice count; events that were a direct lock operation
+        # (event -> lock serial); whether the virtual clock was used.
+        por = log and getattr(chooser, "por", False)
+        self.events: list[tuple[int, types.CodeType | None, int, int]] | None = [] if por else None
+        self.marks: list[tuple[int, int]] = []
+        self.synced_at: dict[int, int] = {}
+        self.timed = False
         self.recorder = Recorder(session.granularity) if detailed else None
         self.now = 0.0
         self.steps = 0
@@ -128,6 +140,8 @@ class Run(Blocking):
             elif worker in self.waitlist:
                 self.waitlist.remove(worker)
             worker.state = DONE
+        if self.events is not None:
+            self.events.append((worker.index, None, worker.index, FINISHED))
         if not self.aborting:
             if self.loop is None:
                 self.note(worker, "finish", None)
@@ -175,9 +189,11 @@ class Run(Blocking):
             recorder.flush(self, owner)  # the thread's last writes happened before any switch here
         if visible:
             worker.frame = frame
+            if len(self.runnable) < 2 and self.events is not None:
+                self.events.append((worker.index, frame.f_code, frame.f_lasti, AT_POINT))
             if len(self.runnable) > 1:
                 worker.streak += 1
-                chosen = self.choose(worker.index, YIELD if worker.streak > SLICE else NORMAL)
+                chosen = self.choose(worker.index, YIELD if worker.streak > SLICE else NORMAL, at_point=True)
                 if chosen != worker.index:
                     self.handoff(worker, self.workers[chosen])
         if recorder is not None:
@@ -196,11 +212,13 @@ class Run(Blocking):
         worker.frame = frame
         runnable = self.runnable
         if len(runnable) < 2:
+            if self.events is not None:
+                self.events.append((worker.index, frame.f_code, frame.f_lasti, AT_POINT))
             return
         worker.streak += 1
         current = worker.index
         if worker.streak > SLICE or current not in runnable:
-            chosen = self.choose(current, YIELD)
+            chosen = self.choose(current, YIELD, at_point=True)
         else:
             try:
                 chosen = self.chooser(len(self.choices), runnable, current, NORMAL, current)
@@ -211,6 +229,9 @@ class Run(Blocking):
             self.choices.append(chosen)
             if self.log is not None:
                 self.log.append((tuple(runnable), current, NORMAL))
+                if self.events is not None:
+                    worker.parked = True
+                    self._logged(chosen, worker.streak)
         if self.log is not None:
             table = self.session.visible.get(frame.f_code)
             if table is not None and table[frame.f_lasti] == WRITE:
@@ -218,8 +239,13 @@ class Run(Blocking):
         if chosen != current:
             self.handoff(worker, self.workers[chosen])
 
-    def choose(self, current: int, kind: ChoiceKind, enabled: list[int] | None = None) -> int:
-        """Ask the strategy who runs next among ``enabled`` (default: runnable threads)."""
+    def choose(self, current: int, kind: ChoiceKind, enabled: list[int] | None = None,
+               at_point: bool = False) -> int:
+        """Ask the strategy who runs next among ``enabled`` (default: runnable threads).
+
+        ``at_point``: the current thread is before a visible instruction it has not run yet
+        (not inside a primitive).
+        """
         if enabled is None:
             enabled = self.runnable
         if current not in enabled:
@@ -241,12 +267,44 @@ class Run(Blocking):
         self.choices.append(chosen)
         if self.log is not None:
             self.log.append((tuple(enabled), default, kind))
+            if self.events is not None and self.loop is None:  # asyncio choices pick tasks
+                if current >= 0:
+                    self.workers[current].parked = at_point
+                self._logged(chosen, self.workers[current].streak if current >= 0 else 0)
             if kind == FREE and len(enabled) > 1 and self.loop is None:
                 workers = self.workers
                 fresh = {index: id(workers[index].func) for index in enabled if workers[index].frame is None}
                 if len(fresh) > 1:
                     self.unstarted[len(self.choices) - 1] = fresh
         return chosen
+
+    def _logged(self, chosen: int, streak: int) -> None:
+        """A choice point of a logged run: mark it, and log the event the chosen thread runs now."""
+        events = self.events
+        assert events is not None
+        self.marks.append((len(events), streak))
+        worker = self.workers[chosen]
+        frame = worker.frame
+        if frame is None:
+            # Not started: its first event touches nothing shared if it enters scenario code
+            # directly; a Thread's run() from the library is an unknown event.
+            code = getattr(worker.func, "__code__", None)
+            direct = code is not None and code.co_filename == self.session.filename
+            events.append((chosen, None, -1, STARTED if direct else OPAQUE))
+        elif worker.parked:
+            events.append((chosen, frame.f_code, frame.f_lasti, AT_POINT))
+        else:
+            events.append((chosen, frame.f_code, frame.f_lasti, RESUMED))
+        worker.parked = False
+
+    def synced(self, worker: Worker, serial: int) -> None:
+        """A lock operation called directly by ``worker``'s scenario code, during its last event."""
+        events = self.events
+        if not events or events[-1][0] != worker.index:
+            return
+        index = len(events) - 1
+        previous = self.synced_at.get(index, serial)
+        self.synced_at[index] = serial if previous == serial else -1
 
     def _divergence(self, chosen: int, enabled: list[int]) -> DivergenceError:
         return DivergenceError(

@@ -11,10 +11,12 @@ blocking call.
 from __future__ import annotations
 
 import _thread
+import itertools
 import os
 import types
 from typing import Any
 
+from conclab.explore import _locks
 from conclab.explore._decode import all_code_objects, visible_table
 from conclab.explore._enums import ChoiceKind
 from conclab.explore._findings import hang_finding
@@ -153,6 +155,7 @@ class Session:
         run = Run(self, chooser, detailed=detailed, log=log)
         self.current_run = run
         self.started += 1
+        _locks.SERIALS = itertools.count()
         namespace = self.scenario.namespace()
         run.namespace = namespace
         if detailed:

@@ -18,7 +18,9 @@ seed, so a test that explores is as repeatable as one that does not.
   first failing schedule found is already a short one. Preemptions right
   before a thread writes shared state (the middle of a read-modify-write or a
   check-then-act) are tried before the others: they count first in the order,
-  never in the bound.
+  never in the bound. From its 129th schedule a search reduces by partial order
+  (``_por``): a choice point whose Mazurkiewicz trace, thread and time slice
+  were already reached with no more preemptions adds no work.
 * ``auto``: a portfolio: ``dfs`` alone for the first 20 schedules, then every
   other schedule dfs (raising its bound once exhausted) and the rest pct and
   random in turn.
@@ -32,12 +34,18 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from conclab.explore._enums import ChoiceKind
+from conclab.explore._por import Values, node_keys
 from conclab.explore._workers import Chooser, DivergenceError
 
 if TYPE_CHECKING:
     from conclab.explore._run import Run
 
 FREE, YIELD = ChoiceKind.FREE, ChoiceKind.YIELD
+#: A dfs work item (see ``DfsStrategy.heap``).
+WorkItem = tuple[int, int, int, int, tuple[int, ...], int, tuple[int, ...], int]
+
+#: Partial-order reduction in ``dfs`` and ``auto`` (tests and benchmarks turn it off to compare).
+REDUCE = True
 
 
 class Prefix:
@@ -46,6 +54,7 @@ class Prefix:
     def __init__(self, choices: Sequence[int], strict: bool = False) -> None:
         self.choices = list(choices)
         self.strict = strict
+        self.por = False  # whether the run logs its events for partial-order reduction
 
     def __call__(self, index: int, enabled: list[int], current: int, kind: ChoiceKind, default: int) -> int:
         if index < len(self.choices):
@@ -158,15 +167,33 @@ class DfsStrategy(Strategy):
 
     name = "dfs"
     needs_log = True
+    #: Schedules run before the partial-order reduction starts, and how many it then gets
+    #: to show that it pays.
+    POR_AFTER = 128
+    POR_TRIAL = 64
 
-    def __init__(self, bound: int, deepen: bool = False) -> None:
+    def __init__(self, bound: int, deepen: bool = False, reduce: bool | None = None) -> None:
         self.bound = bound
+        # Partial-order reduction (``_por``): the fewest preemptions each choice point's key
+        # was reached with; a run stops adding work where it reaches a key no cheaper.
+        self.reduce = REDUCE if reduce is None else reduce
+        self.visited: dict[object, int] = {}
+        self.values = Values()
+        self.pruned = 0
+        self.served = 0
+        # Work items not pushed because of the reduction (roughly: the points with a choice
+        # after the cut) and pushed while it was on.
+        self.saved = 0
+        self.kept = 0
         # Work items: (other preemptions, free deviations, preemptions, sequence number, choices
-        # of the run that found it, position, alternative); the smallest first.
-        self.heap: list[tuple[int, int, int, int, tuple[int, ...], int, int]] = [(0, 0, 0, 0, (), -1, -1)]
+        # of the run that found it, position, the alternatives there, the next one's index); the
+        # smallest first. One item stands for all the alternatives at a position: it goes back
+        # on the heap with the next index when one is taken (the same order as one item per
+        # alternative, without pushing 25 of them per choice point among 26 threads).
+        self.heap: list[WorkItem] = [(0, 0, 0, 0, (), -1, (-1,), 0)]
         # With ``deepen``: the items one preemption over the bound, for when the bound is raised.
         self.deepen = deepen
-        self.over: list[tuple[int, int, int, int, tuple[int, ...], int, int]] = []
+        self.over: list[WorkItem] = []
         self.pushed = 1
         self.cost = 0
         self.other = 0
@@ -184,9 +211,18 @@ class DfsStrategy(Strategy):
             self.bound += 1
             self.heap, self.over = self.over, []
             heapq.heapify(self.heap)
-        self.other, self.free, self.cost, _, parent, position, alternative = heapq.heappop(self.heap)
+        item = heapq.heappop(self.heap)
+        self.other, self.free, self.cost, sequence, parent, position, alternatives, index = item
+        alternative = alternatives[index]
+        if index + 1 < len(alternatives):
+            heapq.heappush(self.heap, (*item[:7], index + 1))
         self.prefix = [] if position < 0 else [*parent[:position], alternative]
-        return Prefix(self.prefix)
+        chooser = Prefix(self.prefix)
+        # The reduction costs each run a log of its events: small searches, which find their
+        # bug or exhaust their bound within a few dozen schedules, run without it.
+        chooser.por = self.reduce and self.served >= self.POR_AFTER
+        self.served += 1
+        return chooser
 
     def feedback(self, run: Run) -> None:
         log = run.log or []
@@ -195,7 +231,20 @@ class DfsStrategy(Strategy):
         writes = run.before_write
         unstarted = run.unstarted
         heap = self.heap
+        keys = node_keys(run, self.values) if self.reduce else None
+        visited = self.visited
         for position in range(len(self.prefix), len(log)):
+            if keys is not None:
+                node = keys[position]
+                seen_cost = visited.get(node)
+                if seen_cost is not None and seen_cost <= self.cost:
+                    # The same trace, thread and time slice were reached with no more
+                    # preemptions: everything from here was or will be tried from there.
+                    self.pruned += 1
+                    self.saved += sum(1 for enabled, _, kind in log[position:]
+                                      if len(enabled) > 1 and (kind == FREE or self.cost < bound))
+                    break
+                visited[node] = self.cost
             enabled, _default, kind = log[position]
             if len(enabled) < 2:
                 continue
@@ -213,26 +262,42 @@ class DfsStrategy(Strategy):
                     continue
             else:
                 target = heap
-            chosen = choices[position]
-            fresh = unstarted.get(position)
-            seen = {fresh.get(chosen)} if fresh else None
-            for alternative in enabled:
-                if alternative == chosen:
-                    continue
-                if fresh is not None and seen is not None and alternative in fresh:
-                    # Symmetry: a thread that has not run yet, with the same entry function as
-                    # one already tried here, would give the same schedules.
-                    if fresh[alternative] in seen:
-                        continue
-                    seen.add(fresh[alternative])
-                item = (other, free, cost, self.pushed, choices, position, alternative)
-                if target is heap:
-                    heapq.heappush(heap, item)
-                else:
-                    target.append(item)
-                self.pushed += 1
+            alternatives = _alternatives(enabled, choices[position], unstarted.get(position))
+            if not alternatives:
+                continue
+            item = (other, free, cost, self.pushed, choices, position, tuple(alternatives), 0)
+            if target is heap:
+                heapq.heappush(heap, item)
+            else:
+                target.append(item)
+            self.pushed += 1
+            if keys is not None:
+                self.kept += 1
+        if self.reduce and self.served == self.POR_AFTER + self.POR_TRIAL:
+            # Where the reduction has cut less than a tenth of the work in its first runs
+            # (every event a call, or nothing to merge), its log is not worth its cost.
+            self.reduce = self.saved > 0 and self.saved * 10 >= self.kept
         if not heap:
             self.exhausted = True
+
+
+def _alternatives(enabled: tuple[int, ...], chosen: int, fresh: dict[int, int] | None) -> list[int]:
+    """The threads to try instead of ``chosen`` at a choice point."""
+    if not fresh:
+        return [alternative for alternative in enabled if alternative != chosen]
+    seen = {fresh.get(chosen)}
+    alternatives = []
+    for alternative in enabled:
+        if alternative == chosen:
+            continue
+        if alternative in fresh:
+            # Symmetry: a thread that has not run yet, with the same entry function as one
+            # already tried here, would give the same schedules.
+            if fresh[alternative] in seen:
+                continue
+            seen.add(fresh[alternative])
+        alternatives.append(alternative)
+    return alternatives
 
 
 class AutoStrategy(Strategy):

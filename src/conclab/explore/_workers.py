@@ -60,7 +60,7 @@ class Worker:
 
     __slots__ = ("run", "index", "name", "label", "func", "gate", "state", "waiting_on",
                  "deadline", "timed_out", "reason", "held", "frame", "streak", "ident",
-                 "pool_thread", "saved_trace")
+                 "pool_thread", "saved_trace", "parked")
 
     def __init__(self, run: Run, index: int, label: str, func: Callable[[], Any]) -> None:
         self.run = run
@@ -82,6 +82,8 @@ class Worker:
         # The trace function the carrying thread had before the tracer's ``enter``
         # (a debugger's or coverage's): ``leave`` gives it back.
         self.saved_trace: Any = None
+        # Logged runs: parked before a visible instruction it has not run (not inside a primitive).
+        self.parked = False
 
     def __repr__(self) -> str:
         return f"<Worker {self.name} {self.state}>"

@@ -10,8 +10,10 @@ uses the very same objects and prints the events.
 from __future__ import annotations
 
 import collections
+import contextlib
 import http.server
 import os
+import signal
 import socket
 import socketserver
 import threading
@@ -22,6 +24,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from conclab.services._net import LOOPBACK, format_url, open_listener
+
+#: How long a connection may stay silent before its request line arrives: an idle client
+#: must not hold the single server, a forking child or a thread for long (curl sends at once).
+CLIENT_TIMEOUT_S = 5.0
+#: On stop, how long requests being answered may take before forked children are killed.
+STOP_GRACE_S = 1.0
 
 
 @dataclass(frozen=True)
@@ -172,12 +180,36 @@ class BackgroundServer:
 
 
 class _QuietServerMixin:
-    """A client hanging up mid-answer is normal under load: count it, print no traceback."""
+    """A client hanging up mid-answer is normal under load: count it, print no traceback.
+
+    Connections that have not sent their request line yet are tracked, so a stop
+    can hang them up at once instead of waiting for each to time out.
+    """
 
     app: BackgroundServer
 
     def handle_error(self, request: Any, client_address: Any) -> None:
         self.app.handler_errors += 1
+
+    def _idle_connections(self) -> tuple[set[socket.socket], threading.Lock]:
+        if not hasattr(self, "_idle"):
+            self._idle: set[socket.socket] = set()
+            self._idle_lock = threading.Lock()
+        return self._idle, self._idle_lock
+
+    def mark_idle(self, connection: socket.socket, idle: bool) -> None:
+        connections, lock = self._idle_connections()
+        with lock:
+            (connections.add if idle else connections.discard)(connection)
+
+    def hang_up_idle(self) -> None:
+        """Shut down every connection still waiting for its request (its read returns at once)."""
+        connections, lock = self._idle_connections()
+        with lock:
+            waiting = list(connections)
+        for connection in waiting:
+            with contextlib.suppress(OSError):
+                connection.shutdown(socket.SHUT_RDWR)
 
 
 class SingleHTTPServer(_QuietServerMixin, http.server.HTTPServer):
@@ -252,9 +284,29 @@ class SocketServerRunner:
         self.thread.start()
 
     def stop(self) -> None:
-        self.server.shutdown()
+        """Stop promptly even with idle clients connected: they are hung up, forked children ended."""
+        shutting = threading.Thread(target=self.server.shutdown, name="conclab-shutdown", daemon=True)
+        shutting.start()
+        hang_up = getattr(self.server, "hang_up_idle", None)
+        while shutting.is_alive():
+            if hang_up is not None:
+                hang_up()  # the single server may be reading one; the next may be in the backlog
+            shutting.join(0.02)
+        if isinstance(self.server, socketserver.ForkingMixIn):
+            _end_children(self.server)
         self.server.server_close()  # forking: waits for and reaps every child
         self.thread.join()
+
+
+def _end_children(server: socketserver.ForkingMixIn) -> None:
+    """Let forked children finish their answers for :data:`STOP_GRACE_S`, then kill the rest."""
+    deadline = time.monotonic() + STOP_GRACE_S
+    while server.active_children and time.monotonic() < deadline:
+        server.collect_children()
+        time.sleep(0.02)
+    for pid in list(server.active_children or ()):
+        with contextlib.suppress(OSError):
+            os.kill(pid, signal.SIGKILL)
 
 
 class BaseHandler(http.server.BaseHTTPRequestHandler):
@@ -263,8 +315,25 @@ class BaseHandler(http.server.BaseHTTPRequestHandler):
     server_version = "conclab"
     sys_version = ""
     protocol_version = "HTTP/1.0"
-    #: A client that connects and says nothing must not hold a thread (or the single server) forever.
-    timeout = 30
+    #: A client that connects and says nothing must not hold a thread (or the single server) for long.
+    timeout = CLIENT_TIMEOUT_S
+
+    def setup(self) -> None:
+        super().setup()
+        self._mark_idle(True)
+
+    def parse_request(self) -> bool:
+        self._mark_idle(False)  # the request line came: it is being answered
+        return super().parse_request()
+
+    def finish(self) -> None:
+        self._mark_idle(False)
+        super().finish()
+
+    def _mark_idle(self, idle: bool) -> None:
+        mark = getattr(self.server, "mark_idle", None)
+        if mark is not None:
+            mark(self.connection, idle)
 
     @property
     def app(self) -> Any:

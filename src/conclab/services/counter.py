@@ -44,6 +44,7 @@ from urllib.parse import urlsplit
 from conclab.errors import ConclabError
 from conclab.i18n import Messages, choose_lang
 from conclab.services._base import (
+    CLIENT_TIMEOUT_S,
     BackgroundServer,
     BaseHandler,
     ForkingHTTPServer,
@@ -348,7 +349,10 @@ class CounterServer(BackgroundServer):
 
     # -- answers ---------------------------------------------------------------
     def count_body(self) -> bytes:
-        return json.dumps({"count": self.count, "pid": os.getpid()}).encode() + b"\n"
+        body: dict[str, Any] = {"count": self.count, "pid": os.getpid()}
+        if self.mode == "forking":  # each forked child counts in its own copy: this count never moves
+            body["per_process"] = True
+        return json.dumps(body).encode() + b"\n"
 
     @staticmethod
     def counted_body(after: int) -> tuple[bytes, dict[str, str]]:
@@ -449,7 +453,7 @@ class _AsyncioRunner:
                 self.tasks.discard(task)
 
     async def _serve_one(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        head = await asyncio.wait_for(reader.readuntil(b"\r\n\r\n"), timeout=30)
+        head = await asyncio.wait_for(reader.readuntil(b"\r\n\r\n"), timeout=CLIENT_TIMEOUT_S)
         request_line, *header_lines = head.decode("latin-1").split("\r\n")
         method, target, _version = request_line.split(" ", 2)
         for line in header_lines:

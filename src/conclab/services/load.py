@@ -15,6 +15,7 @@ mostly waits on sockets) and keep it in the standard library the lab teaches.
 from __future__ import annotations
 
 import http.client
+import ipaddress
 import json
 import math
 import threading
@@ -26,7 +27,7 @@ from urllib.parse import urlsplit
 
 from conclab.errors import ConclabError
 from conclab.i18n import Messages, choose_lang
-from conclab.services._net import is_loopback_host
+from conclab.services._net import LOOPBACK, is_loopback_host
 
 MAX_CONCURRENCY = 1000
 
@@ -63,7 +64,13 @@ class Target:
 
 
 def check_target(url: str, allow_remote: bool = False, lang: str | None = None) -> Target:
-    """Parse ``url`` and refuse a non-loopback host unless ``allow_remote``; never resolves."""
+    """Parse ``url`` and refuse a non-loopback host unless ``allow_remote``; never resolves.
+
+    A loopback *name* (``localhost``, ``foo.localhost``, ``LOCALHOST.``) is
+    connected to as 127.0.0.1: resolving it would ask whatever resolver the
+    machine has (a DNS server, for ``*.localhost`` on most systems), and what
+    comes back is not checked. So the target's ``host`` is always a literal.
+    """
     language = choose_lang(lang)
     try:
         parts = urlsplit(url)
@@ -79,10 +86,20 @@ def check_target(url: str, allow_remote: bool = False, lang: str | None = None) 
         raise ConclabError(MESSAGES.get("bad_url", language, url=url))
     if not allow_remote and not is_loopback_host(host):
         raise ConclabError(MESSAGES.get("remote", language, host=host))
+    if not allow_remote and not _is_literal(host):
+        host = LOOPBACK
     path = parts.path or "/"
     if parts.query:
         path += "?" + parts.query
     return Target(url=url, host=host, port=port, path=path)
+
+
+def _is_literal(host: str) -> bool:
+    try:
+        ipaddress.ip_address(host.split("%", 1)[0])
+    except ValueError:
+        return False
+    return True
 
 
 @dataclass(frozen=True)
@@ -92,6 +109,9 @@ class CounterCheck:
     before: int
     after: int
     pid: int | None
+    #: The server counts in each process it forks (``--mode forking``): its own count never moves,
+    #: and nothing can be said about lost updates from it.
+    per_process: bool = False
 
     @property
     def counted(self) -> int:
@@ -123,8 +143,11 @@ class LoadReport:
 
     @property
     def lost(self) -> int | None:
-        """Answered requests the counter did not count (``None`` when no counter was found)."""
-        return None if self.counter is None else self.ok - self.counter.counted
+        """Answered requests the counter did not count (``None`` when no counter was found,
+        or when it counts in each forked child, where its own count says nothing)."""
+        if self.counter is None or self.counter.per_process:
+            return None
+        return self.ok - self.counter.counted
 
     def percentile(self, p: float) -> float | None:
         """Nearest-rank percentile of the latencies: a value some request really took."""
@@ -147,6 +170,8 @@ class LoadReport:
             counter = {"before": self.counter.before, "after": self.counter.after,
                        "counted": self.counter.counted, "sent": self.ok,
                        "lost": self.lost, "pid": self.counter.pid}
+            if self.counter.per_process:
+                counter["per_process"] = True
         return {
             "url": self.url,
             "requests": self.requests,
@@ -175,8 +200,8 @@ def _get(target: Target, path: str, timeout: float, probe: bool = False) -> tupl
         connection.close()
 
 
-def read_count(target: Target, timeout: float = 5.0) -> tuple[int, int | None] | None:
-    """``(count, pid)`` from the server's ``GET /count``, or None if it has no such endpoint."""
+def read_count(target: Target, timeout: float = 5.0) -> tuple[int, int | None, bool] | None:
+    """``(count, pid, per_process)`` from the server's ``GET /count``, or None if it has none."""
     try:
         status, body = _get(target, "/count", timeout, probe=True)
         data = json.loads(body)
@@ -185,7 +210,7 @@ def read_count(target: Target, timeout: float = 5.0) -> tuple[int, int | None] |
     if status != 200 or not isinstance(data, dict) or not isinstance(data.get("count"), int):
         return None
     pid = data.get("pid")
-    return data["count"], pid if isinstance(pid, int) else None
+    return data["count"], pid if isinstance(pid, int) else None, data.get("per_process") is True
 
 
 #: One request: its latency, its status (None when it failed) and the kind of failure.
@@ -205,6 +230,9 @@ def run_load(url: str, concurrency: int = 10, requests: int = 100, *, timeout: f
     """
     language = choose_lang(lang)
     target = check_target(url, allow_remote, language)
+    if isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or not math.isfinite(timeout) \
+            or timeout <= 0:
+        raise ConclabError(f"the timeout must be a positive number of seconds, got {timeout!r}")
     for name, value, limit in (("requests", requests, 10_000_000),
                                ("concurrency", concurrency, MAX_CONCURRENCY)):
         if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= limit:
@@ -217,7 +245,7 @@ def run_load(url: str, concurrency: int = 10, requests: int = 100, *, timeout: f
     if before is not None:
         after = read_count(target)
         if after is not None:
-            counter = CounterCheck(before=before[0], after=after[0], pid=after[1])
+            counter = CounterCheck(before=before[0], after=after[0], pid=after[1], per_process=after[2])
     return _report(url, concurrency, requests, duration, results, counter)
 
 

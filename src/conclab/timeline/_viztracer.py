@@ -6,13 +6,18 @@ own calls and waits from it.
 
 :func:`trace_script` runs the script in a subprocess so a crash, a hang or a
 ``sys.exit`` in the learner's code cannot take conclab down: a time limit
-asks the script for its threads' stacks (faulthandler), then stops it with
-SIGTERM, which VizTracer answers by saving what it has, so even a stopped or
-crashed script leaves its partial timeline. Nothing of it is left running.
+asks the script for its threads' stacks (faulthandler), then stops every
+process of it with SIGTERM, which VizTracer answers by saving what it has, so
+even a stopped or crashed script leaves its partial timeline. A limit is a
+limit: whatever has not saved :data:`SAVE_GRACE_S` later is killed, so the
+run ends within the limit plus about two seconds. Nothing of it is left
+running, and VizTracer's temporary files (it puts them under ``TMPDIR``) go
+with the run's own folder.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
@@ -23,6 +28,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import psutil
+
 from conclab._process import ProcessTree, launch
 from conclab.errors import ConclabError
 from conclab.i18n import Messages
@@ -31,6 +38,10 @@ from conclab.timeline._span import Span
 from conclab.timeline._trace_convert import MIN_WAIT_S, TraceConversion, spans_from_trace
 
 # -- running a script ---------------------------------------------------------
+
+#: After the limit: time for faulthandler to write the stacks, then for VizTracer to save.
+STACKS_WAIT_S = 0.3
+SAVE_GRACE_S = 1.2
 
 _BOOT = """\
 import faulthandler, os, signal, sys
@@ -114,6 +125,7 @@ def trace_script(script: str | os.PathLike[str], args: Sequence[str] = (), *, li
     env = dict(os.environ)
     env.setdefault("PYTHONIOENCODING", "utf-8")
     env["PYTHONUNBUFFERED"] = "1"
+    env["TMPDIR"] = workdir  # VizTracer's per-process files (.viztmp) are removed with it
     command = [sys.executable, "-c", _BOOT, "--quiet", "--log_async", "-o", out_json,
                "--", str(path), *args]
     out: list[str] = []
@@ -148,14 +160,22 @@ def trace_script(script: str | os.PathLike[str], args: Sequence[str] = (), *, li
                        clean_traceback("".join(err)), conversion, limit_s, cleanup.left_behind)
 
 
-def _stop_saving(tree: ProcessTree) -> None:
-    """Stacks to stderr (faulthandler), then SIGTERM, which VizTracer answers by saving the trace."""
+def _stop_saving(tree: ProcessTree, grace_s: float = SAVE_GRACE_S) -> None:
+    """Stacks to stderr (faulthandler), then SIGTERM to every process, which VizTracer answers by saving.
+
+    Every process, not only the script: VizTracer's main process waits for
+    its traced children to save theirs, so a sleeping child would keep it
+    waiting. What has not ended ``grace_s`` later (a script that ignores
+    SIGTERM) is killed: the trace may then be missing, the limit is kept.
+    """
     usr1 = getattr(signal, "SIGUSR1", None)
     if usr1 is not None:
         tree.send(usr1)
-        time.sleep(0.3)
-    tree.send(signal.SIGTERM)
-    if tree.wait(15.0) is None:
+        tree.wait(STACKS_WAIT_S)
+    for process in tree.members():
+        with contextlib.suppress(psutil.Error):
+            process.send_signal(signal.SIGTERM)
+    if tree.wait(grace_s) is None:
         tree.kill()
 
 
