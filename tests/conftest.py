@@ -49,8 +49,9 @@ def machine() -> Machine:
 
 
 @pytest.fixture(autouse=True)
-def _plain_environment(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """English, 80 columns, no colour, unless a test says otherwise."""
+def _plain_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[None]:
+    """English, 80 columns, no colour, no saved settings of the user's, unless a test says otherwise."""
+    monkeypatch.setenv("CONCLAB_CONFIG_DIR", str(tmp_path / "config"))
     monkeypatch.setenv("COLUMNS", "80")
     monkeypatch.setenv("NO_COLOR", "1")
     monkeypatch.setenv("TERM", "dumb")

@@ -24,7 +24,7 @@ LABS = {
                                      "threads-do-not-speed-up-cpu"}),
     "asyncio-future": ("asyncio", {"future-resolved-by-another-task", "exception-travels", "timeout-gives-up",
                                    "cancel-is-prompt"}),
-    "futures": ("coordination", {"submit-and-map-keep-order", "as-completed-fastest-first",
+    "futures": ("threads-io", {"submit-and-map-keep-order", "as-completed-fastest-first",
                                  "exception-through-future", "unconsumed-map-hides-error", "pool-size-sets-rounds"}),
     "queue-threads": ("coordination", {"every-item-once", "unbounded-queue-fills", "bounded-queue-pushes-back"}),
     "event": ("coordination", {"start-together", "stop-wait-is-prompt", "time-sleep-is-late"}),

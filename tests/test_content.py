@@ -73,6 +73,8 @@ def test_japanese_lines_join_without_spaces_but_blocks_stay_apart() -> None:
     assert join_cjk_lines(source) == (
         "読んでみましょう。`dis` で見る\n- 項目は続きます\n\n```\n日本\n語\n```\n## 見出し\n")
     assert join_cjk_lines("one\ntwo") == "one\ntwo"
+    assert join_cjk_lines("送るものはすべて\npickle 化します。\n2 つ目、\nmap です") == \
+        "送るものはすべて pickle 化します。2 つ目、map です"
 
 
 # An outcome stated in figures or comparisons: allowed only inside a claim block (or in claim texts).

@@ -37,7 +37,8 @@ CLAIMS = {
     "pickle-lock": ["bound-method-fails", "function-works", "initializer-lock-works"],
     "processes-for-io": ["threads-enough", "processes-cost-more", "memory-per-process", "same-bytes"],
     "main-guard": ["fork-copies-parent", "spawn-imports-again", "no-guard-spawn-fails"],
-    "ipc-queue": ["each-task-once", "both-consumers-worked", "lane-per-process", "results-back", "joinable-join"],
+    "ipc-queue": ["each-task-once", "both-consumers-worked", "lane-per-process", "results-back", "joinable-join",
+                  "exit-waits-for-flush"],
 }
 
 #: Claims that do not depend on timing: they must hold on every machine, every run.
@@ -48,7 +49,7 @@ EXACT = {
     "pickle-lock": ["bound-method-fails", "function-works", "initializer-lock-works"],
     "processes-for-io": ["same-bytes"],
     "main-guard": ["fork-copies-parent", "spawn-imports-again", "no-guard-spawn-fails"],
-    "ipc-queue": ["each-task-once", "lane-per-process", "results-back", "joinable-join"],
+    "ipc-queue": ["each-task-once", "lane-per-process", "results-back", "joinable-join", "exit-waits-for-flush"],
 }
 
 

@@ -1,7 +1,8 @@
 """Language choice and UI strings in Japanese and English.
 
-The language is chosen by ``--lang``, then ``CONCLAB_LANG``, then the locale,
-with English as the fallback. Each module keeps its own strings in a
+The language is chosen by ``--lang``, then ``CONCLAB_LANG``, then the
+language saved with ``conclab config lang ja|en`` (a small file in the user's
+config folder), then the locale, with English as the fallback. Each module keeps its own strings in a
 :class:`Messages` table next to the code that prints them, so a new command
 never has to edit a shared catalogue.
 """
@@ -10,7 +11,10 @@ from __future__ import annotations
 
 import locale
 import os
+import re
+import sys
 from collections.abc import Mapping
+from pathlib import Path
 
 LANGS = ("en", "ja")
 DEFAULT_LANG = "en"
@@ -27,13 +31,61 @@ def _normalise(value: str | None) -> str | None:
     return None
 
 
+CONFIG_FILE = "config.toml"
+
+
+def config_dir(environ: Mapping[str, str] | None = None) -> Path | None:
+    """conclab's folder in the user's config directory (the platform's rule, as platformdirs has it).
+
+    ``CONCLAB_CONFIG_DIR`` overrides it. ``None`` when the environment names
+    no home to put it in.
+    """
+    env = os.environ if environ is None else environ
+    if env.get("CONCLAB_CONFIG_DIR"):
+        return Path(env["CONCLAB_CONFIG_DIR"])
+    if sys.platform == "win32":
+        base = env.get("APPDATA")
+        return Path(base, "conclab") if base else None
+    home = env.get("HOME")
+    if sys.platform == "darwin":
+        return Path(home, "Library", "Application Support", "conclab") if home else None
+    if env.get("XDG_CONFIG_HOME"):
+        return Path(env["XDG_CONFIG_HOME"], "conclab")
+    return Path(home, ".config", "conclab") if home else None
+
+
+def saved_lang(environ: Mapping[str, str] | None = None) -> str | None:
+    """The language saved by ``conclab config lang``, if any."""
+    folder = config_dir(environ)
+    try:
+        text = (folder / CONFIG_FILE).read_text(encoding="utf-8") if folder else ""
+    except (OSError, UnicodeDecodeError):
+        return None
+    found = re.search(r'^\s*lang\s*=\s*"?([A-Za-z_-]+)"?\s*$', text, re.MULTILINE)
+    return _normalise(found.group(1)) if found else None
+
+
+def save_lang(lang: str, environ: Mapping[str, str] | None = None) -> Path:
+    """Remember ``lang`` for every later command; return the file written.
+
+    Raises ``OSError`` when there is no config folder or it cannot be written.
+    """
+    folder = config_dir(environ)
+    if folder is None:
+        raise OSError("no home or config directory is set (HOME, XDG_CONFIG_HOME, APPDATA)")
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / CONFIG_FILE
+    path.write_text(f'# conclab settings (conclab config)\nlang = "{lang}"\n', encoding="utf-8")
+    return path
+
+
 def choose_lang(flag: str | None = None, environ: Mapping[str, str] | None = None) -> str:
-    """Return ``"ja"`` or ``"en"``: the flag, then ``CONCLAB_LANG``, then the locale."""
+    """Return ``"ja"`` or ``"en"``: the flag, ``CONCLAB_LANG``, the saved choice, then the locale."""
     env = os.environ if environ is None else environ
     chosen = _normalise(flag)
     if chosen:
         return chosen
-    chosen = _normalise(env.get("CONCLAB_LANG"))
+    chosen = _normalise(env.get("CONCLAB_LANG")) or saved_lang(env)
     if chosen:
         return chosen
     for var in ("LC_ALL", "LC_MESSAGES", "LANG", "LANGUAGE"):

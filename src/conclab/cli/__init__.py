@@ -17,6 +17,7 @@ from conclab._interrupt import interrupt_guard, say_interrupted
 from conclab.cli._class import class_group
 from conclab.cli._common import LANG_CHOICE, print_error
 from conclab.cli._compare import compare_command
+from conclab.cli._config import config_group
 from conclab.cli._doctor import doctor_command
 from conclab.cli._exercises import (
     check_command,
@@ -105,7 +106,7 @@ def cli(ctx: click.Context, lang: str | None) -> None:
 COMMANDS: list[click.Command] = [
     list_command, run_command, show_command, compare_command,
     report_command,
-    doctor_command,
+    doctor_command, config_group,
     exercises_group, check_command, watch_command, hint_command, reset_command, solution_command, progress_command,
     handson_command, route_command,
     explore_command,

@@ -43,7 +43,7 @@ class Seconds(click.ParamType):
 def lang_option(function: Any) -> Any:
     """Add ``--lang ja|en`` to a command (it overrides the group's ``--lang``)."""
     return click.option("--lang", "lang", type=LANG_CHOICE, default=None,
-                        help="Language: ja or en (default: CONCLAB_LANG, then the locale).")(function)
+                        help="Language: ja or en (default: CONCLAB_LANG, then conclab config lang, then the locale).")(function)
 
 
 def resolve_lang(lang: str | None) -> str:

@@ -21,7 +21,7 @@ MESSAGES = Messages({
     "standard": {"en": "standard (with the GIL)", "ja": "通常版（GIL あり）"},
     "gil": {"en": "GIL", "ja": "GIL"},
     "on": {"en": "on: one thread runs Python code at a time",
-           "ja": "有効: Python コードを実行できるスレッドは同時に一つ"},
+           "ja": "有効: Python コードを実行できるスレッドは同時に 1 つ"},
     "off": {"en": "off: threads run Python code in parallel",
             "ja": "無効: スレッドが Python コードを並列に実行できる"},
     "reenabled": {"en": "on again, although this build can run without it: {why}",
@@ -41,7 +41,7 @@ MESSAGES = Messages({
     "free": {"en": "free", "ja": "空き"},
     "busy": {"en": "in use", "ja": "使用中"},
     "one-core": {"en": "Only one core: the parallelism claims will be reported as not applicable.",
-                 "ja": "コアが一つだけなので、並列処理の主張は「対象外」として報告されます。"},
+                 "ja": "コアが 1 つだけなので、並列処理の主張は「対象外」として報告されます。"},
     "ready": {"en": "Ready. Start with: conclab run concepts", "ja": "準備完了です。まずは conclab run concepts から始めましょう。"},
 })
 

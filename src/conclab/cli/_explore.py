@@ -33,7 +33,7 @@ MESSAGES = Messages({
     "play-intro": {
         "en": "You are the scheduler. At each step pick the thread that runs next "
               "(Enter keeps the current one, q quits). Try to break the code.",
-        "ja": "あなたがスケジューラです。各ステップで次に動かすスレッドを選んでください "
+        "ja": "あなたがスケジューラーです。各ステップで次に動かすスレッドを選んでください "
               "(Enter で今のスレッドを続行、q で終了)。コードを壊してみましょう。"},
     "play-choice": {"en": "Choice {n}: who runs next?", "ja": "選択 {n}: 次に動かすのは?"},
     "play-shared": {"en": "Shared state: {state}", "ja": "共有状態: {state}"},

@@ -49,7 +49,7 @@ MESSAGES = Messages({
     "hint-more": {"en": "Run it again for the next hint.", "ja": "次のヒントを見るには、もう一度実行してください。"},
     "hint-last": {"en": "That was the last hint.", "ja": "これが最後のヒントです。"},
     "bad-port": {"en": "--port must be between 1 and 65535, got {port}", "ja": "--port は 1 から 65535 で指定してください（指定値: {port}）"},
-    "one-action": {"en": "choose one of --check, --hint and --code", "ja": "--check、--hint、--code はどれか一つだけ指定してください"},
+    "one-action": {"en": "choose one of --check, --hint and --code", "ja": "--check、--hint、--code はどれか 1 つだけ指定してください"},
     "json-needs-check": {"en": "--json goes with --check", "ja": "--json は --check と一緒に指定してください"},
 })
 

@@ -5,7 +5,7 @@ from conclab.lab import Chapter
 CHAPTERS = [
     Chapter("concepts", 0, {"en": "Concepts and setup", "ja": "基本の考え方と準備"}),
     Chapter("web-server", 1, {"en": "A web server: one request at a time, then many",
-                              "ja": "Web サーバー: 一度に一つのリクエストから、同時に複数へ"}),
+                              "ja": "Web サーバー: 一度に 1 つのリクエストから、同時に複数へ"}),
     Chapter("races", 2, {"en": "Shared memory and race conditions", "ja": "共有メモリと競合状態"}),
     Chapter("locks", 3, {"en": "Mutual exclusion and atomicity", "ja": "排他制御とアトミック性"}),
     Chapter("threads-io", 4, {"en": "Threads for I/O-bound work", "ja": "I/O バウンドな処理とスレッド"}),

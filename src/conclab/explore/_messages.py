@@ -42,7 +42,7 @@ MESSAGES = Messages({
     "kind.step-limit": {"en": "step limit exceeded (livelock or busy wait)",
                         "ja": "ステップ上限を超過 (ライブロックまたはビジーウェイト)"},
     "kind.hang": {"en": "stuck outside the scheduler (real blocking call)",
-                  "ja": "スケジューラの外で停止 (実際のブロッキング呼び出し)"},
+                  "ja": "スケジューラーの外で停止 (実際のブロッキング呼び出し)"},
     "finding.assertion": {"en": "check() failed at {where}: {detail}",
                           "ja": "check() が {where} で失敗: {detail}"},
     "finding.exception": {"en": "{thread} raised {detail} at {where}",
@@ -59,7 +59,7 @@ MESSAGES = Messages({
     "finding.hang": {
         "en": "{thread} did not come back to the scheduler for {seconds} s: it is blocked in a call "
               "conclab does not control at {where} `{source}` (real I/O or a lock from outside the scenario)",
-        "ja": "{thread} が {seconds} 秒間スケジューラに戻らない: conclab が制御できない呼び出しで "
+        "ja": "{thread} が {seconds} 秒間スケジューラーに戻らない: conclab が制御できない呼び出しで "
               "{where} `{source}` に止まっている (実際の I/O かシナリオ外のロック)"},
     "finding.hang-leaked": {
         "en": "; the thread could not be stopped and is left as a daemon",

@@ -58,6 +58,9 @@ class Claim:
     with its likely reason. ``unmeasured`` is what the report says instead of
     ``text`` when a requirement is not met: a conditional sentence ("where the
     GIL is off, ..."), never the held sentence as if it had been measured.
+    ``not_held`` is what the report says when the claim did not hold: the
+    measured figures and what was expected, never the held sentence under a
+    "did not hold" label.
     """
 
     id: str
@@ -67,11 +70,13 @@ class Claim:
     requires: tuple[str, ...] = ()
     sensitive_to: tuple[str, ...] = ("timing", "load")
     unmeasured: Mapping[str, str] | None = None
+    not_held: Mapping[str, str] | None = None
 
-    def render(self, lang: str, measured: Measured) -> str:
-        template = pick(self.text, lang)
+    def render(self, lang: str, measured: Measured, held: bool = True) -> str:
+        """The sentence for this outcome, with the measured values filled in."""
+        template = pick(self.not_held if not held and self.not_held else self.text, lang)
         try:
-            return template.format(**measured)
+            return template.format_map(measured)
         except (KeyError, IndexError, ValueError, TypeError):
             return template
 

@@ -20,7 +20,7 @@ MESSAGES = Messages({
     },
     "gil-on": {
         "en": "the GIL is on, so only one thread runs Python code at a time",
-        "ja": "GIL が有効なので、Python コードを実行できるスレッドは同時に一つだけです",
+        "ja": "GIL が有効なので、Python コードを実行できるスレッドは同時に 1 つだけです",
     },
     "load": {
         "en": "the machine is busy (load average {load:.2f} on {cores_en}); other programs took CPU time",

@@ -14,6 +14,10 @@ from conclab.lab._reasons import failure_reason, requirement_reason
 from conclab.machine import Machine, machine_facts
 from conclab.timeline import Recorder, Span, recording
 
+#: Said of a claim whose values this run did not measure: nothing about its outcome.
+NOT_MEASURED = {"en": "This was not measured on this run.",
+                "ja": "この実行では計測していません。"}
+
 
 @dataclass
 class ClaimResult:
@@ -97,15 +101,15 @@ def evaluate(claim: Claim, measured: Measured, machine: Machine, lang: str) -> C
     for requirement in claim.requires:
         if not REQUIREMENTS[requirement](machine):
             # Not measured here: the held sentence would state a fact this run did not check.
-            text = pick(claim.unmeasured, lang) if claim.unmeasured else claim.id
+            text = pick(claim.unmeasured or NOT_MEASURED, lang)
             return ClaimResult(claim.id, text, None, values, requirement_reason(requirement, machine, lang))
     try:
         held = bool(claim.check(measured))
     except KeyError as exc:
-        return ClaimResult(claim.id, claim.render(lang, measured), False, values,
+        return ClaimResult(claim.id, pick(NOT_MEASURED, lang), False, values,
                            f"not measured: {exc.args[0]}")
     reason = None if held else failure_reason(claim.sensitive_to, machine, lang)
-    return ClaimResult(claim.id, claim.render(lang, measured), held, values, reason)
+    return ClaimResult(claim.id, claim.render(lang, measured, held), held, values, reason)
 
 
 def run_lab(lab: Lab, lang: str = "en", quick: bool = False,

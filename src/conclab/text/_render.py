@@ -87,6 +87,7 @@ def make_console(width: int | None = None, *, file: IO[str] | None = None, stder
 
 _CJK_CHAR = re.compile(r"[^\x00-\x7f]")
 _BLOCK_START = re.compile(r"^\s*(?:[-*+] |\d+[.)] |#|>|\||```|<!--|$)")
+_CJK_PUNCT = "。、，．・：；！？（）「」『』【】〈〉《》〔〕ー…"
 
 
 def join_cjk_lines(markdown: str) -> str:
@@ -105,7 +106,11 @@ def join_cjk_lines(markdown: str) -> str:
         tail = previous.rstrip("*`_")
         if (not in_fence and not fence and out and tail and _CJK_CHAR.match(tail[-1])
                 and not _BLOCK_START.match(line)):
-            out[-1] = previous + line.lstrip()
+            rest = line.lstrip()
+            # 「すべて pickle」: a half-width space between Japanese and Latin text (GLOSSARY.md).
+            latin = rest[:1].isascii() and (rest[:1].isalnum() or rest[:1] == "`")
+            space = " " if latin and tail[-1] not in _CJK_PUNCT else ""
+            out[-1] = previous + space + rest
         else:
             out.append(line)
         if fence:

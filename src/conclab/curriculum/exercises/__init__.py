@@ -98,12 +98,12 @@ Exercises:
 """,
         "ja": """# conclab の演習
 
-このフォルダーの `*.py` ファイルが一つずつの演習です。conclab が合格と言うまで編集してください。
+このフォルダーの `*.py` ファイルが 1 つずつの演習です。conclab が合格と言うまで編集してください。
 
     conclab check              まだ合格していない次の演習をチェック
-    conclab check 名前         一つの演習をチェック（例: conclab check find_primes_parallel）
+    conclab check 名前         1 つの演習をチェック（例: conclab check find_primes_parallel）
     conclab watch              保存するたびに自動でチェック
-    conclab hint 名前          呼ぶたびにヒントを一つずつ表示
+    conclab hint 名前          呼ぶたびにヒントを 1 つずつ表示
     conclab reset 名前         ファイルを最初の状態に戻す（今の版は .conclab/backups に残ります）
     conclab solution 名前      合格したあとで模範解答を表示
     conclab progress           ここまでの進み具合

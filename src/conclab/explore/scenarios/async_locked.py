@@ -1,4 +1,4 @@
-"""The dirty write fixed: read, await and write under one asyncio.Lock.
+"""The lost update fixed: read, await and write under one asyncio.Lock.
 
 Expect: none
 Fixes: async-dirty-write

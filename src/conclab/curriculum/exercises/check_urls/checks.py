@@ -25,7 +25,7 @@ PEAK_MIN = 4
 SLACK_S = 1.2
 
 MESSAGES = Messages({
-    "lines-name": {"en": "one right line per URL", "ja": "URL ごとに正しい行が一つ"},
+    "lines-name": {"en": "one right line per URL", "ja": "URL ごとに正しい行が 1 つ"},
     "lines-ok": {"en": "all {count} URLs reported with the right status", "ja": "{count} 個の URL すべてのステータスが正しく表示されました"},
     "lines-bad": {"en": "{problems}", "ja": "{problems}"},
     "missing": {"en": "no line for {url} (expected '{url} {expected}')",

@@ -49,7 +49,7 @@ MESSAGES = Messages({
     "par-serial": {"en": "{children} worker processes were started, but they worked one after another "
                          "(CPU time {cpu:.2f} s over {wall:.2f} s wall, x{ratio:.2f}). Hand all the parts to "
                          "the pool at once (map, or apply_async then get), not apply() in a loop.{busy}",
-                   "ja": "ワーカープロセスは {children} 個起動しましたが、一つずつ順番に働いていました"
+                   "ja": "ワーカープロセスは {children} 個起動しましたが、1 つずつ順番に働いていました"
                          "（CPU 時間 {cpu:.2f} 秒 / 経過時間 {wall:.2f} 秒、x{ratio:.2f}）。ループの中で apply() を"
                          "呼ぶのではなく、全部の範囲をまとめてプールに渡してください（map、または apply_async のあと get）。{busy}"},
     "busy": {"en": " (This machine is busy: load {load:.1f} on {cores} cores; if you are sure, check again.)",

@@ -46,13 +46,13 @@ MESSAGES = Messages({
     "explore-ok": {"en": "count_request() from two threads counted both requests in all {n} schedules explored "
                          "(every schedule with up to 2 preemptions, then more at random): none lost",
                    "ja": "2 つのスレッドから count_request() を呼び、探索した {n} 通りのスケジュールすべてで"
-                         "両方のリクエストが数えられました（割り込み 2 回までの全スケジュールと、追加のランダムな"
+                         "両方のリクエストが数えられました（プリエンプション 2 回までの全スケジュールと、追加のランダムな"
                          "スケジュール）"},
     "lost-unlocked": {"en": "an update was lost: both threads copied the same count before either wrote it back, "
                             "so two requests were counted as one. Copy, work and write back must be one critical "
                             "section: hold one threading.Lock, shared by every thread, from the copy to the write back.",
                       "ja": "更新が失われました。どちらかが書き戻す前に、両方のスレッドが同じ値をコピーしたため、"
-                            "2 つのリクエストが 1 つとして数えられています。コピー・処理・書き戻しを一つの"
+                            "2 つのリクエストが 1 つとして数えられています。コピー・処理・書き戻しを 1 つの"
                             "クリティカルセクションにし、すべてのスレッドで共有する threading.Lock を、コピーから"
                             "書き戻しまで持ち続けてください。"},
     "lost-per-call": {"en": "an update was lost although count_request() takes a lock: it creates a new Lock on "
@@ -185,7 +185,7 @@ EXERCISE = ExerciseSpec(
     order=10,
     title={"en": "Fix the counter server's race", "ja": "カウンターサーバーの競合状態を直す"},
     summary={"en": "a threading web server loses requests: make copy-work-write one critical section",
-             "ja": "スレッド版 Web サーバーがリクエストを数え損ねる: コピー・処理・書き戻しを一つのクリティカルセクションに"},
+             "ja": "スレッド版 Web サーバーがリクエストを数え損ねる: コピー・処理・書き戻しを 1 つのクリティカルセクションに"},
     check=check,
     limit_s=10.0,
 )

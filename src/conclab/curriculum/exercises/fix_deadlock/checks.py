@@ -57,7 +57,7 @@ MESSAGES = Messages({
     "explore-ok": {"en": "no deadlock, no lost transfer and every audit saw 200, in all {n} schedules explored "
                          "(every schedule with up to 2 preemptions, then more at random)",
                    "ja": "探索した {n} 通りのスケジュールすべてで、デッドロックも失われた送金もなく、監査は"
-                         "毎回 200 でした（割り込み 2 回までの全スケジュールと、追加のランダムなスケジュール）"},
+                         "毎回 200 でした（プリエンプション 2 回までの全スケジュールと、追加のランダムなスケジュール）"},
     "threads": {"en": "T0 runs pay_a_to_b(10), T1 pay_b_to_a(10), T2 audit().",
                 "ja": "T0 は pay_a_to_b(10)、T1 は pay_b_to_a(10)、T2 は audit() を実行します。"},
     "deadlock": {"en": "the threads deadlocked: each holds one lock and waits for the other's, for ever. {late} "
@@ -69,14 +69,14 @@ MESSAGES = Messages({
     "gave-up": {"en": "a transfer was lost: it gave up when the second lock did not come within its timeout, and "
                       "returned without moving the money, silently. A timeout hides the deadlock instead of "
                       "removing it. Take the locks in the same order everywhere, and simply wait.",
-                "ja": "送金が一つ失われました。2 つ目のロックがタイムアウトまでに取れなかったときにあきらめ、"
+                "ja": "送金が 1 つ失われました。2 つ目のロックがタイムアウトまでに取れなかったときにあきらめ、"
                       "お金を動かさないまま黙って戻っています。タイムアウトはデッドロックを隠すだけで、なくしは"
                       "しません。どこでも同じ順序でロックを取り、そのまま待ってください。"},
     "in-flight": {"en": "audit() saw money in flight: it had left one account and not yet reached the other. "
                         "Holding one lock at a time removes the deadlock but lets others see a half-done "
                         "transfer. Hold both locks for the whole transfer, taken in the same order everywhere.",
                   "ja": "audit() が移動中のお金を見てしまいました。一方の口座から出て、まだもう一方に届いていない"
-                        "状態です。ロックを一度に一つだけ持てばデッドロックはなくなりますが、送金の途中の状態が"
+                        "状態です。ロックを一度に 1 つだけ持てばデッドロックはなくなりますが、送金の途中の状態が"
                         "ほかから見えてしまいます。送金の間は両方のロックを持ち続け、どこでも同じ順序で取って"
                         "ください。"},
     "other-finding": {"en": "two transfers and an audit at once went wrong:",

@@ -44,25 +44,25 @@ MESSAGES = Messages({
     "explore-ok": {"en": "two withdraw(10) tasks both took effect in all {n} schedules explored "
                          "(every schedule with up to 2 preemptions, then more at random)",
                    "ja": "2 つの withdraw(10) タスクが、探索した {n} 通りのスケジュールすべてで両方とも反映"
-                         "されました（割り込み 2 回までの全スケジュールと、追加のランダムなスケジュール）"},
+                         "されました（プリエンプション 2 回までの全スケジュールと、追加のランダムなスケジュール）"},
     "unlocked": {"en": "a withdrawal was lost: while one task awaited, the other read the same old balance, and "
-                       "the last write won (a dirty write). A task yields at every await, so the read, the await "
+                       "the last write won (a lost update). A task yields at every await, so the read, the await "
                        "and the write must be one critical section: hold one asyncio.Lock, shared by every task, "
                        "from the read to the write.",
-                 "ja": "引き出しが一つ失われました。一方のタスクが await している間に、もう一方が同じ古い残高を"
-                       "読み、最後に書いたほうが勝っています（ダーティーライト）。タスクは await のたびに制御を"
-                       "譲るので、読み取り・await・書き戻しを一つのクリティカルセクションにし、すべてのタスクで"
+                 "ja": "引き出しが 1 つ失われました。一方のタスクが await している間に、もう一方が同じ古い残高を"
+                       "読み、最後に書いたほうが勝っています（更新の消失）。タスクは await のたびに制御を"
+                       "譲るので、読み取り・await・書き戻しを 1 つのクリティカルセクションにし、すべてのタスクで"
                        "共有する asyncio.Lock を読み取りから書き戻しまで持ち続けてください。"},
     "per-call": {"en": "a withdrawal was lost although withdraw() takes a lock: it creates a new asyncio.Lock on "
                        "every call, so each task locks its own lock and none ever waits. Create the lock once, "
                        "at module level next to balance.",
-                 "ja": "withdraw() はロックを取っていますが、引き出しが一つ失われました。呼び出すたびに新しい "
+                 "ja": "withdraw() はロックを取っていますが、引き出しが 1 つ失われました。呼び出すたびに新しい "
                        "asyncio.Lock を作っているので、タスクごとに別のロックを取り、誰も待ちません。ロックは"
                        "モジュールの最上位、balance の隣で一度だけ作ってください。"},
     "partial": {"en": "a withdrawal was lost although withdraw() takes a lock: the lock covers only part of it. "
                       "The other task read the balance outside the lock, before this one wrote it back. Hold the "
                       "lock from the read to the write, the await included.",
-                "ja": "withdraw() はロックを取っていますが、引き出しが一つ失われました。ロックが一部しか囲んで"
+                "ja": "withdraw() はロックを取っていますが、引き出しが 1 つ失われました。ロックが一部しか囲んで"
                       "いません。このタスクが書き戻す前に、もう一方のタスクがロックの外で残高を読んでいます。"
                       "ロックは読み取りから書き戻しまで、await も含めて持ち続けてください。"},
     "other-finding": {"en": "two withdrawals at once went wrong:", "ja": "同時に 2 回引き出すと問題が起きました:"},
@@ -116,9 +116,9 @@ def check(ctx: CheckContext) -> None:
 EXERCISE = ExerciseSpec(
     chapter="asyncio",
     order=20,
-    title={"en": "Fix the asyncio dirty write", "ja": "asyncio のダーティーライトを直す"},
+    title={"en": "Fix the asyncio lost update", "ja": "asyncio での更新の消失を直す"},
     summary={"en": "tasks read, await, then write a balance: hold one asyncio.Lock from the read to the write",
-             "ja": "タスクが残高を読み、await し、書き戻す: 読み取りから書き戻しまで一つの asyncio.Lock を持つ"},
+             "ja": "タスクが残高を読み、await し、書き戻す: 読み取りから書き戻しまで 1 つの asyncio.Lock を持つ"},
     check=check,
     limit_s=10.0,
 )

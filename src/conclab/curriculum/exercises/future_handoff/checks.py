@@ -44,7 +44,7 @@ MESSAGES = Messages({
                       "loop (busy waiting), keeping a core busy and taking the GIL from the worker. "
                       "future.result() sleeps until the value is set, using no CPU.",
                 "ja": "{wait:g} 秒待つあいだに、Python の起動以外で {extra:.2f} 秒の CPU 時間を使いました。スレッドが"
-                      "ループで確認し続けて（ビジーウェイト）、コアを一つ占有し、ワーカーから GIL を奪っています。"
+                      "ループで確認し続けて（ビジーウェイト）、コアを 1 つ占有し、ワーカーから GIL を奪っています。"
                       "future.result() なら、値がセットされるまで CPU を使わずに眠って待ちます。"},
     "error-name": {"en": "the worker's exception reaches the main thread",
                    "ja": "ワーカーの例外がメインスレッドに届く"},

@@ -45,7 +45,7 @@ MESSAGES = Messages({
                   "ja": "最後の行は 'stopped cleanly: {total} jobs'（ワーカーの報告の合計）であるべきですが、"
                         "{got!r} でした"},
     "idle": {"en": "worker(s) {idle} did no job in {run:g} s: start the workers before waiting for the signal",
-             "ja": "ワーカー {idle} は {run:g} 秒のあいだに一件も仕事をしていません。シグナルを待つ前に"
+             "ja": "ワーカー {idle} は {run:g} 秒のあいだに 1 件も仕事をしていません。シグナルを待つ前に"
                    "ワーカーを起動してください"},
     "time-name": {"en": "stops within {bound:g} s of {signal}", "ja": "{signal} から {bound:g} 秒以内に停止"},
     "time-ok": {"en": "ended {took:.2f} s after {signal}", "ja": "{signal} の {took:.2f} 秒後に終了しました"},

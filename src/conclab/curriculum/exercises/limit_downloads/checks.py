@@ -34,7 +34,7 @@ MESSAGES = Messages({
                         "Semaphore は関数の外で一度だけ作り、すべてのスレッドで共有してください。"},
     "peak-low": {"en": "the server saw only {peak} download(s) in flight at once: they were serialised. "
                        "A Lock lets one thread in; Semaphore({limit}) lets {limit} in.",
-                 "ja": "サーバーが同時に処理したダウンロードは {peak} 件だけで、一つずつ順番に実行されています。"
+                 "ja": "サーバーが同時に処理したダウンロードは {peak} 件だけで、1 つずつ順番に実行されています。"
                        "Lock は 1 スレッドしか通しませんが、Semaphore({limit}) なら {limit} スレッドを通します。"},
 })
 

@@ -44,7 +44,7 @@ MESSAGES = Messages({
     "no-tasks": {"en": "no task reached the scheduler at {address}: the count ran inside your program. "
                        "Connect with Client(sys.argv[1]) and send the parts to the cluster "
                        "(client.map, then client.gather).",
-                 "ja": "{address} のスケジューラーにタスクが一つも届きませんでした。数え上げはプログラムの中で"
+                 "ja": "{address} のスケジューラーにタスクが 1 つも届きませんでした。数え上げはプログラムの中で"
                        "行われています。Client(sys.argv[1]) で接続し、分割した範囲をクラスターに送ってください"
                        "（client.map のあと client.gather）。"},
     "local-processes": {"en": "no task reached the scheduler at {address}, but your program started {children} "
@@ -55,13 +55,13 @@ MESSAGES = Messages({
                               "待っているだけです。client.map で分割した範囲をクラスターに送ってください。"},
     "one-task": {"en": "all the work ran as {tasks} task(s) on one worker while the other waited: split the "
                        "range into parts (a few per worker) and send each part as its own task.",
-                 "ja": "仕事全体がタスク {tasks} 個としてワーカー 1 個で実行され、もう一つのワーカーは待っていました。"
+                 "ja": "仕事全体がタスク {tasks} 個としてワーカー 1 個で実行され、もう 1 つのワーカーは待っていました。"
                        "範囲を分割し（ワーカーあたり数個）、それぞれを別のタスクとして送ってください。"},
     "serial": {"en": "{tasks} tasks ran one after another, never two at once: .compute() or .result() inside "
                      "the loop waits for each task before the next is sent. Send them all first "
                      "(client.map, or dask.compute(*parts)), then gather.",
-               "ja": "タスク {tasks} 個が一つずつ順番に実行され、同時には動きませんでした。ループの中の .compute() や"
-                     " .result() は、次のタスクを送る前に一つずつ結果を待ちます。先に全部を送り"
+               "ja": "タスク {tasks} 個が 1 つずつ順番に実行され、同時には動きませんでした。ループの中の .compute() や"
+                     " .result() は、次のタスクを送る前に 1 つずつ結果を待ちます。先に全部を送り"
                      "（client.map、または dask.compute(*parts)）、そのあとで結果を集めてください。"},
     "tiny": {"en": "each of the {tasks} tasks did only {median:.1f} ms of work (median): a task costs the "
                    "cluster about a millisecond or more to send, schedule and track, so most of the time went "

@@ -23,30 +23,30 @@ MESSAGES = Messages({
     "none-stopped": {"en": "all {count} consumer threads ({names}) were still waiting for an item after the last "
                            "one: nothing told them that the producer had finished. After the last item, put one "
                            "sentinel (for example None) per consumer, and stop a consumer when it takes one.",
-                     "ja": "最後の品目のあとも、消費者スレッド {count} 本（{names}）がすべて次の品目を待ち続けていました。"
-                           "生産者が終わったことを誰も伝えていません。最後の品目のあとに消費者の数だけ番兵"
+                     "ja": "最後の要素のあとも、消費者スレッド {count} 本（{names}）がすべて次の要素を待ち続けていました。"
+                           "生産者が終わったことを誰も伝えていません。最後の要素のあとに消費者の数だけ番兵"
                            "（たとえば None）を入れ、番兵を受け取った消費者は止まるようにしてください。"},
     "some-stopped": {"en": "{stopped} consumer(s) stopped, but {count} ({names}) were still waiting for an item: "
                            "a consumer that takes the sentinel stops taking, so the others never see it. Put one "
                            "sentinel per consumer.",
-                     "ja": "止まった消費者スレッドは {stopped} 本でしたが、{count} 本（{names}）は次の品目を待ち続けていました。"
+                     "ja": "止まった消費者スレッドは {stopped} 本でしたが、{count} 本（{names}）は次の要素を待ち続けていました。"
                            "番兵を受け取った消費者はそれ以上取り出さないので、ほかの消費者には番兵が届きません。"
-                           "消費者一人につき一つの番兵を入れてください。"},
-    "items-name": {"en": "every item exactly once", "ja": "すべての品目をちょうど一度"},
+                           "消費者一人につき 1 つの番兵を入れてください。"},
+    "items-name": {"en": "every item exactly once", "ja": "すべての要素をちょうど一度"},
     "items-ok": {"en": "{count} items processed, none missing, none twice, and 'processed {count}'",
-                 "ja": "{count} 個の品目を処理し、抜けも重複もなく、'processed {count}' も正しく表示されました"},
+                 "ja": "{count} 個の要素を処理し、抜けも重複もなく、'processed {count}' も正しく表示されました"},
     "missing": {"en": "{missing} of {count} items were never processed (e.g. {examples}). A consumer that stops "
                       "when the queue is empty stops too early: the producer may just not have put the next item "
                       "yet. Stop on a sentinel instead, one per consumer.",
-                "ja": "{count} 個のうち {missing} 個の品目が処理されませんでした（例: {examples}）。キューが空になったら"
-                      "止まる消費者は、早く止まりすぎます。生産者がまだ次の品目を入れていないだけかもしれないからです。"
-                      "代わりに番兵で止めてください（消費者一人に一つ）。"},
+                "ja": "{count} 個のうち {missing} 個の要素が処理されませんでした（例: {examples}）。キューが空になったら"
+                      "止まる消費者は、早く止まりすぎます。生産者がまだ次の要素を入れていないだけかもしれないからです。"
+                      "代わりに番兵で止めてください（消費者一人に 1 つ）。"},
     "twice": {"en": "{repeated} items were processed more than once (e.g. {examples}): each item must be taken "
                     "from the queue by exactly one consumer",
-              "ja": "{repeated} 個の品目が 2 回以上処理されました（例: {examples}）。各品目はちょうど一つの消費者が"
+              "ja": "{repeated} 個の要素が 2 回以上処理されました（例: {examples}）。各要素はちょうど 1 つの消費者が"
                     "キューから取り出すようにしてください"},
     "wrong-result": {"en": "wrong lines (expected '<item> <item squared>'): {examples}",
-                     "ja": "正しくない行があります（'<品目> <品目の 2 乗>' のはずです）: {examples}"},
+                     "ja": "正しくない行があります（'<要素> <要素の 2 乗>' のはずです）: {examples}"},
     "last-bad": {"en": "expected a last line 'processed {count}', got {got!r}",
                  "ja": "最後の行は 'processed {count}' であるべきですが、{got!r} でした"},
 })
@@ -103,7 +103,7 @@ EXERCISE = ExerciseSpec(
     order=50,
     title={"en": "Producer and consumers with sentinels", "ja": "番兵を使う生産者と消費者"},
     summary={"en": "four consumers share a queue.Queue; one sentinel each lets all of them stop",
-             "ja": "4 つの消費者が queue.Queue を共有し、一人一つの番兵で全員が止まる"},
+             "ja": "4 つの消費者が queue.Queue を共有し、一人 1 つの番兵で全員が止まる"},
     check=check,
     limit_s=3.0,
 )

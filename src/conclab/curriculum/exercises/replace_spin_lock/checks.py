@@ -44,7 +44,7 @@ MESSAGES = Messages({
     "explore-ok": {"en": "add_one() from two threads never had both inside, in all {n} schedules explored "
                          "(every schedule with up to 2 preemptions, then more at random)",
                    "ja": "2 つのスレッドから add_one() を呼び、探索した {n} 通りのスケジュールすべてで、"
-                         "同時に 2 つが中に入ることはありませんでした（割り込み 2 回までの全スケジュールと、"
+                         "同時に 2 つが中に入ることはありませんでした（プリエンプション 2 回までの全スケジュールと、"
                          "追加のランダムなスケジュール）"},
     "flag": {"en": "both threads were inside your spin lock at once: each saw the flag down, and only then "
                    "raised it. Testing the flag and raising it are two steps, and the other thread ran in "
@@ -66,7 +66,7 @@ MESSAGES = Messages({
                        "use that one in add_one().",
                  "ja": "add_one() はロックを取っていますが、2 つのスレッドが同時に中に入りました。呼び出すたびに"
                        "新しいロックを作っているので、ほかのスレッドがそれを待つことはありません。Lock は"
-                       "モジュールの最上位で一つだけ作り、add_one() ではそれを使ってください。"},
+                       "モジュールの最上位で 1 つだけ作り、add_one() ではそれを使ってください。"},
     "per-thread": {"en": "both threads were inside at once: each thread has its own lock, so no thread ever "
                          "waits for another. A lock protects shared data only if every thread uses the same "
                          "one. (An RLock is not a per-thread lock: it is one lock that its owner may take "
@@ -74,7 +74,7 @@ MESSAGES = Messages({
                    "ja": "2 つのスレッドが同時に中に入りました。スレッドごとに別のロックを持っているので、"
                          "どのスレッドもほかを待ちません。ロックが共有データを守れるのは、すべてのスレッドが同じ"
                          "ロックを使うときだけです（RLock はスレッドごとのロックではなく、持ち主がもう一度取れる"
-                         "一つのロックです）。Lock はモジュールの最上位で一つだけ作ってください。"},
+                         "1 つのロックです）。Lock はモジュールの最上位で 1 つだけ作ってください。"},
     "other-finding": {"en": "two threads calling add_one() at once went wrong:",
                       "ja": "2 つのスレッドが同時に add_one() を呼ぶと問題が起きました:"},
     "total-name": {"en": "the program's total", "ja": "プログラムの合計"},

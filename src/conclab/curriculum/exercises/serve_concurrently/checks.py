@@ -73,7 +73,7 @@ MESSAGES = Messages({
     "timing": {"en": "{clients} requests of {work:g} s of work each were all answered in {elapsed:.2f} s "
                      "(about {units:.1f} units of work; served together it is about 1, one at a time {clients})",
                "ja": "処理に {work:g} 秒かかるリクエスト {clients} 件の応答が、すべて {elapsed:.2f} 秒で"
-                     "返ってきました（処理およそ {units:.1f} 回分。同時に処理すれば約 1 回分、一つずつなら "
+                     "返ってきました（処理およそ {units:.1f} 回分。同時に処理すれば約 1 回分、1 つずつなら "
                      "{clients} 回分です）"},
     "together-ok": {"en": "{timing}, and the log shows all {clients} 'start' lines before the first 'end': "
                           "served concurrently",
@@ -84,9 +84,9 @@ MESSAGES = Messages({
                             "previous 'end'. http.server.HTTPServer handles one request at a time, in the thread "
                             "that accepts them, so every client waits for the ones before it. Each request needs a "
                             "thread of its own (the handler can stay as it is).",
-                      "ja": "リクエストが一つずつ順番に処理されました。ログでは、どの 'start' も一つ前の 'end' の"
+                      "ja": "リクエストが1 つずつ順番に処理されました。ログでは、どの 'start' も1 つ前の 'end' の"
                             "あとに出ています。http.server.HTTPServer は、接続を受け付けるスレッドの中でリクエストを"
-                            "一つずつ処理するので、どのクライアントも前のクライアントを待たされます。リクエスト一つひとつに"
+                            "1 つずつ処理するので、どのクライアントも前のクライアントを待たされます。リクエスト一つひとつに"
                             "スレッドが必要です（ハンドラーはそのままで構いません）。"},
     "thread-for-server": {"en": "The requests were served one at a time: in the log each 'start' comes after the "
                                 "previous 'end'. Running serve_forever() in a thread of its own moves the whole "
@@ -94,10 +94,10 @@ MESSAGES = Messages({
                                 "after the other. It is not the server that needs a thread, it is each request: "
                                 "use http.server.ThreadingHTTPServer, which starts a new thread for every "
                                 "request.",
-                          "ja": "リクエストが一つずつ順番に処理されました。ログでは、どの 'start' も一つ前の 'end' "
+                          "ja": "リクエストが 1 つずつ順番に処理されました。ログでは、どの 'start' も 1 つ前の 'end' "
                                 "のあとに出ています。serve_forever() を別スレッドで動かしても、サーバー全体がその"
-                                "一つのスレッドに移るだけです。HTTPServer はそのスレッドの中で、やはりリクエストを"
-                                "一つずつ処理します。スレッドが必要なのはサーバーではなく、リクエスト一つひとつです。"
+                                "1 つのスレッドに移るだけです。HTTPServer はそのスレッドの中で、やはりリクエストを"
+                                "1 つずつ処理します。スレッドが必要なのはサーバーではなく、リクエスト一つひとつです。"
                                 "リクエストごとに新しいスレッドを起動する http.server.ThreadingHTTPServer を"
                                 "使ってください。"},
     "threaded-serial": {"en": "The requests were served one at a time although the server class starts a thread "
@@ -105,8 +105,8 @@ MESSAGES = Messages({
                               "request waited before its handler even logged 'start'. Something shared makes "
                               "them take turns, such as a lock held around the whole handler. The handler "
                               "touches no shared data: let every request run it at the same time.",
-                        "ja": "サーバーのクラスはリクエストごとにスレッドを起動していますが、リクエストは一つずつ"
-                              "処理されました。ログでは、どの 'start' も一つ前の 'end' のあとに出ていて、ハンドラーが "
+                        "ja": "サーバーのクラスはリクエストごとにスレッドを起動していますが、リクエストは 1 つずつ"
+                              "処理されました。ログでは、どの 'start' も 1 つ前の 'end' のあとに出ていて、ハンドラーが "
                               "'start' を出す前から待たされています。ハンドラー全体を囲むロックのような、共有された"
                               "何かが順番待ちを生んでいます。このハンドラーは共有データに触れないので、すべての"
                               "リクエストが同時に実行できるようにしてください。"},
@@ -119,19 +119,19 @@ MESSAGES = Messages({
     "cause-lock": {"en": "A lock shared by every request and held around the work lets only one request work at "
                          "a time. The work touches no shared data, so it needs no lock: remove it (a lock is for "
                          "the few lines that change shared data, held briefly).",
-                   "ja": "すべてのリクエストで共有するロックを処理の周りで持つと、処理できるのは一度に一つの"
+                   "ja": "すべてのリクエストで共有するロックを処理の周りで持つと、処理できるのは一度に 1 つの"
                          "リクエストだけになります。この処理は共有データに触れないので、ロックは要りません。"
                          "外してください（ロックは共有データを書き換える数行のために、短い間だけ持つものです）。"},
     "cause-other": {"en": "Something every request shares (a lock, a single worker, a queue) lets only one of "
                           "them work at a time; the work touches no shared data, so let them all run it at once.",
-                    "ja": "すべてのリクエストが共有している何か（ロック、一つだけのワーカー、キューなど）のせいで、"
-                          "一度に一つのリクエストしか処理できていません。この処理は共有データに触れないので、"
+                    "ja": "すべてのリクエストが共有している何か（ロック、1 つだけのワーカー、キューなど）のせいで、"
+                          "一度に 1 つのリクエストしか処理できていません。この処理は共有データに触れないので、"
                           "全部を同時に実行させてください。"},
     "at-most": {"en": "Only {started} of the {clients} requests had started when the first one ended: at most "
                       "{started} were served at once, and the others waited. Every request needs its own "
                       "thread: http.server.ThreadingHTTPServer starts one per request, however many arrive.",
                 "ja": "最初のリクエストが終わった時点で、{clients} 件中 {started} 件しか始まっていませんでした。"
-                      "同時に処理されたのは最大 {started} 件で、残りは待たされています。リクエストには一つずつ"
+                      "同時に処理されたのは最大 {started} 件で、残りは待たされています。リクエストには 1 つずつ"
                       "スレッドが必要です。http.server.ThreadingHTTPServer なら、何件届いてもリクエストごとに"
                       "スレッドを起動します。"},
     "slow": {"en": "All {clients} requests started at once, but the answers took too long (at most {limit:.2f} s "

@@ -28,13 +28,13 @@ MESSAGES = Messages({
                           "with one threading.Lock.",
                     "ja": "sqlite3 の接続が、それを作ったスレッド以外からの利用を拒みました（check_same_thread）。"
                           "プールの各スレッドにそのスレッドの中で開いた専用の接続を持たせるか、共有する接続を "
-                          "check_same_thread=False で開き、使うたびに一つの threading.Lock で守ってください。"},
+                          "check_same_thread=False で開き、使うたびに 1 つの threading.Lock で守ってください。"},
     "mixed": {"en": "two threads used one connection at the same time: a transaction belongs to the connection, "
                     "so their BEGIN and COMMIT got mixed up. Guard every use of the shared connection (execute "
                     "and commit together) with one threading.Lock, or give each thread its own connection.",
-              "ja": "二つのスレッドが一つの接続を同時に使いました。トランザクションは接続ごとのものなので、"
+              "ja": "2 つのスレッドが 1 つの接続を同時に使いました。トランザクションは接続ごとのものなので、"
                     "それぞれの BEGIN と COMMIT が混ざってしまいます。共有する接続を使う部分（execute と commit を"
-                    "まとめて）を一つの threading.Lock で守るか、スレッドごとに接続を持たせてください。"},
+                    "まとめて）を 1 つの threading.Lock で守るか、スレッドごとに接続を持たせてください。"},
     "explain-name": {"en": "what the error means", "ja": "エラーの意味"},
     "rows-name": {"en": "every row in the database", "ja": "すべての行がデータベースにある"},
     "rows-ok": {"en": "the table holds the {expected} rows, each once, and the program printed 'rows: {expected}'",
@@ -59,7 +59,7 @@ MESSAGES = Messages({
     "time-ok": {"en": "{rows} fetches of {fetch:g} s took {wall:.2f} s in all", "ja": "{fetch:g} 秒の取得 {rows} 件が全体で {wall:.2f} 秒で終わりました"},
     "time-bad": {"en": "{rows} fetches of {fetch:g} s took {wall:.2f} s in all: they ran one after another. Run "
                        "fetch and save in a ThreadPoolExecutor, and keep the fetch outside any lock.",
-                 "ja": "{fetch:g} 秒の取得 {rows} 件に全体で {wall:.2f} 秒かかりました。一つずつ順番に実行されています。"
+                 "ja": "{fetch:g} 秒の取得 {rows} 件に全体で {wall:.2f} 秒かかりました。1 つずつ順番に実行されています。"
                        "取得と保存を ThreadPoolExecutor で実行し、取得はロックの外で行ってください。"},
 })
 

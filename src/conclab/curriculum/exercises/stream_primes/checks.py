@@ -39,7 +39,7 @@ MESSAGES = Messages({
                          "collected and printed at the end. Print each prime as soon as queue.get() returns it.",
                    "ja": "最初の素数が表示されたのは {total:.2f} 秒中 {first:.2f} 秒の時点でした。結果を集めてから最後に"
                          "まとめて表示しています。queue.get() で受け取ったらすぐに表示してください。"},
-    "stream-none": {"en": "no prime was printed", "ja": "素数が一つも表示されませんでした"},
+    "stream-none": {"en": "no prime was printed", "ja": "素数が 1 つも表示されませんでした"},
     "workers-name": {"en": "worker processes", "ja": "ワーカープロセス"},
     "workers-ok": {"en": "{count} worker processes were seen", "ja": "ワーカープロセスを {count} 個確認しました"},
     "workers-bad": {"en": "no worker process was seen: start workers with multiprocessing.Process and give "
@@ -94,7 +94,7 @@ EXERCISE = ExerciseSpec(
     order=10,
     title={"en": "Stream primes through a Queue", "ja": "Queue で素数を次々に受け取る"},
     summary={"en": "workers send each prime through a multiprocessing.Queue; print as they arrive",
-             "ja": "ワーカーが素数を一つずつ multiprocessing.Queue で送り、届いた順に表示する"},
+             "ja": "ワーカーが素数を 1 つずつ multiprocessing.Queue で送り、届いた順に表示する"},
     check=check,
     limit_s=15.0,
 )

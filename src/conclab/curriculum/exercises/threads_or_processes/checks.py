@@ -37,7 +37,7 @@ MESSAGES = Messages({
                        "interpreter (tens of milliseconds to start, megabytes of memory) and waiting needs no CPU: "
                        "a waiting thread releases the GIL, so threads overlap the waits just as well. Use "
                        "ThreadPoolExecutor here.",
-                 "ja": "I/O の部分で、応答を待つためにプロセスを {children} 個起動しています。プロセスは一つごとに"
+                 "ja": "I/O の部分で、応答を待つためにプロセスを {children} 個起動しています。プロセスは 1 つごとに"
                        "インタープリター全体を抱え（起動に数十ミリ秒、メモリは数 MB）、待つだけなら CPU は要りません。"
                        "待っているスレッドは GIL を解放するので、スレッドでも待ち時間は同じように重なります。"
                        "ここでは ThreadPoolExecutor を使ってください。"},
@@ -45,7 +45,7 @@ MESSAGES = Messages({
                       "Run the requests in a ThreadPoolExecutor with one worker per request "
                       "(max_workers=len(jobs)).",
                 "ja": "{wait:g} 秒の待ち {requests} 回に {wall:.2f} 秒かかりました。全部が同時に待ってはいません。"
-                      "リクエストを ThreadPoolExecutor で、リクエストごとに一つのワーカーを用意して実行してください"
+                      "リクエストを ThreadPoolExecutor で、リクエストごとに 1 つのワーカーを用意して実行してください"
                       "（max_workers=len(jobs)）。"},
     "cpu-name": {"en": "CPU part: several cores at once", "ja": "CPU の部分: 複数のコアが同時に働く"},
     "cpu-one-core": {"en": "does not apply: this machine has one usable core, so nothing can compute in parallel",

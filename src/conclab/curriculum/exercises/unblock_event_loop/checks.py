@@ -37,13 +37,13 @@ MESSAGES = Messages({
                       "呼び出しの前にほかのタスクを動かすだけで、呼び出しの最中には何も動きません。呼び出しを"
                       "スレッドで実行してください: await asyncio.to_thread(slow_lookup, n)"},
     "lag-none": {"en": "no 'tick' line was printed: keep the heartbeat task of the starter",
-                 "ja": "'tick' の行が一つも表示されませんでした。スターターのハートビートのタスクは残してください"},
+                 "ja": "'tick' の行が 1 つも表示されませんでした。スターターのハートビートのタスクは残してください"},
     "work-name": {"en": "lookups overlap", "ja": "問い合わせが重なって進む"},
     "work-ok": {"en": "the {count} lookups of {block:g} s took {work:.2f} s together",
                 "ja": "{block:g} 秒の問い合わせ {count} 件が、全体で {work:.2f} 秒で終わりました"},
     "work-bad": {"en": "the {count} lookups of {block:g} s took {work:.2f} s together: they ran one after another. "
                        "Start them all before awaiting any (asyncio.gather), each in its own thread.",
-                 "ja": "{block:g} 秒の問い合わせ {count} 件に全体で {work:.2f} 秒かかりました。一つずつ順番に実行されています。"
+                 "ja": "{block:g} 秒の問い合わせ {count} 件に全体で {work:.2f} 秒かかりました。1 つずつ順番に実行されています。"
                        "どれかを await する前に、すべてを開始してください（asyncio.gather）。それぞれを別のスレッドで動かします。"},
 })
 

@@ -64,8 +64,8 @@ MESSAGES = Messages({
     "one-at-a-time": {"en": "{timing}. The requests were served one at a time: HTTPServer (and TCPServer) handle "
                             "one request at a time, in the thread that accepts them. Use ThreadingHTTPServer, "
                             "which starts a thread for every request.",
-                      "ja": "{timing}。リクエストが一つずつ処理されました。HTTPServer（や TCPServer）は、接続を"
-                            "受け付けるスレッドの中でリクエストを一つずつ処理します。リクエストごとにスレッドを"
+                      "ja": "{timing}。リクエストが 1 つずつ処理されました。HTTPServer（や TCPServer）は、接続を"
+                            "受け付けるスレッドの中でリクエストを 1 つずつ処理します。リクエストごとにスレッドを"
                             "起動する ThreadingHTTPServer を使ってください。"},
     "lock-around-work": {"en": "{timing}. The counts are exact but the requests took turns: the lock is held "
                                "around the slow work too. Only the increment touches shared data: hold the lock "
@@ -152,7 +152,7 @@ MESSAGES = Messages({
                         "ja": "ログには 'before request count = {before}' が {times} 回出ています。どのスレッドも、"
                               "ほかのスレッドが書き戻す前にカウントを読みました。"},
     "log-turns": {"en": "each 'start processing' comes after the previous 'end processing': one at a time.",
-                  "ja": "どの 'start processing' も、一つ前の 'end processing' の後に出ています。一つずつ処理されました。"},
+                  "ja": "どの 'start processing' も、1 つ前の 'end processing' の後に出ています。1 つずつ処理されました。"},
     "log-missing": {"en": "the log has no 'start processing path = ...' lines: keep the step's print() calls "
                           "(they are what you read in the server's terminal)",
                     "ja": "ログに 'start processing path = ...' の行がありません。ステップの print() はそのまま残して"

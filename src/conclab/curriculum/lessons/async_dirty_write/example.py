@@ -1,4 +1,4 @@
-"""A dirty write in asyncio: ten coroutines read a shared value, await, and write it back plus one.
+"""A lost update in asyncio: ten coroutines read a shared value, await, and write it back plus one.
 
 asyncio runs one task at a time on one thread, so there is no data race in
 the threading sense. But every ``await`` that waits hands control to the

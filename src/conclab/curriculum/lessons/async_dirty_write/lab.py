@@ -67,9 +67,9 @@ def far_short(m: Measured) -> bool:
 LAB = Lab(
     id="async-dirty-write",
     chapter="races",
-    order=4,
-    title={"en": "A dirty write in asyncio: read, await, write",
-           "ja": "asyncio のダーティーライト: 読む、await、書く"},
+    order=5,
+    title={"en": "A lost update in asyncio: read, await, write",
+           "ja": "asyncio での更新の消失: 読む、await、書く"},
     summary={"en": "Ten coroutines read a shared value, await a short random sleep and write it plus one: "
                    "the final value falls far short of ten.",
              "ja": "10 個のコルーチンが共有の値を読み、短いランダムな sleep を await してから 1 を足して書く。"
@@ -80,21 +80,24 @@ LAB = Lab(
         Claim("final-value-far-short",
               {"en": "{tasks} tasks each added one, yet the final value was {dirty_final}: "
                      "{dirty_lost} updates were overwritten.",
-               "ja": "{tasks} 個のタスクがそれぞれ 1 を足したのに、最終値は {dirty_final} だった。"
-                     "{dirty_lost} 回分の更新が上書きされて消えた。"},
-              far_short, uses=("tasks", "dirty_final", "dirty_lost"), sensitive_to=()),
+               "ja": "{tasks} 個のタスクがそれぞれ 1 を足したのに、最終値は {dirty_final} でした。{dirty_lost} 回分の更新が上書きされて消えました（更新の消失）。"},
+              far_short, uses=("tasks", "dirty_final", "dirty_lost"), sensitive_to=(),
+              not_held={"en": "{tasks} tasks each added one and the final value was {dirty_final} ({dirty_lost} updates lost): fewer lost than the half or more this lab expects.",
+                        "ja": "{tasks} 個のタスクがそれぞれ 1 を足し、最終値は {dirty_final} でした（消えた更新は {dirty_lost} 回分）。このラボが想定する「半分以上が消える」ほどには消えませんでした。"}),
         Claim("all-read-before-any-write",
               {"en": "{reads_before_first_write} of {tasks} tasks had read the value and were awaiting "
                      "before the first one woke up to write: they all read the same old value.",
-               "ja": "最初のタスクが目を覚まして書き込む前に、{tasks} 個中 {reads_before_first_write} 個の"
-                     "タスクがすでに値を読んで await していた。全員が同じ古い値を読んだことになる。"},
+               "ja": "最初のタスクが目を覚まして書き込む前に、{tasks} 個中 {reads_before_first_write} 個のタスクがすでに値を読んで await していました。全員が同じ古い値を読んだことになります。"},
               lambda m: m["reads_before_first_write"] >= m["tasks"] // 2 + 1,
-              uses=("reads_before_first_write", "tasks")),
+              uses=("reads_before_first_write", "tasks"),
+              not_held={"en": "Only {reads_before_first_write} of {tasks} tasks had read the value before the first one woke up to write: most reads came after a write.",
+                        "ja": "最初のタスクが目を覚まして書き込む前に値を読んでいたのは、{tasks} 個中 {reads_before_first_write} 個だけでした。多くの読み込みは書き込みのあとでした。"}),
         Claim("no-await-in-the-gap",
               {"en": "With no await between the read and the write the final value was {clean_final} of "
                      "{tasks}: a task is only ever interrupted at an await.",
-               "ja": "読み込みと書き込みのあいだに await がなければ、最終値は {tasks} 中 {clean_final} だった。"
-                     "タスクが中断されるのは await のところだけだ。"},
-              lambda m: m["clean_final"] == m["tasks"], uses=("clean_final", "tasks"), sensitive_to=()),
+               "ja": "読み込みと書き込みのあいだに await がなければ、最終値は {tasks} 中 {clean_final} でした。タスクが中断されるのは await のところだけです。"},
+              lambda m: m["clean_final"] == m["tasks"], uses=("clean_final", "tasks"), sensitive_to=(),
+              not_held={"en": "With no await between the read and the write the final value was {clean_final} of {tasks}: updates were lost even without an await in the gap, which this lab does not expect.",
+                        "ja": "読み込みと書き込みのあいだに await がなくても、最終値は {tasks} 中 {clean_final} でした。await がないのに更新が消えており、このラボの想定とは違います。"}),
     ),
 )

@@ -1,4 +1,4 @@
-"""``asyncio.Lock`` fixes the dirty write: only one task at a time inside ``async with lock``.
+"""``asyncio.Lock`` fixes the lost update: only one task at a time inside ``async with lock``.
 
 The read-await-write of ``async-dirty-write`` lost updates because other tasks
 ran during the ``await``. Holding an ``asyncio.Lock`` across the read and the
@@ -30,7 +30,7 @@ async def save():
 
 
 async def visit(lock, max_delay):
-    """No lock: read, await, write (the dirty write)."""
+    """No lock: read, await, write (the lost update)."""
     global value
     seen = value
     await pause(max_delay)
@@ -66,6 +66,32 @@ async def run_all(visitor, max_delay, tasks=TASKS):
     return value
 
 
+def lock_across_loops():
+    """Create a lock outside any event loop (as at import time), then use it under two loops.
+
+    On Python 3.10+ creating the lock needs no loop. The lock binds to a loop
+    the first time a task has to *wait* for it; a later ``asyncio.run`` (a new
+    loop) that has to wait for it raises RuntimeError.
+    """
+    lock = asyncio.Lock()  # no event loop is running here, as at a module's top level
+
+    async def contend():
+        async def hold():
+            async with lock:
+                await asyncio.sleep(0.001)
+        await asyncio.gather(hold(), hold())  # the second holder waits: the lock binds here
+
+    said = []
+    for _ in range(2):
+        try:
+            asyncio.run(contend())
+            said.append("ok")
+        except RuntimeError as error:
+            said.append("RuntimeError: bound to a different event loop"
+                        if "different event loop" in str(error) else f"RuntimeError: {error}")
+    return said
+
+
 async def main():
     for visitor in (visit, visit_locked, visit_narrow):
         start = time.perf_counter()
@@ -75,3 +101,4 @@ async def main():
 
 if __name__ == "__main__":
     asyncio.run(main())
+    print("one lock under two event loops:", lock_across_loops())

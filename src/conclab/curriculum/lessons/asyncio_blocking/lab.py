@@ -57,7 +57,7 @@ def run(ctx: LabContext) -> None:
     way = {"en": "way", "ja": "やり方"}
     ctx.table(
         {"en": f"Two fetches that each block for {seconds:.2f} s, with a heartbeat every {interval:.2f} s",
-         "ja": f"{seconds:.2f} 秒ブロックする fetch を二つ、{interval:.2f} 秒ごとのハートビートつきで"},
+         "ja": f"{seconds:.2f} 秒ブロックする fetch を 2 つ、{interval:.2f} 秒ごとのハートビートつきで"},
         [way, {"en": "took (s)", "ja": "所要 (秒)"},
          {"en": "worst heartbeat lag (s)", "ja": "ハートビートの最大遅れ (秒)"}],
         [[ctx.text({"en": "time.sleep in the coroutine", "ja": "コルーチン内で time.sleep"}),
@@ -106,36 +106,43 @@ LAB = Lab(
         Claim("blocking-adds-up",
               {"en": "With time.sleep inside the coroutines, two {seconds_s:.2f} s fetches took {blocking_s:.2f} s: "
                      "one after the other, although they were separate tasks.",
-               "ja": "コルーチンの中で time.sleep を呼ぶと、{seconds_s:.2f} 秒の fetch 二つに {blocking_s:.2f} 秒"
-                     "かかった。別々のタスクなのに、順番に実行された。"},
-              blocking_is_serial, uses=("blocking_s", "both_s", "seconds_s")),
+               "ja": "コルーチンの中で time.sleep を呼ぶと、{seconds_s:.2f} 秒の fetch 2 つに {blocking_s:.2f} 秒かかりました。別々のタスクなのに、順番に実行されました。"},
+              blocking_is_serial, uses=("blocking_s", "both_s", "seconds_s"),
+              not_held={"en": "With time.sleep inside the coroutines, two {seconds_s:.2f} s fetches took {blocking_s:.2f} s: less than both calls one after the other.",
+                        "ja": "コルーチンの中で time.sleep を呼び、{seconds_s:.2f} 秒の fetch 2 つは {blocking_s:.2f} 秒でした。2 回分を順番に実行した時間より短くなりました。"}),
         Claim("loop-stalled",
               {"en": "Meanwhile the heartbeat, which asks to wake every {probe_every_s:.2f} s, woke "
                      "{blocking_lag_s:.2f} s late: the whole loop was frozen.",
-               "ja": "そのあいだ、{probe_every_s:.2f} 秒ごとに起きたいハートビートタスクは {blocking_lag_s:.2f} 秒も"
-                     "遅れて起きた。ループ全体が止まっていた。"},
-              loop_stalled, uses=("blocking_lag_s", "probe_every_s", "seconds_s")),
+               "ja": "そのあいだ、{probe_every_s:.2f} 秒ごとに起きたいハートビートタスクは {blocking_lag_s:.2f} 秒も遅れて起きました。ループ全体が止まっていました。"},
+              loop_stalled, uses=("blocking_lag_s", "probe_every_s", "seconds_s"),
+              not_held={"en": "Meanwhile the heartbeat, which asks to wake every {probe_every_s:.2f} s, woke at most {blocking_lag_s:.2f} s late: less than the stall this lab expects.",
+                        "ja": "そのあいだ、{probe_every_s:.2f} 秒ごとに起きたいハートビートタスクの遅れは最大 {blocking_lag_s:.2f} 秒でした。このラボが想定する停止より短い遅れです。"}),
         Claim("executor-overlaps",
               {"en": "Moved to worker threads, the two fetches took {executor_s:.2f} s (run_in_executor) and "
                      "{to_thread_s:.2f} s (to_thread): about one call ({seconds_s:.2f} s).",
-               "ja": "ワーカースレッドに移すと、二つの fetch は {executor_s:.2f} 秒（run_in_executor）と "
-                     "{to_thread_s:.2f} 秒（to_thread）で終わった。ほぼ一回分（{seconds_s:.2f} 秒）。"},
-              executors_overlap, uses=("executor_s", "to_thread_s", "seconds_s")),
+               "ja": "ワーカースレッドに移すと、2 つの fetch は {executor_s:.2f} 秒（run_in_executor）と {to_thread_s:.2f} 秒（to_thread）で終わりました。ほぼ 1 回分（{seconds_s:.2f} 秒）です。"},
+              executors_overlap, uses=("executor_s", "to_thread_s", "seconds_s"),
+              not_held={"en": "Moved to worker threads, the two fetches took {executor_s:.2f} s (run_in_executor) and {to_thread_s:.2f} s (to_thread): more than about one call ({seconds_s:.2f} s).",
+                        "ja": "ワーカースレッドに移すと、2 つの fetch は {executor_s:.2f} 秒（run_in_executor）と {to_thread_s:.2f} 秒（to_thread）でした。1 回分（{seconds_s:.2f} 秒）より長くかかりました。"}),
         Claim("loop-stays-free",
               {"en": "And the heartbeat kept its beat: worst lag {executor_lag_s:.3f} s and {to_thread_lag_s:.3f} s.",
-               "ja": "ハートビートも乱れなかった。最大の遅れは {executor_lag_s:.3f} 秒と {to_thread_lag_s:.3f} 秒。"},
-              loop_stays_free, uses=("executor_lag_s", "to_thread_lag_s", "seconds_s")),
+               "ja": "ハートビートも乱れませんでした。最大の遅れは {executor_lag_s:.3f} 秒と {to_thread_lag_s:.3f} 秒です。"},
+              loop_stays_free, uses=("executor_lag_s", "to_thread_lag_s", "seconds_s"),
+              not_held={"en": "The heartbeat lagged: worst lag {executor_lag_s:.3f} s and {to_thread_lag_s:.3f} s, more than this lab allows for a free loop.",
+                        "ja": "ハートビートが遅れました。最大の遅れは {executor_lag_s:.3f} 秒と {to_thread_lag_s:.3f} 秒で、ループが空いているときに許す範囲を超えました。"}),
         Claim("threads-do-not-speed-up-cpu",
               {"en": "CPU work is another matter: two countdowns took {cpu_threads_s:.2f} s in two threads and "
                      "{cpu_in_turn_s:.2f} s one after the other, and the threads kept only "
                      "{cpu_threads_cores:.2f} cores busy: they ran one at a time, so under the GIL threads cannot make CPU work faster.",
                "ja": "CPU 処理は話が別です。2 つのカウントダウンは、スレッド 2 本で {cpu_threads_s:.2f} 秒、順番に"
-                     "実行して {cpu_in_turn_s:.2f} 秒。スレッドが使ったコアは平均 {cpu_threads_cores:.2f} 個だけで、"
+                     "実行して {cpu_in_turn_s:.2f} 秒でした。スレッドが使ったコアは平均 {cpu_threads_cores:.2f} 個だけで、"
                      "一度に 1 本ずつしか動けていません。GIL の下では、スレッドで CPU 処理は速くなりません。"},
               lambda m: m["cpu_threads_cores"] <= 1.3,
               uses=("cpu_threads_s", "cpu_in_turn_s", "cpu_ratio", "cpu_threads_cores"),
               unmeasured={"en": "With the GIL on, two CPU-bound countdowns in threads keep only about one core busy; this build has no GIL, so it was not measured here.",
                           "ja": "GIL が有効なら、CPU バウンドなカウントダウン 2 つをスレッドで動かしても、使えるコアは 1 個分ほどです。この環境には GIL がないので、ここでは計測していません。"},
-              requires=("gil",), sensitive_to=("gil", "load", "timing")),
+              requires=("gil",), sensitive_to=("gil", "load", "timing"),
+              not_held={"en": "Two countdowns took {cpu_threads_s:.2f} s in two threads and {cpu_in_turn_s:.2f} s one after the other, and the threads kept {cpu_threads_cores:.2f} cores busy: more than the one core the GIL allows, so something else shared in the measurement.",
+                        "ja": "2 つのカウントダウンは、スレッド 2 本で {cpu_threads_s:.2f} 秒、順番に実行して {cpu_in_turn_s:.2f} 秒でした。スレッドが使ったコアは平均 {cpu_threads_cores:.2f} 個で、GIL の下で期待される 1 個を超えました。計測にほかの処理が混じった可能性があります。"}),
     ),
 )

@@ -90,26 +90,31 @@ LAB = Lab(
         Claim("future-resolved-by-another-task",
               {"en": "main awaited a Future for {future_s:.2f} s and got {value!r} the moment the courier task "
                      "called set_result (after {delay_s:.2f} s).",
-               "ja": "main は Future を {future_s:.2f} 秒 await し、courier タスクが set_result を呼んだ瞬間"
-                     "（{delay_s:.2f} 秒後）に {value!r} を受け取った。"},
-              future_resolved, uses=("future_s", "delay_s", "value")),
+               "ja": "main は Future を {future_s:.2f} 秒 await し、courier タスクが set_result を呼んだ瞬間（{delay_s:.2f} 秒後）に {value!r} を受け取りました。"},
+              future_resolved, uses=("future_s", "delay_s", "value"),
+              not_held={"en": "main awaited a Future for {future_s:.2f} s and got {value!r}; the courier called set_result after {delay_s:.2f} s: the value or the timing was not what was expected.",
+                        "ja": "main は Future を {future_s:.2f} 秒 await して {value!r} を受け取りました。courier が set_result を呼んだのは {delay_s:.2f} 秒後で、値か時間が想定と違いました。"}),
         Claim("exception-travels",
               {"en": "When the courier called set_exception instead, the error was raised at main's await: {error_value}.",
-               "ja": "courier が代わりに set_exception を呼ぶと、その例外は main の await で送出された: {error_value}。"},
+               "ja": "courier が代わりに set_exception を呼ぶと、その例外は main の await で送出されました: {error_value}。"},
               lambda m: m["error_value"] == "error: parcel lost in transit", uses=("error_value",),
-              sensitive_to=()),
+              sensitive_to=(),
+              not_held={"en": "When the courier called set_exception instead, main's await gave: {error_value}, not the courier's error.",
+                        "ja": "courier が代わりに set_exception を呼ぶと、main の await の結果は {error_value} で、courier の例外ではありませんでした。"}),
         Claim("timeout-gives-up",
               {"en": "wait_for gave up on a {slow_s:g} s job after {timeout_s:.2f} s (limit {limit_s:.2f} s), "
                      "cancelled it, and the job's cleanup ran.",
-               "ja": "wait_for は {slow_s:g} 秒かかる仕事を {timeout_s:.2f} 秒（制限 {limit_s:.2f} 秒）で打ち切り、"
-                     "その仕事をキャンセルした。仕事の後始末も実行された。"},
+               "ja": "wait_for は {slow_s:g} 秒かかる仕事を {timeout_s:.2f} 秒（制限 {limit_s:.2f} 秒）で打ち切り、その仕事をキャンセルしました。仕事の後始末も実行されました。"},
               timeout_stops, uses=("timeout_s", "limit_s", "timed_out", "timeout_job_cancelled",
-                                   "timeout_cleanup_ran")),
+                                   "timeout_cleanup_ran"),
+              not_held={"en": "wait_for on a {slow_s:g} s job returned after {timeout_s:.2f} s (limit {limit_s:.2f} s), but it did not time out, cancel the job and run its cleanup as expected.",
+                        "ja": "wait_for は {slow_s:g} 秒かかる仕事を {timeout_s:.2f} 秒（制限 {limit_s:.2f} 秒）で終えましたが、想定どおりの「打ち切り・キャンセル・後始末」にはなりませんでした。"}),
         Claim("cancel-is-prompt",
               {"en": "cancel() stopped the sleeping task within {cancel_stop_s:.4f} s, at its await, "
                      "and its except/finally cleanup still ran.",
-               "ja": "cancel() は眠っていたタスクを {cancel_stop_s:.4f} 秒以内に await の地点で止め、"
-                     "except/finally の後始末もきちんと実行された。"},
-              cancel_prompt, uses=("cancel_stop_s", "cancelled", "cancel_cleanup_ran")),
+               "ja": "cancel() は眠っていたタスクを {cancel_stop_s:.4f} 秒以内に await の地点で止め、except/finally の後始末もきちんと実行されました。"},
+              cancel_prompt, uses=("cancel_stop_s", "cancelled", "cancel_cleanup_ran"),
+              not_held={"en": "cancel() took {cancel_stop_s:.4f} s to stop the sleeping task, or its cleanup did not run: not the prompt stop expected.",
+                        "ja": "cancel() が眠っていたタスクを止めるまでに {cancel_stop_s:.4f} 秒かかったか、後始末が実行されませんでした。想定した「すぐ止まる」にはなりませんでした。"}),
     ),
 )

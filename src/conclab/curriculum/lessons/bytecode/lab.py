@@ -131,7 +131,7 @@ def _disassemble(ctx: LabContext) -> dict[str, list[tuple[dis.Instruction, str]]
         [[n, i.opname, i.argrepr, describe(i, r)] for n, (i, r) in enumerate(found["global"], 1)],
     )
     ctx.table(
-        {"en": "Three ways to write an increment", "ja": "インクリメントの三つの書き方"},
+        {"en": "Three ways to write an increment", "ja": "インクリメントの 3 つの書き方"},
         [{"en": "code", "ja": "コード"}, {"en": "read", "ja": "読む"}, {"en": "add", "ja": "足す"},
          {"en": "write", "ja": "書く"}, {"en": "instructions", "ja": "命令数"}],
         [[code, m[f"{key}_read"], m[f"{key}_add"], m[f"{key}_write"], m[f"{key}_count"]]
@@ -186,8 +186,8 @@ def every_form_splits(m: Measured) -> bool:
 
 LAB = Lab(
     id="bytecode",
-    chapter="locks",
-    order=4,
+    chapter="races",
+    order=3,
     title={"en": "x += 1 in bytecode: why an increment is not atomic",
            "ja": "バイトコードで見る x += 1: インクリメントがアトミックでない理由"},
     summary={"en": "dis shows this interpreter's read, add and write; between them the old value is still in memory.",
@@ -198,32 +198,35 @@ LAB = Lab(
         Claim("increment-is-three-steps",
               {"en": "On Python {python}, counter += 1 is {global_count} instructions: it reads with "
                      "{global_read}, adds with {global_add} and writes with {global_write}, three separate steps.",
-               "ja": "Python {python} では counter += 1 は {global_count} 個の命令になる。{global_read} で読み、"
-                     "{global_add} で足し、{global_write} で書く。三つは別々の手順だ。"},
+               "ja": "Python {python} では counter += 1 は {global_count} 個の命令になります。{global_read} で読み、{global_add} で足し、{global_write} で書きます。3 つは別々の手順です。"},
               lambda m: bool(m["global_in_order"]),
               uses=("python", "global_count", "global_read", "global_add", "global_write"),
-              sensitive_to=()),
+              sensitive_to=(),
+              not_held={"en": "On Python {python}, counter += 1 is {global_count} instructions, but they were not found as a read, an add and a write in that order.",
+                        "ja": "Python {python} では counter += 1 は {global_count} 個の命令でしたが、「読む・足す・書く」の順に並ぶ命令としては見つかりませんでした。"}),
         Claim("every-form-splits",
               {"en": "self.count += 1 ({attr_read} ... {attr_write}) and hits[\"/\"] += 1 "
                      "({item_read} ... {item_write}) split into read, add and write the same way.",
-               "ja": "self.count += 1（{attr_read} … {attr_write}）も hits[\"/\"] += 1"
-                     "（{item_read} … {item_write}）も、同じように「読む・足す・書く」に分かれる。"},
+               "ja": "self.count += 1（{attr_read} … {attr_write}）も hits[\"/\"] += 1（{item_read} … {item_write}）も、同じように「読む・足す・書く」に分かれます。"},
               every_form_splits,
-              uses=("attr_read", "attr_write", "item_read", "item_write"), sensitive_to=()),
+              uses=("attr_read", "attr_write", "item_read", "item_write"), sensitive_to=(),
+              not_held={"en": "self.count += 1 and hits[\"/\"] += 1 were not both found split into read, add and write on this interpreter.",
+                        "ja": "このインタープリターでは、self.count += 1 と hits[\"/\"] += 1 の両方が「読む・足す・書く」に分かれているとは確かめられませんでした。"}),
         Claim("old-value-between-steps",
               {"en": "Stopped before each instruction of bump(), memory still held counter = {bump_old} at "
                      "{bump_window} points after the read and before {bump_writer} wrote: an intermediate "
                      "state another thread could see or overwrite.",
-               "ja": "bump() を命令ごとに止めると、読んだ後から {bump_writer} が書くまでの {bump_window} か所で、"
-                     "メモリ上の counter は {bump_old} のままだった。ほかのスレッドから見えたり、"
-                     "上書きされたりしうる途中の状態だ。"},
+               "ja": "bump() を命令ごとに止めると、読んだ後から {bump_writer} が書くまでの {bump_window} か所で、メモリ上の counter は {bump_old} のままでした。ほかのスレッドから見えたり、上書きされたりしうる途中の状態です。"},
               lambda m: m["bump_window"] >= 1, uses=("bump_window", "bump_old", "bump_writer"),
-              sensitive_to=()),
+              sensitive_to=(),
+              not_held={"en": "Stopped before each instruction of bump(), no point was found after the read and before the write where memory still held the old value ({bump_window} points).",
+                        "ja": "bump() を命令ごとに止めても、読んだ後から書くまでのあいだにメモリ上の値が古いままの箇所は見つかりませんでした（{bump_window} か所）。"}),
         Claim("next-is-one-step",
               {"en": "next(ticket) read, added and wrote inside one instruction ({take_writer}): "
                      "{take_window} points with a half-done update.",
-               "ja": "next(ticket) は一つの命令（{take_writer}）の中で読み・足し・書きを終えた。"
-                     "更新が途中の状態で止まれた箇所は {take_window} か所。"},
-              lambda m: m["take_window"] == 0, uses=("take_window", "take_writer"), sensitive_to=()),
+               "ja": "next(ticket) は 1 つの命令（{take_writer}）の中で読み・足し・書きを終えました。更新が途中の状態で止まれた箇所は {take_window} か所です。"},
+              lambda m: m["take_window"] == 0, uses=("take_window", "take_writer"), sensitive_to=(),
+              not_held={"en": "next(ticket) left {take_window} points with a half-done update ({take_writer}): not one step on this interpreter.",
+                        "ja": "next(ticket) には更新が途中の状態で止まれる箇所が {take_window} か所ありました（{take_writer}）。このインタープリターでは 1 つの手順ではありませんでした。"}),
     ),
 )

@@ -39,7 +39,7 @@ def run(ctx: LabContext) -> None:
     m["slowest_per_phase_s"] = sum(max(seconds[i] for seconds in plan.values()) for i in range(2))
     m["slowest_worker_s"] = max(sum(seconds) for seconds in plan.values())
     ctx.table(
-        {"en": "Two consumers, one item, notify_all", "ja": "消費者二人、要素一つ、notify_all"},
+        {"en": "Two consumers, one item, notify_all", "ja": "消費者二人、要素 1 つ、notify_all"},
         [{"en": "re-check with", "ja": "再確認"}, {"en": "items taken", "ja": "取れた要素"},
          {"en": "errors", "ja": "エラー"}],
         [["if", ", ".join(m["if_got"]), ", ".join(m["if_errors"]) or "-"],
@@ -83,28 +83,31 @@ LAB = Lab(
         Claim("if-is-wrong",
               {"en": "With `if`, both consumers woke for the one item: one took it, the other popped an empty "
                      "box ({if_errors}).",
-               "ja": "`if` で書くと、要素一つに対して消費者が二人とも起き、一人が取ったあと、もう一人は空の箱から"
-                     "取ろうとした（{if_errors}）。"},
-              if_breaks, uses=("if_got", "if_errors"), sensitive_to=()),
+               "ja": "`if` で書くと、要素 1 つに対して消費者が 2 人とも起き、1 人が取ったあと、もう 1 人は空の箱から取ろうとしました（{if_errors}）。"},
+              if_breaks, uses=("if_got", "if_errors"), sensitive_to=(),
+              not_held={"en": "With `if`, the second consumer did not fail as expected ({if_errors}): the wake-up race did not show this time.",
+                        "ja": "`if` で書いても、2 人目の消費者は想定どおりには失敗しませんでした（{if_errors}）。今回は起床の競合が現れませんでした。"}),
         Claim("while-is-right",
               {"en": "With `while`, the second consumer found the box empty, waited again, and took the next "
                      "item: {while_got}, no errors.",
-               "ja": "`while` で書くと、二人目は箱が空なのを見てもう一度待ち、次の要素を受け取った: "
-                     "{while_got}。エラーなし。"},
-              while_holds, uses=("while_got", "while_errors"), sensitive_to=()),
+               "ja": "`while` で書くと、2 人目は箱が空なのを見てもう一度待ち、次の要素を受け取りました: {while_got}。エラーはありません。"},
+              while_holds, uses=("while_got", "while_errors"), sensitive_to=(),
+              not_held={"en": "With `while`, the consumers got {while_got}: not both items without an error.",
+                        "ja": "`while` で書いたとき、消費者が受け取ったのは {while_got} で、2 つの要素をエラーなしで受け取れませんでした。"}),
         Claim("barrier-keeps-phases",
               {"en": "No worker started phase 2 before all {workers} had finished phase 1 (last phase 1 ended at "
                      "{phase1_last_end_s:.3f} s, first phase 2 began at {phase2_first_start_s:.3f} s).",
-               "ja": "{workers} 本全員がフェーズ 1 を終えるまで、フェーズ 2 を始めたワーカーはいなかった"
-                     "（最後のフェーズ 1 の終了 {phase1_last_end_s:.3f} 秒、最初のフェーズ 2 の開始 "
-                     "{phase2_first_start_s:.3f} 秒）。"},
+               "ja": "{workers} 本全員がフェーズ 1 を終えるまで、フェーズ 2 を始めたワーカーはいませんでした（最後のフェーズ 1 の終了 {phase1_last_end_s:.3f} 秒、最初のフェーズ 2 の開始 {phase2_first_start_s:.3f} 秒）。"},
               barrier_keeps_step, uses=("phase1_last_end_s", "phase2_first_start_s", "phase2_spread_s"),
-              sensitive_to=()),
+              sensitive_to=(),
+              not_held={"en": "A worker started phase 2 before all {workers} had finished phase 1, or a phase is missing (last phase 1 ended at {phase1_last_end_s:.3f} s, first phase 2 began at {phase2_first_start_s:.3f} s).",
+                        "ja": "{workers} 本全員がフェーズ 1 を終える前にフェーズ 2 を始めたワーカーがいたか、フェーズが欠けていました（最後のフェーズ 1 の終了 {phase1_last_end_s:.3f} 秒、最初のフェーズ 2 の開始 {phase2_first_start_s:.3f} 秒）。"}),
         Claim("barrier-costs-slowest",
               {"en": "The phases took {phases_s:.2f} s: the slowest worker of each phase added up "
                      "({slowest_per_phase_s:.2f} s), more than the slowest worker alone ({slowest_worker_s:.2f} s).",
-               "ja": "フェーズ全体で {phases_s:.2f} 秒かかった。各フェーズでいちばん遅いワーカーの時間の合計"
-                     "（{slowest_per_phase_s:.2f} 秒）で、最も遅いワーカー単独の時間（{slowest_worker_s:.2f} 秒）より長い。"},
-              barrier_costs_slowest, uses=("phases_s", "slowest_per_phase_s", "slowest_worker_s")),
+               "ja": "フェーズ全体で {phases_s:.2f} 秒かかりました。各フェーズでいちばん遅いワーカーの時間の合計（{slowest_per_phase_s:.2f} 秒）で、最も遅いワーカー単独の時間（{slowest_worker_s:.2f} 秒）より長くなりました。"},
+              barrier_costs_slowest, uses=("phases_s", "slowest_per_phase_s", "slowest_worker_s"),
+              not_held={"en": "The phases took {phases_s:.2f} s: not close to the slowest worker of each phase added up ({slowest_per_phase_s:.2f} s; slowest worker alone {slowest_worker_s:.2f} s).",
+                        "ja": "フェーズ全体で {phases_s:.2f} 秒でした。各フェーズでいちばん遅いワーカーの時間の合計（{slowest_per_phase_s:.2f} 秒）には近くなりませんでした（最も遅いワーカー単独では {slowest_worker_s:.2f} 秒）。"}),
     ),
 )

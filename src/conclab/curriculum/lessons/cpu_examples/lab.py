@@ -15,6 +15,16 @@ from conclab.lab import Claim, Lab, LabContext, Measured
 TASKS = 8
 
 
+#: The jobs' names as the table shows them.
+JOB_NAMES = {
+    "fibonacci": {"en": "fibonacci", "ja": "フィボナッチ"},
+    "primes": {"en": "primes", "ja": "素数の個数"},
+    "image blur": {"en": "image blur", "ja": "画像のぼかし"},
+    "chunked statistics": {"en": "chunked statistics", "ja": "分割した統計"},
+    "training": {"en": "training", "ja": "モデルの学習"},
+}
+
+
 def jobs(quick: bool) -> list[tuple[str, Callable[[Any], Any], list[Any]]]:
     """The five jobs, sized for about 0.3 s each alone (0.05 s with --quick) on a laptop."""
     fib_n = 22 if quick else 26
@@ -56,7 +66,8 @@ def run(ctx: LabContext) -> None:
             speedups[name] = alone / pooled
             total_alone += alone
             total_pool += pooled
-            rows.append([name, len(tasks), alone, pooled, f"{speedups[name]:.2f}x", f"{m['ideal']}x"])
+            rows.append([ctx.text(JOB_NAMES[name]), len(tasks), alone, pooled, ctx.text({"en": "{0:.2f}x", "ja": "{0:.2f} 倍"}, speedups[name]),
+                         ctx.text({"en": "{0}x", "ja": "{0} 倍"}, m["ideal"])])
     m.pop("Pool_s")
     m["same_results"] = same
     m["speedups"] = [round(v, 3) for v in speedups.values()]
@@ -64,15 +75,15 @@ def run(ctx: LabContext) -> None:
     m["speedup"] = total_alone / total_pool
     m["of_ideal"] = m["speedup"] / m["ideal"]
     ctx.table({"en": f"Five jobs on a pool of {workers} ({m['start_method']})",
-               "ja": f"五つのジョブを {workers} プロセスのプールで（{m['start_method']}）"},
+               "ja": f"5 つのジョブを {workers} プロセスのプールで（{m['start_method']}）"},
               [{"en": "job", "ja": "ジョブ"}, {"en": "tasks", "ja": "タスク数"},
                {"en": "alone (s)", "ja": "単独 (秒)"}, {"en": "pool (s)", "ja": "プール (秒)"},
                {"en": "speed-up", "ja": "速度向上"}, {"en": "ideal", "ja": "理想"}], rows)
     slowest = min(speedups, key=lambda k: speedups[k])
     ctx.note({"en": "The smallest speed-up was {0} ({1:.2f}x): the shorter the job, the more the "
                     "pickling and messages weigh.",
-              "ja": "速度向上がいちばん小さかったのは {0}（{1:.2f} 倍）。ジョブが短いほど、pickle と"
-                    "メッセージのコストが効いてくる。"}, slowest, speedups[slowest])
+              "ja": "速度向上がいちばん小さかったのは {0}（{1:.2f} 倍）でした。ジョブが短いほど、pickle 化と"
+                    "メッセージのコストが効いてきます。"}, ctx.text(JOB_NAMES[slowest]), speedups[slowest])
 
 
 def _close(a: Any, b: Any) -> bool:
@@ -96,22 +107,25 @@ LAB = Lab(
     title={"en": "CPU-bound examples over a Pool: Fibonacci, primes, images, statistics, training",
            "ja": "CPU バウンドな例をプールで: フィボナッチ、素数、画像、統計、学習"},
     summary={"en": "Five CPU-bound jobs, each timed alone and over a Pool, speed-up against the ideal.",
-             "ja": "CPU バウンドなジョブ五つを、単独とプールで計測し、理想の速度向上と比べる。"},
+             "ja": "CPU バウンドなジョブ 5 つを、単独とプールで計測し、理想の速度向上と比べる。"},
     example=(example.__name__,),
     run=run,
     claims=(
         Claim("same-answers",
               {"en": "Every job gave the same answer in the pool as alone.",
-               "ja": "どのジョブも、プールで実行しても単独で実行したときと同じ答えになった。"},
-              lambda m: m["same_results"] is True, uses=("same_results",), sensitive_to=()),
+               "ja": "どのジョブも、プールで実行しても単独で実行したときと同じ答えになりました。"},
+              lambda m: m["same_results"] is True, uses=("same_results",), sensitive_to=(),
+              not_held={"en": "At least one job gave a different answer in the pool than alone.",
+                        "ja": "プールで実行したときと単独で実行したときで、答えが違うジョブがありました。"}),
         Claim("pool-near-ideal",
               {"en": "Over the five jobs the pool was {speedup:.2f}x faster ({alone_s:.2f} s alone, "
                      "{pool_s:.2f} s in the pool): {of_ideal:.0%} of the ideal {ideal}x.",
-               "ja": "五つのジョブ全体で、プールは {speedup:.2f} 倍速かった（単独 {alone_s:.2f} 秒、"
-                     "プール {pool_s:.2f} 秒）。理想の {ideal} 倍の {of_ideal:.0%}。"},
+               "ja": "5 つのジョブ全体で、プールは {speedup:.2f} 倍速くなりました（単独 {alone_s:.2f} 秒、プール {pool_s:.2f} 秒）。理想の {ideal} 倍の {of_ideal:.0%} です。"},
               near_ideal, uses=("alone_s", "pool_s", "speedup", "speedups", "ideal", "of_ideal"),
               unmeasured={"en": "On two or more cores the pool runs the jobs faster than one after another; with one core it cannot, so this was not measured here.",
                           "ja": "コアが 2 個以上あれば、プールはジョブを順番に実行するより速く終えます。コアが 1 個ではそうならないので、ここでは計測していません。"},
-              requires=("multicore",), sensitive_to=("cores", "load", "timing")),
+              requires=("multicore",), sensitive_to=("cores", "load", "timing"),
+              not_held={"en": "Over the five jobs the pool ran at {speedup:.2f}x the speed of running them alone ({alone_s:.2f} s alone, {pool_s:.2f} s in the pool): {of_ideal:.0%} of the ideal {ideal}x, short of the 60% this lab expects.",
+                        "ja": "5 つのジョブ全体で、プールの速さは単独で実行したときの {speedup:.2f} 倍でした（単独 {alone_s:.2f} 秒、プール {pool_s:.2f} 秒）。理想の {ideal} 倍の {of_ideal:.0%} で、このラボが想定する 60% に届きませんでした。"}),
     ),
 )

@@ -75,7 +75,7 @@ def run(ctx: LabContext) -> None:
                          f"{expected - total:,}", m[f"{key}_s"]])
     ctx.table(
         {"en": "Three threads add to one shared counter",
-         "ja": "スレッド 3 本で一つのカウンタに足す"},
+         "ja": "スレッド 3 本で 1 つのカウンターに足す"},
         [{"en": "each thread runs", "ja": "各スレッドの処理"},
          {"en": "switch interval", "ja": "切り替え間隔"},
          {"en": "expected", "ja": "期待値"}, {"en": "counted", "ja": "結果"},
@@ -85,7 +85,7 @@ def run(ctx: LabContext) -> None:
     if m["plain_lost"] or m["plain_fast_lost"]:
         ctx.note({"en": "On this interpreter the plain counter += 1 loop DID lose updates ({0:,} and {1:,}): "
                         "it can switch threads between the read and the write, so the race shows by chance here.",
-                  "ja": "このインタープリターでは、素の counter += 1 のループでも更新が消えた（{0:,} と {1:,}）。"
+                  "ja": "このインタープリターでは、素の counter += 1 のループでも更新が消えました（{0:,} と {1:,}）。"
                         "読み込みと書き込みのあいだでもスレッドが切り替わりうるので、ここでは競合が偶然でも起きる。"},
                  m["plain_lost"], m["plain_fast_lost"])
     ctx.note({"en": "To see the += race every time, not by chance: conclab run race-explorer.",
@@ -104,42 +104,43 @@ def plain_lost_nothing(m: Measured) -> bool:
 LAB = Lab(
     id="data-race",
     chapter="races",
-    order=3,
+    order=4,
     title={"en": "Data race: lost updates, and why counter += 1 rarely shows them",
-           "ja": "データ競合: 消える更新と、counter += 1 でそれが滅多に見えない理由"},
+           "ja": "データ競合: 更新の消失と、counter += 1 でそれが滅多に見えない理由"},
     summary={"en": "Three threads lose most updates with a pause between read and write; the plain += loop "
                    "loses none by chance on this CPython, a call inside the gap does.",
              "ja": "読み込みと書き込みのあいだに待ちを入れると、更新の大半が消える。素の += ループはこの CPython "
-                   "では偶然には消えないが、隙間に関数呼び出しを一つ入れると消える。"},
+                   "では偶然には消えないが、隙間に関数呼び出しを 1 つ入れると消える。"},
     example=(example.__name__,),
     run=run,
     claims=(
         Claim("pause-loses-updates",
               {"en": "With time.sleep(0) between the read and the write, three threads counted "
                      "{pause_total:,} of {pause_expected:,}: {pause_lost_pct:.0f}% of the updates were lost.",
-               "ja": "読み込みと書き込みのあいだに time.sleep(0) を入れると、スレッド 3 本で "
-                     "{pause_expected:,} 回足したはずが {pause_total:,} になった。更新の {pause_lost_pct:.0f}% が消えた。"},
-              pause_loses, uses=("pause_total", "pause_expected", "pause_lost_pct")),
+               "ja": "読み込みと書き込みのあいだに time.sleep(0) を入れると、スレッド 3 本で {pause_expected:,} 回足したはずが {pause_total:,} になりました。更新の {pause_lost_pct:.0f}% が消えました。"},
+              pause_loses, uses=("pause_total", "pause_expected", "pause_lost_pct"),
+              not_held={"en": "With time.sleep(0) between the read and the write, three threads counted {pause_total:,} of {pause_expected:,}: only {pause_lost_pct:.0f}% lost, less than the 10% this lab expects.",
+                        "ja": "読み込みと書き込みのあいだに time.sleep(0) を入れても、スレッド 3 本で {pause_expected:,} 回中 {pause_total:,} でした。消えた更新は {pause_lost_pct:.0f}% で、このラボが想定する 10% に届きませんでした。"}),
         Claim("plain-loop-lost-nothing",
               {"en": "Without the pause, the plain counter += 1 loop counted {plain_total:,} of {plain_expected:,}, "
                      "and {plain_fast_total:,} of {plain_fast_expected:,} with the switch interval cut to "
                      "{fast_switch_us:.0f} µs: on this interpreter the race did not show by chance.",
-               "ja": "待ちを入れない素の counter += 1 のループは {plain_expected:,} 回中 {plain_total:,}、"
-                     "切り替え間隔を {fast_switch_us:.0f} µs に縮めても {plain_fast_expected:,} 回中 "
-                     "{plain_fast_total:,} だった。このインタープリターでは、競合は偶然には現れなかった。"},
+               "ja": "待ちを入れない素の counter += 1 のループは {plain_expected:,} 回中 {plain_total:,}、切り替え間隔を {fast_switch_us:.0f} µs に縮めても {plain_fast_expected:,} 回中 {plain_fast_total:,} でした。このインタープリターでは、競合は偶然には現れませんでした。"},
               plain_lost_nothing,
               uses=("plain_total", "plain_expected", "plain_fast_total", "plain_fast_expected", "fast_switch_us"),
               unmeasured={"en": "With the GIL on, the plain counter += 1 loop usually loses nothing on CPython 3.10 and later; this build has no GIL, so that was not checked here (the table shows what it counted).",
                           "ja": "GIL が有効なら、CPython 3.10 以降では素朴な counter += 1 のループはたいてい更新を失いません。この環境には GIL がないので、ここでは確かめていません（数えた結果は表にあります）。"},
-              requires=("gil",), sensitive_to=("gil",)),
+              requires=("gil",), sensitive_to=("gil",),
+              not_held={"en": "The plain counter += 1 loop counted {plain_total:,} of {plain_expected:,}, and {plain_fast_total:,} of {plain_fast_expected:,} at {fast_switch_us:.0f} µs: on this interpreter the race did show by chance.",
+                        "ja": "素の counter += 1 のループは {plain_expected:,} 回中 {plain_total:,}、{fast_switch_us:.0f} µs では {plain_fast_expected:,} 回中 {plain_fast_total:,} でした。このインタープリターでは、競合が偶然に現れました。"}),
         Claim("call-in-the-gap-loses",
               {"en": "With one function call between the read and the write (counter = counter + one()), "
                      "{call_lost:,} of {call_expected:,} updates were lost at the default switch interval and "
                      "{call_fast_lost:,} at {fast_switch_us:.0f} µs: a call is a place where threads switch.",
-               "ja": "読み込みと書き込みのあいだに関数呼び出しを一つ入れる（counter = counter + one()）と、"
-                     "標準の切り替え間隔で {call_expected:,} 回中 {call_lost:,}、{fast_switch_us:.0f} µs では "
-                     "{call_fast_lost:,} の更新が消えた。関数呼び出しはスレッドが切り替わる場所だ。"},
+               "ja": "読み込みと書き込みのあいだに関数呼び出しを 1 つ入れる（counter = counter + one()）と、標準の切り替え間隔で {call_expected:,} 回中 {call_lost:,}、{fast_switch_us:.0f} µs では {call_fast_lost:,} の更新が消えました。関数呼び出しはスレッドが切り替わる場所です。"},
               lambda m: m["call_fast_lost"] > 0,
-              uses=("call_lost", "call_fast_lost", "call_expected", "fast_switch_us")),
+              uses=("call_lost", "call_fast_lost", "call_expected", "fast_switch_us"),
+              not_held={"en": "With one function call between the read and the write, {call_lost:,} of {call_expected:,} updates were lost at the default switch interval and {call_fast_lost:,} at {fast_switch_us:.0f} µs: no loss where one was expected.",
+                        "ja": "読み込みと書き込みのあいだに関数呼び出しを 1 つ入れても、消えた更新は標準の切り替え間隔で {call_expected:,} 回中 {call_lost:,}、{fast_switch_us:.0f} µs で {call_fast_lost:,} でした。想定した消失は起きませんでした。"}),
     ),
 )

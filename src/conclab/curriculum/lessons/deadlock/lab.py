@@ -87,7 +87,7 @@ def run(ctx: LabContext) -> None:
     m["ordered_schedules"] = ordered.schedules_explored
     m["ordered_how"] = ordered.how(lang)
     ctx.note({"en": "The timeline is the schedule, not a stopwatch: one millisecond per scheduling step.",
-              "ja": "タイムラインは実時間ではなくスケジュールを表す。1 ミリ秒がスケジューリングの 1 ステップ。"})
+              "ja": "タイムラインは実時間ではなくスケジュールを表します。1 ミリ秒がスケジューリングの 1 ステップです。"})
     ctx.note({"en": "Replay it yourself: conclab explore lock-order-deadlock --replay {0}",
               "ja": "自分で再生するには: conclab explore lock-order-deadlock --replay {0}"}, m["schedule"])
 
@@ -101,10 +101,10 @@ LAB = Lab(
     chapter="locks",
     order=6,
     title={"en": "Deadlock: two locks in opposite orders, found and fixed by lock ordering",
-           "ja": "デッドロック: 逆順に取る二つのロックを見つけ、ロックの順序で直す"},
+           "ja": "デッドロック: 逆順に取る 2 つのロックを見つけ、ロックの順序で直す"},
     summary={"en": "The explorer finds the schedule where two threads each hold one lock and wait for the "
                    "other's, reports the wait-for cycle, and clears the version that takes locks in one order.",
-             "ja": "二つのスレッドが互いに相手のロックを待って止まるスケジュールをインターリーブ探索が見つけ、"
+             "ja": "2 つのスレッドが互いに相手のロックを待って止まるスケジュールをインターリーブ探索が見つけ、"
                    "待ちの循環を報告する。ロックを決まった順序で取る版ではバグは見つからない。"},
     example=(example.__name__, "conclab.explore.scenarios.lock_order_deadlock",
              "conclab.explore.scenarios.ordered_locks"),
@@ -112,24 +112,29 @@ LAB = Lab(
     claims=(
         Claim("deadlock-found",
               {"en": "The explorer found a deadlock at schedule {found_after} ({found_s:.3f} s): {message}.",
-               "ja": "インターリーブ探索は {found_after} 通り目のスケジュールでデッドロックを見つけた（{found_s:.3f} 秒）。"
-                     "{message}"},
-              lambda m: m["kind"] == "deadlock", uses=("kind", "found_after", "found_s"), sensitive_to=()),
+               "ja": "インターリーブ探索は {found_after} 通り目のスケジュールでデッドロックを見つけました（{found_s:.3f} 秒）。{message}"},
+              lambda m: m["kind"] == "deadlock", uses=("kind", "found_after", "found_s"), sensitive_to=(),
+              not_held={"en": "The explorer's first finding was not a deadlock: {message}.",
+                        "ja": "インターリーブ探索の最初の発見はデッドロックではありませんでした: {message}"}),
         Claim("wait-for-cycle",
               {"en": "The wait-for cycle has {cycle_threads} threads, each holding one lock and waiting for "
                      "the lock the other holds: neither can ever go on.",
-               "ja": "待ちの循環には {cycle_threads} 本のスレッドがあり、どちらもロックを一つ持ったまま、"
-                     "相手が持っているロックを待っている。どちらも二度と先へ進めない。"},
-              lambda m: m["two_way_cycle"] is True, uses=("cycle_threads", "two_way_cycle"), sensitive_to=()),
+               "ja": "待ちの循環にはスレッドが {cycle_threads} 本あり、どちらもロックを 1 つ持ったまま、相手が持っているロックを待っています。どちらも二度と先へ進めません。"},
+              lambda m: m["two_way_cycle"] is True, uses=("cycle_threads", "two_way_cycle"), sensitive_to=(),
+              not_held={"en": "The wait-for graph was not a two-way cycle ({cycle_threads} threads).",
+                        "ja": "待ちの関係は 2 本のスレッドの循環になっていませんでした（スレッド {cycle_threads} 本）。"}),
         Claim("replay-deadlocks",
               {"en": "Replaying schedule {schedule} deadlocked again with the same cycle.",
-               "ja": "スケジュール {schedule} を再生すると、同じ循環でもう一度デッドロックした。"},
-              lambda m: m["replay_deadlocks"] is True, uses=("schedule", "replay_deadlocks"), sensitive_to=()),
+               "ja": "スケジュール {schedule} を再生すると、同じ循環でもう一度デッドロックしました。"},
+              lambda m: m["replay_deadlocks"] is True, uses=("schedule", "replay_deadlocks"), sensitive_to=(),
+              not_held={"en": "Replaying schedule {schedule} did not deadlock again with the same cycle.",
+                        "ja": "スケジュール {schedule} を再生しても、同じ循環のデッドロックにはなりませんでした。"}),
         Claim("ordered-none-found",
               {"en": "With both threads taking lock_a before lock_b: no bug found in {ordered_schedules} "
                      "schedules ({ordered_how}). That is what was explored, not a proof.",
-               "ja": "両方のスレッドが lock_a を lock_b より先に取るようにすると、{ordered_schedules} 通りの"
-                     "スケジュールでバグは見つからなかった（{ordered_how}）。探索した範囲の結果であり、証明ではない。"},
-              ordered_clear, uses=("ordered_verdict", "ordered_schedules", "ordered_how"), sensitive_to=()),
+               "ja": "両方のスレッドが lock_a を lock_b より先に取るようにすると、{ordered_schedules} 通りのスケジュールでバグは見つかりませんでした（{ordered_how}）。探索した範囲の結果であり、証明ではありません。"},
+              ordered_clear, uses=("ordered_verdict", "ordered_schedules", "ordered_how"), sensitive_to=(),
+              not_held={"en": "With both threads taking lock_a before lock_b, the search did not come back clean over at least 100 schedules ({ordered_schedules} schedules, {ordered_how}).",
+                        "ja": "両方のスレッドが lock_a を lock_b より先に取るようにしても、100 通り以上のスケジュールでバグなしという結果にはなりませんでした（{ordered_schedules} 通り、{ordered_how}）。"}),
     ),
 )

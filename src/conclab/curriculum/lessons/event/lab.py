@@ -79,28 +79,31 @@ LAB = Lab(
     title={"en": "threading.Event: a start signal and a graceful shutdown",
            "ja": "threading.Event: 開始の合図とグレースフルシャットダウン"},
     summary={"en": "Workers wait for one start signal; a stop Event ends them promptly if they rest with stop.wait.",
-             "ja": "ワーカーは一つの合図で一斉に動き出す。stop.wait で休むワーカーは停止の合図ですぐに止まる。"},
+             "ja": "ワーカーは 1 つの合図で一斉に動き出す。stop.wait で休むワーカーは停止の合図ですぐに止まる。"},
     example=(example.__name__,),
     run=run,
     claims=(
         Claim("start-together",
               {"en": "All {workers} workers waited for start.set(): none began before it, and their first steps "
                      "began within {polite_spread_s:.4f} s of each other.",
-               "ja": "{workers} 本のワーカーはすべて start.set() を待っていた。合図より前に動き出したものはなく、"
-                     "最初のステップの開始は互いに {polite_spread_s:.4f} 秒以内にそろった。"},
+               "ja": "{workers} 本のワーカーはすべて start.set() を待っていました。合図より前に動き出したものはなく、最初のステップの開始は互いに {polite_spread_s:.4f} 秒以内にそろいました。"},
               start_together, uses=("workers", "polite_started", "polite_early", "polite_spread_s",
-                                    "sleepy_started", "sleepy_early", "sleepy_spread_s")),
+                                    "sleepy_started", "sleepy_early", "sleepy_spread_s"),
+              not_held={"en": "Not every worker waited for start.set(), or their first steps were spread over {polite_spread_s:.4f} s.",
+                        "ja": "start.set() を待たずに動いたワーカーがいたか、最初のステップの開始が {polite_spread_s:.4f} 秒にわたってばらつきました。"}),
         Claim("stop-wait-is-prompt",
               {"en": "Workers resting with stop.wait(pause) were all stopped and joined {polite_shutdown_s:.3f} s "
                      "after stop.set().",
-               "ja": "stop.wait(pause) で休むワーカーは、stop.set() の {polite_shutdown_s:.3f} 秒後には全員止まって"
-                     "join できた。"},
-              polite_is_prompt, uses=("polite_shutdown_s", "pause_s")),
+               "ja": "stop.wait(pause) で休むワーカーは、stop.set() の {polite_shutdown_s:.3f} 秒後には全員止まって join できました。"},
+              polite_is_prompt, uses=("polite_shutdown_s", "pause_s"),
+              not_held={"en": "Workers resting with stop.wait(pause) took {polite_shutdown_s:.3f} s after stop.set() to stop, or one was still alive: not the prompt stop expected.",
+                        "ja": "stop.wait(pause) で休むワーカーが止まるまでに、stop.set() から {polite_shutdown_s:.3f} 秒かかったか、生き残ったワーカーがいました。想定した「すぐ止まる」にはなりませんでした。"}),
         Claim("time-sleep-is-late",
               {"en": "Workers resting with time.sleep(pause) took {sleepy_shutdown_s:.2f} s to stop: they finished "
                      "their nap first (about {expected_sleepy_s:.2f} s were left of it).",
-               "ja": "time.sleep(pause) で休むワーカーは止まるまでに {sleepy_shutdown_s:.2f} 秒かかった。残り"
-                     "およそ {expected_sleepy_s:.2f} 秒の昼寝を済ませてから、やっと合図に気づいた。"},
-              sleepy_is_late, uses=("sleepy_shutdown_s", "expected_sleepy_s")),
+               "ja": "time.sleep(pause) で休むワーカーは、止まるまでに {sleepy_shutdown_s:.2f} 秒かかりました。残りおよそ {expected_sleepy_s:.2f} 秒の昼寝を済ませてから、やっと合図に気づきました。"},
+              sleepy_is_late, uses=("sleepy_shutdown_s", "expected_sleepy_s"),
+              not_held={"en": "Workers resting with time.sleep(pause) stopped after {sleepy_shutdown_s:.2f} s: sooner than the rest of their nap (about {expected_sleepy_s:.2f} s), or one was still alive.",
+                        "ja": "time.sleep(pause) で休むワーカーは {sleepy_shutdown_s:.2f} 秒で止まりました。残りの昼寝（およそ {expected_sleepy_s:.2f} 秒）より早いか、生き残ったワーカーがいました。"}),
     ),
 )

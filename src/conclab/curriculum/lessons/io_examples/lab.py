@@ -102,7 +102,7 @@ def scraper_works(m: Measured) -> bool:
 LAB = Lab(
     id="io-examples",
     chapter="threads-io",
-    order=2,
+    order=3,
     title={"en": "I/O examples: URLs, files, SQLite and a scraper, all local",
            "ja": "I/O の例: URL、ファイル、SQLite、スクレイパー（すべてローカル）"},
     summary={"en": "The texts' I/O examples against the local practice server, temp files and a temp SQLite database.",
@@ -112,34 +112,39 @@ LAB = Lab(
     claims=(
         Claim("local-only",
               {"en": "All {urls} URLs were on 127.0.0.1 (the practice server): nothing left this machine.",
-               "ja": "{urls} 個の URL はすべて 127.0.0.1（練習用サーバー）だった。このマシンの外には何も出ていない。"},
-              lambda m: m["all_loopback"], uses=("urls", "all_loopback"), sensitive_to=()),
+               "ja": "{urls} 個の URL はすべて 127.0.0.1（練習用サーバー）でした。このマシンの外には何も出ていません。"},
+              lambda m: m["all_loopback"], uses=("urls", "all_loopback"), sensitive_to=(),
+              not_held={"en": "Not every URL was on 127.0.0.1: this run used an address outside the practice server.",
+                        "ja": "127.0.0.1 以外の URL がありました。この実行は練習用サーバー以外のアドレスを使いました。"}),
         Claim("pool-of-five-overlaps",
               {"en": "One after another the URLs took {sequential_s:.2f} s (the slow ones alone add up to "
                      "{slow_sum_s:.2f} s); a pool of 5 took {pool5_s:.2f} s, about one slow answer "
                      "({speedup:.1f}x faster), with the same 200 answers.",
-               "ja": "順番に取得すると {sequential_s:.2f} 秒かかった（遅い URL だけで合計 {slow_sum_s:.2f} 秒）。"
-                     "5 本のプールでは {pool5_s:.2f} 秒で、遅い応答ほぼ一回分（{speedup:.1f} 倍速い）。"
-                     "応答はどちらも同じ 200。"},
-              pool_overlaps, uses=("sequential_s", "pool5_s", "slow_sum_s", "delay_s", "statuses")),
+               "ja": "順番に取得すると {sequential_s:.2f} 秒かかりました（遅い URL だけで合計 {slow_sum_s:.2f} 秒）。5 本のプールでは {pool5_s:.2f} 秒で、遅い応答ほぼ 1 回分です（{speedup:.1f} 倍速い）。応答はどちらも同じ 200 でした。"},
+              pool_overlaps, uses=("sequential_s", "pool5_s", "slow_sum_s", "delay_s", "statuses"),
+              not_held={"en": "One after another the URLs took {sequential_s:.2f} s (slow ones alone {slow_sum_s:.2f} s) and a pool of 5 took {pool5_s:.2f} s ({speedup:.1f}x): not about one slow answer with the same 200 answers.",
+                        "ja": "順番に取得すると {sequential_s:.2f} 秒（遅い URL だけで合計 {slow_sum_s:.2f} 秒）、5 本のプールでは {pool5_s:.2f} 秒（{speedup:.1f} 倍）でした。「同じ 200 の応答で、遅い応答ほぼ 1 回分」にはなりませんでした。"}),
         Claim("files-counted",
               {"en": "{files} files processed in {files} threads, results collected under a lock: "
                      "word counts {file_words}, all correct.",
-               "ja": "{files} 個のファイルを {files} 本のスレッドで処理し、結果をロックの下で集めた。"
-                     "単語数は {file_words} で、すべて正しい。"},
-              files_counted, uses=("file_words", "files"), sensitive_to=()),
+               "ja": "{files} 個のファイルを {files} 本のスレッドで処理し、結果をロックの下で集めました。単語数は {file_words} で、すべて正しい値です。"},
+              files_counted, uses=("file_words", "files"), sensitive_to=(),
+              not_held={"en": "{files} files processed in {files} threads gave word counts {file_words}: not all correct.",
+                        "ja": "{files} 個のファイルを {files} 本のスレッドで処理した結果、単語数は {file_words} で、すべては正しくありませんでした。"}),
         Claim("sqlite-rows-counted",
               {"en": "{inserts} INSERTs from a pool of {db_workers} left exactly {rows} rows; {connections} "
                      "connections for {db_threads} threads (one each), and the temporary database was removed.",
-               "ja": "{db_workers} 本のプールから {inserts} 回 INSERT し、テーブルにはちょうど {rows} 行あった。"
-                     "{db_threads} スレッドに {connections} 接続（1 スレッド 1 接続）で、一時データベースは削除された。"},
+               "ja": "{db_workers} 本のプールから {inserts} 回 INSERT し、テーブルにはちょうど {rows} 行ありました。{db_threads} スレッドに {connections} 接続（1 スレッド 1 接続）で、一時データベースは削除されました。"},
               sqlite_rows, uses=("rows", "users", "inserts", "connections", "db_threads", "db_removed"),
-              sensitive_to=()),
+              sensitive_to=(),
+              not_held={"en": "{inserts} INSERTs from a pool of {db_workers} left {rows} rows with {connections} connections for {db_threads} threads: not the exact count and one connection per thread expected.",
+                        "ja": "{db_workers} 本のプールから {inserts} 回 INSERT し、テーブルには {rows} 行、{db_threads} スレッドに {connections} 接続でした。想定した「ちょうどの行数、1 スレッド 1 接続」にはなりませんでした。"}),
         Claim("scraper-follows-links",
               {"en": "The scraper read \"{title}\", found the links {links}, respected robots.txt, parsed "
                      "{parsed}; the slow link gave: {slow_link}.",
-               "ja": "スクレイパーは「{title}」を読み、リンク {links} を見つけ、robots.txt に従い、{parsed} を"
-                     "解析した。遅いリンクの結果: {slow_link}。"},
-              scraper_works, uses=("title", "links", "parsed", "slow_link"), sensitive_to=()),
+               "ja": "スクレイパーは「{title}」を読み、リンク {links} を見つけ、robots.txt に従い、{parsed} を解析しました。遅いリンクの結果: {slow_link}。"},
+              scraper_works, uses=("title", "links", "parsed", "slow_link"), sensitive_to=(),
+              not_held={"en": "The scraper read \"{title}\", found {links}, parsed {parsed}; the slow link gave: {slow_link}. Not everything matched the practice site.",
+                        "ja": "スクレイパーは「{title}」を読み、リンク {links} を見つけ、{parsed} を解析しました。遅いリンクの結果: {slow_link}。練習用サイトの内容と一致しないところがありました。"}),
     ),
 )

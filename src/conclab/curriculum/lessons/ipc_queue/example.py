@@ -1,6 +1,6 @@
 """Processes talking through queues: a producer, two consumers, one sentinel per consumer.
 
-Processes share no memory, so they pass messages. A queue carries pickled
+Processes share no ordinary memory, so they pass messages. A queue carries pickled
 objects between them; whoever calls ``get`` first takes the next item. Each
 consumer stops when it takes a ``None`` (a *sentinel*): one per consumer, so
 every consumer gets exactly one. Run it on its own:
@@ -107,8 +107,34 @@ def with_joinable_queue(count=12, workers=2, work=WORK):
     return done, [process.exitcode for process in processes]
 
 
+def put_bytes(queue, size, put_done):
+    queue.put(b"x" * size)
+    put_done.set()  # put() has returned: the bytes are with the feeder thread
+
+
+def exits_before_read(size, wait):
+    """A child puts ``size`` bytes on a Queue; has it exited ``wait`` s after put(), before anyone reads?
+
+    ``put`` hands the bytes to the child's feeder thread, which writes them
+    into a pipe; at exit the child waits until everything is flushed into the
+    pipe. Small data fits in the pipe; data bigger than the pipe (about 64 KiB
+    on Linux) waits there until the parent reads.
+    """
+    queue, put_done = multiprocessing.Queue(), multiprocessing.Event()
+    process = multiprocessing.Process(target=put_bytes, args=(queue, size, put_done), name=f"put-{size}")
+    process.start()
+    put_done.wait(timeout=30)  # the child has started and put its data
+    process.join(timeout=wait)
+    exited = not process.is_alive()
+    queue.get()  # read it now, so the child can finish
+    process.join()
+    return exited
+
+
 if __name__ == "__main__":
     with_manager_queue()
     print("multiprocessing.Queue:", sum(result for _, _, result in with_queue(report=lambda m: None)[0]
                                         if result is not None))
     print("JoinableQueue:", len(with_joinable_queue()[0]), "tasks done")
+    for size in (1_000, 1_000_000):
+        print(f"put {size:,} bytes, exited before the parent read:", exits_before_read(size, 1.0))

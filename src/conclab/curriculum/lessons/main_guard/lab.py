@@ -107,31 +107,34 @@ LAB = Lab(
     title={"en": "The __main__ guard and the start methods: fork, spawn, forkserver",
            "ja": "__main__ ガードと起動方式: fork、spawn、forkserver"},
     summary={"en": "One script run with each start method, with and without the guard: what the child copies.",
-             "ja": "一つのスクリプトを起動方式ごとに、ガードありとなしで実行し、子プロセスが何を受け継ぐかを見る。"},
+             "ja": "1 つのスクリプトを起動方式ごとに、ガードありとなしで実行し、子プロセスが何を受け継ぐかを見る。"},
     example=(example.__name__,),
     run=run,
     claims=(
         Claim("fork-copies-parent",
               {"en": "With fork the top level ran once and the child saw the parent's change "
                      "({fork_child_saw!r}): the child is a copy of the running parent.",
-               "ja": "fork ではトップレベルは 1 回だけ実行され、子は親が変えた値（{fork_child_saw!r}）を見た。"
-                     "子は実行中の親のコピー。"},
+               "ja": "fork ではトップレベルは 1 回だけ実行され、子は親が変えた値（{fork_child_saw!r}）を見ました。子は実行中の親のコピーです。"},
               fork_copies, uses=("fork_top_level_runs", "fork_child_saw"), unmeasured={"en": "With fork the child is a copy of the running parent and does not run the top level again; this platform cannot fork, so it was not measured here.",
                           "ja": "fork では子は実行中の親のコピーで、トップレベルを実行し直しません。この環境では fork が使えないので、ここでは計測していません。"},
               requires=("fork",),
-              sensitive_to=()),
+              sensitive_to=(),
+              not_held={"en": "With fork the child saw {fork_child_saw!r}: not a copy of the running parent as expected.",
+                        "ja": "fork で子が見た値は {fork_child_saw!r} で、想定した「実行中の親のコピー」にはなりませんでした。"}),
         Claim("spawn-imports-again",
               {"en": "With spawn the top level ran twice, once in the child, which saw {spawn_child_saw!r}: "
                      "the child imported the script afresh.",
-               "ja": "spawn ではトップレベルが 2 回（1 回は子の中で）実行され、子は {spawn_child_saw!r} を見た。"
-                     "子はスクリプトを新しく import し直した。"},
-              spawn_imports, uses=("spawn_top_level_runs", "spawn_child_saw"), sensitive_to=()),
+               "ja": "spawn ではトップレベルが 2 回（1 回は子の中で）実行され、子は {spawn_child_saw!r} を見ました。子はスクリプトを新しく import し直しました。"},
+              spawn_imports, uses=("spawn_top_level_runs", "spawn_child_saw"), sensitive_to=(),
+              not_held={"en": "With spawn the child saw {spawn_child_saw!r}: not a fresh import of the script as expected.",
+                        "ja": "spawn で子が見た値は {spawn_child_saw!r} で、想定した「スクリプトを新しく import し直す」にはなりませんでした。"}),
         Claim("no-guard-spawn-fails",
               {"en": "Without the guard, the spawned child tried to start its own child and failed "
                      "(exit code {spawn_unguarded_child_exit}, \"bootstrapping phase\" RuntimeError).",
-               "ja": "ガードがないと、spawn された子が自分の子を起動しようとして失敗した"
-                     "（終了コード {spawn_unguarded_child_exit}、\"bootstrapping phase\" の RuntimeError）。"},
+               "ja": "ガードがないと、spawn された子が自分の子を起動しようとして失敗しました（終了コード {spawn_unguarded_child_exit}、\"bootstrapping phase\" の RuntimeError）。"},
               unguarded_spawn_fails, uses=("spawn_unguarded_child_exit", "spawn_unguarded_bootstrap_error"),
-              sensitive_to=()),
+              sensitive_to=(),
+              not_held={"en": "Without the guard, the spawned child exited with code {spawn_unguarded_child_exit}, without the \"bootstrapping phase\" RuntimeError expected.",
+                        "ja": "ガードがないとき、spawn された子の終了コードは {spawn_unguarded_child_exit} で、想定した \"bootstrapping phase\" の RuntimeError は出ませんでした。"}),
     ),
 )

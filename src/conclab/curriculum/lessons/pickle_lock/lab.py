@@ -11,10 +11,10 @@ from conclab.lab import Claim, Lab, LabContext
 MESSAGE = "Lock objects should only be shared between processes through inheritance"
 
 
-def _pickled(obj: object) -> str:
+def _pickled(ctx: LabContext, obj: object) -> str:
     """What pickling ``obj`` gives: its size, or the error it raises."""
     try:
-        return f"{len(pickle.dumps(obj))} bytes"
+        return ctx.text({"en": "{0} bytes", "ja": "{0} バイト"}, len(pickle.dumps(obj)))
     except Exception as error:  # the point of the lab: show whatever pickling raises
         return f"{type(error).__name__}: {error}"
 
@@ -24,8 +24,8 @@ def run(ctx: LabContext) -> None:
     items = list(range(int(ctx.pick(40, 12))))
     expected = [item * 2 for item in items]
     m.update(items=len(items), start_method=start_method())
-    m["pickle_function"] = _pickled(example.process_item)
-    m["pickle_method"] = _pickled(example.ImageProcessor().process)
+    m["pickle_function"] = _pickled(ctx, example.process_item)
+    m["pickle_method"] = _pickled(ctx, example.ImageProcessor().process)
     with ctx.trace(example, process_item="item {0}", process_counted="item {0}", init_worker="init_worker"):
         with ctx.measure("the-mistake"):
             try:
@@ -40,16 +40,16 @@ def run(ctx: LabContext) -> None:
     m["initializer_ok"] = results == expected
     m["processed"] = processed
     ctx.table(
-        {"en": "What the pool has to pickle", "ja": "プールが pickle しなければならないもの"},
+        {"en": "What the pool has to pickle", "ja": "プールが pickle 化しなければならないもの"},
         [{"en": "task", "ja": "タスク"}, {"en": "pickle.dumps gives", "ja": "pickle.dumps の結果"}],
         [["process_item", m["pickle_function"]],
          ["ImageProcessor().process", m["pickle_method"]]],
     )
     ctx.table(
-        {"en": f"Three ways to map {len(items)} items", "ja": f"{len(items)} 個の要素を map する三つの方法"},
+        {"en": f"Three ways to map {len(items)} items", "ja": f"{len(items)} 個の要素を map する 3 つの方法"},
         [{"en": "way", "ja": "やり方"}, {"en": "outcome", "ja": "結果"}],
         [[ctx.text({"en": "bound method of an object with a Lock", "ja": "Lock を持つオブジェクトのメソッド"}),
-          m["mistake_error"] or "no error"],
+          m["mistake_error"] or ctx.text({"en": "no error", "ja": "エラーなし"})],
          [ctx.text({"en": "module-level function", "ja": "モジュールのトップレベルの関数"}),
           ctx.text({"en": "right results", "ja": "正しい結果"} if m["function_ok"]
                    else {"en": "wrong results", "ja": "誤った結果"})],
@@ -66,25 +66,30 @@ LAB = Lab(
     title={"en": "Pickling tasks: a Lock inside a bound method breaks Pool.map",
            "ja": "タスクの pickle: メソッドの中の Lock が Pool.map を壊す"},
     summary={"en": "Mapping a method of an object holding a multiprocessing.Lock fails; two right ways.",
-             "ja": "multiprocessing.Lock を持つオブジェクトのメソッドを map すると失敗する。正しい方法を二つ。"},
+             "ja": "multiprocessing.Lock を持つオブジェクトのメソッドを map すると失敗する。正しい方法を 2 つ。"},
     example=(example.__name__,),
     run=run,
     claims=(
         Claim("bound-method-fails",
               {"en": "Mapping the bound method failed with: {mistake_error}",
-               "ja": "メソッドを map すると次のエラーで失敗した: {mistake_error}"},
+               "ja": "メソッドを map すると、次のエラーで失敗しました: {mistake_error}"},
               lambda m: m["mistake_error"] == f"RuntimeError: {MESSAGE}",
-              uses=("mistake_error", "pickle_method"), sensitive_to=()),
+              uses=("mistake_error", "pickle_method"), sensitive_to=(),
+              not_held={"en": "Mapping the bound method did not fail with the expected RuntimeError; it gave: {mistake_error}",
+                        "ja": "メソッドを map しても、想定した RuntimeError にはなりませんでした。結果: {mistake_error}"}),
         Claim("function-works",
               {"en": "A module-level function pickles as a reference ({pickle_function}) and mapped correctly.",
-               "ja": "トップレベルの関数は名前への参照として pickle され（{pickle_function}）、正しく map できた。"},
-              lambda m: m["function_ok"] is True, uses=("function_ok", "pickle_function"), sensitive_to=()),
+               "ja": "トップレベルの関数は名前への参照として pickle 化され（{pickle_function}）、正しく map できました。"},
+              lambda m: m["function_ok"] is True, uses=("function_ok", "pickle_function"), sensitive_to=(),
+              not_held={"en": "Mapping the module-level function ({pickle_function}) did not give the right results.",
+                        "ja": "トップレベルの関数（{pickle_function}）を map しても、正しい結果になりませんでした。"}),
         Claim("initializer-lock-works",
               {"en": "With the lock handed over by the initializer, every one of the {items} tasks "
                      "counted once in shared memory: {processed}.",
-               "ja": "initializer でロックを渡すと、{items} 個のタスクがすべて共有メモリ上で 1 回ずつ"
-                     "数えられた: {processed}。"},
+               "ja": "initializer でロックを渡すと、{items} 個のタスクがすべて共有メモリ上で 1 回ずつ数えられました: {processed}。"},
               lambda m: m["initializer_ok"] is True and m["processed"] == m["items"],
-              uses=("initializer_ok", "processed", "items"), sensitive_to=()),
+              uses=("initializer_ok", "processed", "items"), sensitive_to=(),
+              not_held={"en": "With the lock handed over by the initializer, the shared count was {processed} for {items} tasks: not each counted once.",
+                        "ja": "initializer でロックを渡したとき、共有メモリ上のカウントは {items} 個のタスクに対して {processed} で、1 回ずつにはなりませんでした。"}),
     ),
 )

@@ -72,21 +72,24 @@ LAB = Lab(
         Claim("every-item-once",
               {"en": "Both runs processed all {items} items exactly once; q.join() returned only after the last "
                      "task_done, and one sentinel per consumer stopped all {consumers} consumers.",
-               "ja": "どちらの実行でも {items} 個の要素がちょうど一回ずつ処理された。q.join() は最後の task_done の"
-                     "あとで戻り、消費者ごとに一つの番兵で {consumers} 人全員が止まった。"},
+               "ja": "どちらの実行でも {items} 個の要素がちょうど 1 回ずつ処理されました。q.join() は最後の task_done のあとで戻り、消費者ごとに 1 つの番兵で {consumers} 人全員が止まりました。"},
               all_processed, uses=("items", "unbounded_processed_at_join", "bounded_processed_at_join",
-                                   "unbounded_alive_after", "bounded_alive_after"), sensitive_to=()),
+                                   "unbounded_alive_after", "bounded_alive_after"), sensitive_to=(),
+              not_held={"en": "Not all {items} items were processed exactly once, or q.join() returned early, or a consumer was still alive.",
+                        "ja": "{items} 個の要素のどれかが 1 回ずつ処理されなかったか、q.join() が早く戻ったか、止まらなかった消費者がいました。"}),
         Claim("unbounded-queue-fills",
               {"en": "With an unbounded queue the producer was done in {unbounded_producer_s:.3f} s and the queue "
                      "grew to {unbounded_max_depth} items waiting: nothing held it back.",
-               "ja": "上限なしのキューでは、生産者は {unbounded_producer_s:.3f} 秒で作り終え、キューには最大 "
-                     "{unbounded_max_depth} 個がたまった。止めるものが何もなかった。"},
-              unbounded_fills, uses=("unbounded_max_depth", "unbounded_producer_s", "consumers_s")),
+               "ja": "上限なしのキューでは、生産者は {unbounded_producer_s:.3f} 秒で作り終え、キューには最大 {unbounded_max_depth} 個がたまりました。止めるものが何もなかったからです。"},
+              unbounded_fills, uses=("unbounded_max_depth", "unbounded_producer_s", "consumers_s"),
+              not_held={"en": "With an unbounded queue the producer took {unbounded_producer_s:.3f} s and the queue grew to only {unbounded_max_depth} items: the consumers kept up this time.",
+                        "ja": "上限なしのキューで、生産者は {unbounded_producer_s:.3f} 秒かかり、キューにたまったのは最大 {unbounded_max_depth} 個でした。今回は消費者が追いつきました。"}),
         Claim("bounded-queue-pushes-back",
               {"en": "With maxsize={maxsize} the queue never held more than {bounded_max_depth} items, and the "
                      "producer was held back for {bounded_producer_s:.2f} s, paced by the consumers.",
-               "ja": "maxsize={maxsize} のキューには最大 {bounded_max_depth} 個までしかたまらず、生産者は "
-                     "{bounded_producer_s:.2f} 秒のあいだ消費者のペースに合わせて待たされた。"},
-              bounded_pushes_back, uses=("bounded_max_depth", "maxsize", "bounded_producer_s", "held_back_s")),
+               "ja": "maxsize={maxsize} のキューには最大 {bounded_max_depth} 個までしかたまらず、生産者は {bounded_producer_s:.2f} 秒のあいだ消費者のペースに合わせて待たされました。"},
+              bounded_pushes_back, uses=("bounded_max_depth", "maxsize", "bounded_producer_s", "held_back_s"),
+              not_held={"en": "With maxsize={maxsize} the queue held up to {bounded_max_depth} items and the producer waited {bounded_producer_s:.2f} s: not the back-pressure expected.",
+                        "ja": "maxsize={maxsize} のキューには最大 {bounded_max_depth} 個がたまり、生産者の待ちは {bounded_producer_s:.2f} 秒でした。想定した背圧（生産者が待たされること）にはなりませんでした。"}),
     ),
 )

@@ -84,7 +84,7 @@ def run(ctx: LabContext) -> None:
     m["locked_s"] = locked.elapsed_s
     m["locked_how"] = locked.how(lang)
     ctx.note({"en": "The timeline is the schedule, not a stopwatch: one millisecond per scheduling step.",
-              "ja": "タイムラインは実時間ではなくスケジュールを表す。1 ミリ秒がスケジューリングの 1 ステップ。"})
+              "ja": "タイムラインは実時間ではなくスケジュールを表します。1 ミリ秒がスケジューリングの 1 ステップです。"})
     ctx.note({"en": "Replay it yourself: conclab explore lost-update --replay {0}",
               "ja": "自分で再生するには: conclab explore lost-update --replay {0}"}, m["schedule"])
 
@@ -100,13 +100,13 @@ def locked_clear(m: Measured) -> bool:
 LAB = Lab(
     id="race-explorer",
     chapter="races",
-    order=5,
+    order=6,
     title={"en": "The race on demand: the explorer finds the lost update every time",
-           "ja": "競合を狙って起こす: インターリーブ探索は消える更新を毎回見つける"},
+           "ja": "競合を狙って起こす: インターリーブ探索は更新の消失を毎回見つける"},
     summary={"en": "The interleaving explorer runs two counter += 1 threads a bytecode at a time and shows "
                    "the lost update step by step; with a lock, no bug in N schedules.",
              "ja": "インターリーブ探索が counter += 1 の 2 スレッドをバイトコード単位で動かし、"
-                   "消える更新を一手ずつ見せる。ロックを付けると N 通りのスケジュールでバグなし。"},
+                   "更新の消失を一手ずつ見せる。ロックを付けると N 通りのスケジュールでバグなし。"},
     example=(example.__name__, "conclab.explore.scenarios.lost_update",
              "conclab.explore.scenarios.locked_counter"),
     run=run,
@@ -114,32 +114,34 @@ LAB = Lab(
         Claim("race-found",
               {"en": "The explorer found the lost update at schedule {found_after} ({found_s:.3f} s): two threads "
                      "each ran counter += 1 once and counter ended at {final_counter}, not 2.",
-               "ja": "インターリーブ探索は {found_after} 通り目のスケジュールで消える更新を見つけた（{found_s:.3f} 秒）。"
-                     "2 本のスレッドがそれぞれ counter += 1 を一度ずつ実行したのに、counter は 2 ではなく "
-                     "{final_counter} で終わった。"},
+               "ja": "インターリーブ探索は {found_after} 通り目のスケジュールで更新の消失を見つけました（{found_s:.3f} 秒）。2 本のスレッドがそれぞれ counter += 1 を一度ずつ実行したのに、counter は 2 ではなく {final_counter} で終わりました。"},
               race_found, uses=("verdict", "kind", "found_after", "found_s", "final_counter"),
-              sensitive_to=()),
+              sensitive_to=(),
+              not_held={"en": "The explorer did not find the lost update (counter ended at {final_counter}).",
+                        "ja": "インターリーブ探索は更新の消失を見つけられませんでした（counter の最終値は {final_counter}）。"}),
         Claim("both-read-before-a-write",
               {"en": "In its step table both threads read counter -> 0 ({reads_before_write} reads) before "
                      "either wrote counter <- 1; schedule {schedule}, {context_switches} context switch(es).",
-               "ja": "ステップ表では、どちらかが counter <- 1 と書く前に、2 本とも counter -> 0 を読んでいる"
-                     "（読み込み {reads_before_write} 回）。スケジュールは {schedule}、コンテキストスイッチは "
-                     "{context_switches} 回。"},
+               "ja": "ステップ表では、どちらかが counter <- 1 と書く前に、2 本とも counter -> 0 を読んでいます（読み込み {reads_before_write} 回）。スケジュールは {schedule}、コンテキストスイッチは {context_switches} 回です。"},
               lambda m: m["reads_before_write"] == 2,
-              uses=("reads_before_write", "schedule", "context_switches"), sensitive_to=()),
+              uses=("reads_before_write", "schedule", "context_switches"), sensitive_to=(),
+              not_held={"en": "In its step table there were {reads_before_write} reads of counter -> 0 before the first write, not two (schedule {schedule}).",
+                        "ja": "ステップ表で、最初の書き込みより前の counter -> 0 の読み込みは {reads_before_write} 回で、2 回ではありませんでした（スケジュール {schedule}）。"}),
         Claim("found-every-time",
               {"en": "Searched again with {searches} other strategies and seeds, it found the lost update "
                      "{found_in} times out of {searches}, and replaying {schedule} gave the same step table.",
-               "ja": "別の戦略やシードで {searches} 回探し直しても、{searches} 回中 {found_in} 回見つかった。"
-                     "スケジュール {schedule} を再生すると、同じステップ表になった。"},
+               "ja": "別の戦略やシードで {searches} 回探し直しても、{searches} 回中 {found_in} 回見つかりました。スケジュール {schedule} を再生すると、同じステップ表になりました。"},
               lambda m: m["found_in"] == m["searches"] and m["replay_same"] is True,
-              uses=("searches", "found_in", "replay_same", "schedule"), sensitive_to=()),
+              uses=("searches", "found_in", "replay_same", "schedule"), sensitive_to=(),
+              not_held={"en": "Searched again with {searches} other strategies and seeds, it found the lost update {found_in} times out of {searches}, or the replay of {schedule} differed.",
+                        "ja": "別の戦略やシードで {searches} 回探し直すと、見つかったのは {searches} 回中 {found_in} 回だったか、スケジュール {schedule} の再生結果が違いました。"}),
         Claim("locked-none-found",
               {"en": "With a Lock around the increment: no bug found in {locked_schedules} schedules "
                      "({locked_how}). That is what was explored, not a proof.",
-               "ja": "インクリメントを Lock で囲むと、{locked_schedules} 通りのスケジュールでバグは見つからなかった"
-                     "（{locked_how}）。探索した範囲の結果であり、証明ではない。"},
+               "ja": "インクリメントを Lock で囲むと、{locked_schedules} 通りのスケジュールでバグは見つかりませんでした（{locked_how}）。探索した範囲の結果であり、証明ではありません。"},
               locked_clear, uses=("locked_verdict", "locked_schedules", "locked_how"),
-              sensitive_to=()),
+              sensitive_to=(),
+              not_held={"en": "With a Lock around the increment, the search did not come back clean over at least 100 schedules ({locked_schedules} schedules, {locked_how}).",
+                        "ja": "インクリメントを Lock で囲んでも、100 通り以上のスケジュールでバグなしという結果にはなりませんでした（{locked_schedules} 通り、{locked_how}）。"}),
     ),
 )
