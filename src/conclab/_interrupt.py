@@ -80,6 +80,17 @@ def say_interrupted() -> None:
         sys.stderr.flush()
 
 
+def _no_survivors() -> None:
+    """After an interrupt, once the command's own clean-up has run, kill what is still alive.
+
+    A process started while that clean-up ran (a pool refilling its workers as it shuts
+    down) would otherwise outlive the command and hold its output pipes open.
+    """
+    from conclab._process import kill_descendants  # psutil only when needed: startup time
+
+    kill_descendants()
+
+
 @contextlib.contextmanager
 def interrupt_guard(grace_s: float = GRACE_S) -> Iterator[None]:
     """While the block runs, SIGINT interrupts and arms the watchdog; SIGTERM and SIGHUP exit.
@@ -125,11 +136,7 @@ def interrupt_guard(grace_s: float = GRACE_S) -> Iterator[None]:
     finally:
         finished.set()
         if received:
-            # The command's own clean-up has run; anything still alive was started while it
-            # ran (a pool refilling its workers as it shuts down): it must not outlive us.
-            from conclab._process import kill_descendants
-
-            kill_descendants()
+            _no_survivors()
         if quieted:
             _guarding -= 1
         if signal.getsignal(signal.SIGINT) is on_interrupt:

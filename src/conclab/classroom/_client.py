@@ -39,13 +39,14 @@ CONFIG_NAME = "class.json"
 
 
 def config_dir() -> Path:
-    """Where conclab keeps the learner's class settings: ``CONCLAB_CONFIG_DIR``, else the user config folder."""
-    explicit = os.environ.get("CONCLAB_CONFIG_DIR")
-    if explicit:
-        return Path(explicit)
-    import platformdirs
+    """Where conclab keeps the learner's class settings: the one user config folder of conclab."""
+    from conclab.i18n import config_dir as user_config_dir
 
-    return Path(platformdirs.user_config_dir("conclab", appauthor=False))
+    folder = user_config_dir()
+    if folder is None:
+        raise ConclabError("no home or config directory is set (HOME, XDG_CONFIG_HOME or APPDATA); "
+                           "set CONCLAB_CONFIG_DIR to a folder conclab may write")
+    return folder
 
 
 def outbox_dir() -> Path:
