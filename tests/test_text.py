@@ -84,3 +84,42 @@ def test_counts_read_as_words() -> None:
     assert count(1, "request") == "1 request"
     assert count(0, "hint") == "0 hints"
     assert count(3, "check", "ja") == "チェック 3 回"
+
+
+@pytest.mark.parametrize("width", range(16, 41))
+def test_a_wrapped_japanese_cell_is_never_cut_with_an_ellipsis(width: int) -> None:
+    """rich's rstrip_end counts characters: "スレッドが " stayed a cell too wide and ended in "…"."""
+    from rich.table import Table
+    from rich.text import Text
+
+    grid = Table.grid(padding=(0, 1))
+    grid.add_column(width=3, justify="right")
+    grid.add_column()  # overflow="ellipsis", rich's default
+    grid.add_row("✗", Text("counter_race: 二つのスレッドが counter を 1000 回ずつ増やしたのに、最終的な値が 2000 に"
+                           "なりませんでした。処理時間の 3 倍（GIL）"))
+    lines = render_lines([grid], width).splitlines()
+    assert_well_broken(lines, width)
+    assert "スレッドが" in "".join(line.strip() for line in lines)
+
+
+def test_joined_japanese_lines_keep_the_space_before_latin_text() -> None:
+    from conclab.text import join_cjk_lines
+
+    assert join_cjk_lines("次の\n`task-granularity` で") == "次の `task-granularity` で"
+    assert join_cjk_lines("ループは\n**GIL** を") == "ループは **GIL** を"
+    assert join_cjk_lines("使います。\n`python` で") == "使います。`python` で"
+    assert join_cjk_lines("動かすのが\n**イベントループ**です") == "動かすのが**イベントループ**です"
+
+
+def test_strong_next_to_japanese_is_strong_in_the_terminal_and_in_html() -> None:
+    """CommonMark leaves "**GIL（…）**を" raw: no space after the closing "**" in Japanese."""
+    from conclab.lab._html import markdown_to_html
+    from conclab.text import markdown
+
+    source = "実行できるのは\n**GIL（グローバルインタープリターロック）**を持つスレッドだけ。`a**b` は **x** と同じ"
+    plain = render_lines([markdown(source)], 80)
+    assert "**" not in plain.replace("a**b", "")
+    kinds = [child.type for block in markdown(source).parsed for child in block.children or ()]
+    assert kinds.count("strong_open") == 2 and kinds.count("strong_close") == 2
+    html = markdown_to_html("のは **GIL（グローバル）**を持つ。`a**b` と 2 ** 3")
+    assert "<strong>GIL（グローバル）</strong>を" in html and "<code>a**b</code>" in html and "2 ** 3" in html

@@ -94,7 +94,9 @@ def markdown_to_html(text: str) -> str:
     """Render lesson Markdown (CommonMark plus tables) with raw HTML disabled."""
     from markdown_it import MarkdownIt
 
-    return str(MarkdownIt("commonmark", {"html": False}).enable("table").render(text))
+    from conclab.text import cjk_emphasis
+
+    return str(MarkdownIt("commonmark", {"html": False}).enable("table").use(cjk_emphasis).render(text))
 
 
 def _highlight_css() -> str:

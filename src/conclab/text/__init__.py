@@ -8,6 +8,7 @@ too. :func:`count` formats "1 check" / "2 checks" / "チェック 2 回".
 """
 
 from conclab.text._breaks import NO_END, NO_START, break_offsets, candidates, is_cjk
+from conclab.text._emphasis import cjk_emphasis, pair_strong
 from conclab.text._render import (
     CODE_STYLE,
     THEME,
@@ -32,6 +33,7 @@ __all__ = [
     "Heading",
     "break_offsets",
     "candidates",
+    "cjk_emphasis",
     "code_ranges",
     "count",
     "inline",
@@ -40,6 +42,7 @@ __all__ = [
     "join_cjk_lines",
     "make_console",
     "markdown",
+    "pair_strong",
     "render_lines",
     "wrap",
 ]

@@ -70,6 +70,7 @@ def _inside(index: int, protected: Sequence[tuple[int, int]]) -> bool:
     return any(start < index < end for start, end in protected)
 
 
+_ARROWS = {"->", "<-", "→", "←"}
 _UNITS = {"s", "ms", "µs", "us", "x", "%", "MB", "KB", "GB"}
 
 
@@ -80,6 +81,8 @@ def _glued(text: str, index: int) -> bool:
     word_after = text[index:].split(maxsplit=1)[0] if text[index:].split() else ""
     if not word_before or not word_after:
         return False
+    if word_before in _ARROWS:  # "-> 100", "<- 90": a read or a write keeps its value
+        return True
     if word_before[-1].isdigit() and (is_cjk(word_after[0]) or word_after.rstrip(".,;:)") in _UNITS):
         return True
     return word_before.isalpha() and word_before.isascii() and word_after[0].isdigit() and len(word_after) <= 8
