@@ -123,3 +123,24 @@ def test_strong_next_to_japanese_is_strong_in_the_terminal_and_in_html() -> None
     assert kinds.count("strong_open") == 2 and kinds.count("strong_close") == 2
     html = markdown_to_html("のは **GIL（グローバル）**を持つ。`a**b` と 2 ** 3")
     assert "<strong>GIL（グローバル）</strong>を" in html and "<code>a**b</code>" in html and "2 ** 3" in html
+
+
+def test_html_gets_wbr_between_japanese_phrases_but_not_inside_code_svg_or_entities() -> None:
+    from conclab.text import phrase_breaks
+
+    page = ("<p>処理とスレッドの<b>待ち時間</b> &amp; A&amp;B（GIL）を使います。</p>"
+            "<pre>スレッドを使う</pre><code>スレッドを使う</code><svg><text>スレッドを使う</text></svg>")
+    out = phrase_breaks(page)
+    assert "スレ<wbr>" not in out and "スレッ<wbr>" not in out
+    assert out.count("<wbr>") >= 2 and "&amp;" in out and "A&amp;B" in out
+    assert out.endswith("<pre>スレッドを使う</pre><code>スレッドを使う</code><svg><text>スレッドを使う</text></svg>")
+    assert "<wbr>）" not in out and "（<wbr>" not in out
+    assert out.replace("<wbr>", "") == page
+
+
+def test_a_japanese_page_breaks_between_phrases() -> None:
+    from conclab.timeline import html_page
+
+    page = html_page("t", "<p>三つのダウンロードを模擬する</p>", "ja")
+    assert "keep-all" in page and "<wbr>" in page
+    assert "<wbr>" not in html_page("t", "<p>三つのダウンロードを模擬する</p>", "en")

@@ -9,6 +9,7 @@ too. :func:`count` formats "1 check" / "2 checks" / "チェック 2 回".
 
 from conclab.text._breaks import NO_END, NO_START, break_offsets, candidates, is_cjk
 from conclab.text._emphasis import cjk_emphasis, pair_strong
+from conclab.text._html import PHRASE_CSS, phrase_breaks
 from conclab.text._render import (
     CODE_STYLE,
     THEME,
@@ -28,6 +29,7 @@ __all__ = [
     "CODE_STYLE",
     "NO_END",
     "NO_START",
+    "PHRASE_CSS",
     "THEME",
     "Block",
     "Heading",
@@ -43,6 +45,7 @@ __all__ = [
     "make_console",
     "markdown",
     "pair_strong",
+    "phrase_breaks",
     "render_lines",
     "wrap",
 ]

@@ -34,7 +34,7 @@ def is_cjk(char: str) -> bool:
 
 
 @functools.lru_cache(maxsize=4096)
-def _phrase_boundaries(text: str) -> frozenset[int]:
+def phrase_boundaries(text: str) -> frozenset[int]:
     """Offsets between BudouX phrases (empty when BudouX is missing: then tier 2 breaks Japanese)."""
     try:
         import budoux
@@ -90,7 +90,7 @@ def _glued(text: str, index: int) -> bool:
 
 def candidates(text: str, protected: Sequence[tuple[int, int]] = ()) -> tuple[list[int], list[int]]:
     """Break points of tier 1 (good) and tier 2 (for pieces too long for a line), each sorted."""
-    phrases = _phrase_boundaries(text) if _CJK.search(text) else frozenset()
+    phrases = phrase_boundaries(text) if _CJK.search(text) else frozenset()
     good: list[int] = []
     fallback: list[int] = []
     for index in range(1, len(text)):

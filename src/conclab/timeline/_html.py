@@ -16,6 +16,7 @@ from __future__ import annotations
 import html
 from collections.abc import Iterable
 
+from conclab.text import PHRASE_CSS, phrase_breaks
 from conclab.timeline._layout import Layout, format_seconds
 from conclab.timeline._render import Renderer
 from conclab.timeline._span import Span
@@ -202,7 +203,12 @@ class HtmlTimeline(Renderer):
 
 
 def html_page(title: str, body: str, lang: str = "en", css: str = "") -> str:
-    """A complete, self-contained page: inline CSS and the timeline script, nothing fetched."""
+    """A complete, self-contained page: inline CSS and the timeline script, nothing fetched.
+
+    A Japanese page breaks lines between BudouX phrases (``<wbr>`` and ``keep-all``), as the terminal does.
+    """
+    if lang == "ja":
+        body, css = phrase_breaks(body), PHRASE_CSS + css
     return (
         "<!DOCTYPE html>\n"
         f'<html lang="{_attr(lang)}">\n<head>\n<meta charset="utf-8">\n'
