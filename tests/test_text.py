@@ -144,3 +144,10 @@ def test_a_japanese_page_breaks_between_phrases() -> None:
     page = html_page("t", "<p>三つのダウンロードを模擬する</p>", "ja")
     assert "keep-all" in page and "<wbr>" in page
     assert "<wbr>" not in html_page("t", "<p>三つのダウンロードを模擬する</p>", "en")
+
+
+def test_a_phrase_too_long_for_the_line_breaks_before_a_katakana_word_not_inside_it() -> None:
+    """"12 秒間スケジューラに" at 17 columns broke as "スケジュー/ラに"; 「秒間/スケジューラに」 reads."""
+    lines = wrap("T0 が 12 秒間スケジューラに戻らない", 17)
+    assert_well_broken(lines, 17)
+    assert any(line.strip().startswith("スケジューラに") for line in lines), lines
