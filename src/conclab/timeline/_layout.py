@@ -15,6 +15,9 @@ from dataclasses import dataclass, field
 
 from conclab.timeline._span import Span
 
+#: How many look-alike lanes fold into one group (:meth:`Layout.grouped`).
+GROUP_AT_LEAST = 8
+
 
 @dataclass
 class Lane:
@@ -71,6 +74,37 @@ class Layout:
         end = max((s.end_s for s in ordered), default=0.0)
         return cls(ordered_lanes, start, end, nice_ticks(start, end, max_ticks), names)
 
+    def grouped(self, at_least: int = GROUP_AT_LEAST) -> Layout:
+        """The same spans with look-alike lanes folded: ``handler-1`` ... ``handler-20`` become one lane.
+
+        Lanes of one process whose labels differ only by a number ("handler-7",
+        "worker_3") are folded into one lane titled "handler-1…20 (20)" when
+        there are at least ``at_least`` of them; its rows hold their spans packed,
+        so overlapping handlers still show as overlapping. Fewer look-alikes
+        (five ``fetch_*`` threads) stay lanes of their own.
+        """
+        groups: dict[tuple[int, str], list[Lane]] = {}
+        for lane in self.lanes:
+            groups.setdefault((lane.pid, _stem(lane.label)), []).append(lane)
+        folded: list[Lane] = []
+        seen: set[tuple[int, str]] = set()
+        for lane in self.lanes:
+            key = (lane.pid, _stem(lane.label))
+            members = groups[key]
+            if len(members) < at_least or not key[1]:
+                folded.append(Lane(lane.label, lane.kind, lane.pid, len(folded), lane.rows))
+                continue
+            if key in seen:
+                continue
+            seen.add(key)
+            numbers = sorted(int(_NUMBER.search(m.label).group()) for m in members)  # type: ignore[union-attr]
+            label = f"{key[1]}{numbers[0]}…{numbers[-1]} ({len(members)})"
+            group = Lane(label, lane.kind, lane.pid, len(folded))
+            for span in sorted((s for m in members for s in m.spans), key=lambda s: (s.start_s, -s.end_s)):
+                _place(group, span)
+            folded.append(group)
+        return Layout(folded, self.start_s, self.end_s, self.ticks, self.names)
+
     def same_label_in_several_processes(self) -> bool:
         labels = [lane.label for lane in self.lanes]
         return len(labels) != len(set(labels))
@@ -80,6 +114,15 @@ class Layout:
         if self.same_label_in_several_processes():
             return f"{lane.label} [{lane.pid}]"
         return lane.label
+
+
+_NUMBER = re.compile(r"\d+(?=\D*$)")
+
+
+def _stem(label: str) -> str:
+    """"handler-12" -> "handler-", "worker_3" -> "worker_"; "" for a label with no number at its end."""
+    match = re.fullmatch(r"(.*?\D)?\d+", label)
+    return (match.group(1) or "") if match else ""
 
 
 def _natural(label: str) -> list[object]:

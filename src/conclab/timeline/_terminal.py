@@ -31,7 +31,7 @@ class TerminalTimeline(Renderer):
 
     def __init__(self, spans: Iterable[Span] | Layout, width: int = 80, title: str | None = None,
                  max_label: int = 20) -> None:
-        self.layout = spans if isinstance(spans, Layout) else Layout.from_spans(spans)
+        self.layout = spans if isinstance(spans, Layout) else Layout.from_spans(spans).grouped()
         self.width = max(40, width)
         self.title = title
         self.max_label = max_label
