@@ -42,3 +42,17 @@ def test_twelve_kinds_of_work_get_twelve_colours_the_same_on_every_timeline() ->
     spans = [Span(name, "MainThread", i, i + 1) for i, name in enumerate(names)]
     svg = HtmlTimeline(spans).svg()
     assert len({part.split('"')[0] for part in svg.split('class="cl-bar ')[1:]}) == 12
+
+
+def test_an_interleaving_is_drawn_on_a_step_axis_not_in_seconds() -> None:
+    from conclab import explore
+
+    found = explore.run("lost-update")
+    text = TerminalTimeline(found.spans(), width=80).to_string()
+    axis = text.splitlines()[0]
+    assert axis.split()[:2] == ["step", "0"] and "ms" not in text and "0s" not in text
+    svg = HtmlTimeline(found.spans()).svg()
+    assert ">step</text>" in svg and "ms<" not in svg and "took" not in svg
+    ja = TerminalTimeline(explore.run("lost-update", lang="ja").spans(), width=80).to_string()
+    assert all(len(line) <= 80 for line in ja.splitlines())  # a Japanese name is never pushed into a bar
+    assert "0s" not in ja

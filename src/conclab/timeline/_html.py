@@ -176,7 +176,9 @@ class HtmlTimeline(Renderer):
             x = bar_x + layout.fraction(tick) * bar_w
             grid.append(f'<line class="cl-grid" x1="{x:.1f}" y1="{axis_h - 6}" x2="{x:.1f}" y2="{y}"/>')
             grid.append(f'<text class="cl-axis" x="{x:.1f}" y="{axis_h - 10}" text-anchor="middle">'
-                        f'{_attr(format_seconds(tick))}</text>')
+                        f'{_attr(layout.tick_label(tick))}</text>')
+        if layout.axis_name:
+            grid.append(f'<text class="cl-axis" x="6" y="{axis_h - 10}">{_attr(layout.axis_name)}</text>')
         parts.extend(backgrounds)
         parts.extend(grid)
         parts.extend(lanes)
@@ -191,6 +193,9 @@ class HtmlTimeline(Renderer):
         h = self.row_height - 4
         detail = (f"{span.name} on {lane_title}: start {format_seconds(span.start_s)}, "
                   f"took {format_seconds(span.duration_s)}")
+        if layout.step_s:  # the explorer's virtual clock: steps, not seconds
+            detail = (f"{span.name} on {lane_title}: {layout.axis_name} {layout.tick_label(span.start_s)}"
+                      f"–{round(span.end_s / layout.step_s) - 1}")
         text = ""
         if w >= 7 * len(span.name) + 8:
             text = (f'<text class="cl-bar-text" x="{x0 + 4:.1f}" y="{row_y + h * 0.75:.1f}">'
