@@ -84,3 +84,70 @@ def test_counts_read_as_words() -> None:
     assert count(1, "request") == "1 request"
     assert count(0, "hint") == "0 hints"
     assert count(3, "check", "ja") == "チェック 3 回"
+
+
+@pytest.mark.parametrize("width", range(16, 41))
+def test_a_wrapped_japanese_cell_is_never_cut_with_an_ellipsis(width: int) -> None:
+    """rich's rstrip_end counts characters: "スレッドが " stayed a cell too wide and ended in "…"."""
+    from rich.table import Table
+    from rich.text import Text
+
+    grid = Table.grid(padding=(0, 1))
+    grid.add_column(width=3, justify="right")
+    grid.add_column()  # overflow="ellipsis", rich's default
+    grid.add_row("✗", Text("counter_race: 二つのスレッドが counter を 1000 回ずつ増やしたのに、最終的な値が 2000 に"
+                           "なりませんでした。処理時間の 3 倍（GIL）"))
+    lines = render_lines([grid], width).splitlines()
+    assert_well_broken(lines, width)
+    assert "スレッドが" in "".join(line.strip() for line in lines)
+
+
+def test_joined_japanese_lines_keep_the_space_before_latin_text() -> None:
+    from conclab.text import join_cjk_lines
+
+    assert join_cjk_lines("次の\n`task-granularity` で") == "次の `task-granularity` で"
+    assert join_cjk_lines("ループは\n**GIL** を") == "ループは **GIL** を"
+    assert join_cjk_lines("使います。\n`python` で") == "使います。`python` で"
+    assert join_cjk_lines("動かすのが\n**イベントループ**です") == "動かすのが**イベントループ**です"
+
+
+def test_strong_next_to_japanese_is_strong_in_the_terminal_and_in_html() -> None:
+    """CommonMark leaves "**GIL（…）**を" raw: no space after the closing "**" in Japanese."""
+    from conclab.lab._html import markdown_to_html
+    from conclab.text import markdown
+
+    source = "実行できるのは\n**GIL（グローバルインタープリターロック）**を持つスレッドだけ。`a**b` は **x** と同じ"
+    plain = render_lines([markdown(source)], 80)
+    assert "**" not in plain.replace("a**b", "")
+    kinds = [child.type for block in markdown(source).parsed for child in block.children or ()]
+    assert kinds.count("strong_open") == 2 and kinds.count("strong_close") == 2
+    html = markdown_to_html("のは **GIL（グローバル）**を持つ。`a**b` と 2 ** 3")
+    assert "<strong>GIL（グローバル）</strong>を" in html and "<code>a**b</code>" in html and "2 ** 3" in html
+
+
+def test_html_gets_wbr_between_japanese_phrases_but_not_inside_code_svg_or_entities() -> None:
+    from conclab.text import phrase_breaks
+
+    page = ("<p>処理とスレッドの<b>待ち時間</b> &amp; A&amp;B（GIL）を使います。</p>"
+            "<pre>スレッドを使う</pre><code>スレッドを使う</code><svg><text>スレッドを使う</text></svg>")
+    out = phrase_breaks(page)
+    assert "スレ<wbr>" not in out and "スレッ<wbr>" not in out
+    assert out.count("<wbr>") >= 2 and "&amp;" in out and "A&amp;B" in out
+    assert out.endswith("<pre>スレッドを使う</pre><code>スレッドを使う</code><svg><text>スレッドを使う</text></svg>")
+    assert "<wbr>）" not in out and "（<wbr>" not in out
+    assert out.replace("<wbr>", "") == page
+
+
+def test_a_japanese_page_breaks_between_phrases() -> None:
+    from conclab.timeline import html_page
+
+    page = html_page("t", "<p>三つのダウンロードを模擬する</p>", "ja")
+    assert "keep-all" in page and "<wbr>" in page
+    assert "<wbr>" not in html_page("t", "<p>三つのダウンロードを模擬する</p>", "en")
+
+
+def test_a_phrase_too_long_for_the_line_breaks_before_a_katakana_word_not_inside_it() -> None:
+    """"12 秒間スケジューラに" at 17 columns broke as "スケジュー/ラに"; 「秒間/スケジューラに」 reads."""
+    lines = wrap("T0 が 12 秒間スケジューラに戻らない", 17)
+    assert_well_broken(lines, 17)
+    assert any(line.strip().startswith("スケジューラに") for line in lines), lines

@@ -14,7 +14,13 @@ import pytest
 from tests.exercises.helpers import exercise
 from tests.test_text import assert_well_broken
 
-from conclab.cli._exercise_screens import after_check, hint_footer, hints_view, verdict_view
+from conclab.cli._exercise_screens import (
+    after_check,
+    hint_footer,
+    hints_view,
+    progress_view,
+    verdict_view,
+)
 from conclab.exercises import CheckResult, Verdict
 from conclab.text import render_lines
 from conftest import assert_golden
@@ -53,3 +59,20 @@ def test_hint_output(lang: str, width: int) -> None:
     text = render_lines([*hints_view(spec, 2, lang), hint_footer(spec, 2, lang, True)], width)
     assert_golden(f"hint_{lang}_{width}.txt", _check(text, width))
     assert "`" not in text  # Markdown rendered, not shown raw
+
+
+@pytest.mark.parametrize("lang", ["en", "ja"])
+def test_progress_output(lang: str, tmp_path: Path) -> None:
+    """``conclab progress`` at 80 columns: a bar with k/N, titles wrapped under themselves, counts only once tried."""
+    from conftest import invoke
+
+    folder = tmp_path / "ws"
+    assert invoke("exercises", "init", str(folder)).exit_code == 0
+    invoke("hint", "serve-concurrently", "--dir", str(folder))
+    result = invoke("progress", "--dir", str(folder), "--lang", lang, COLUMNS="80")
+    assert result.exit_code == 0 and "/17" in result.stdout, result.output
+    data = json.loads(invoke("progress", "--dir", str(folder), "--lang", lang, "--json").stdout)
+    title = "conclab progress: 0/17" if lang == "en" else "進み具合: 17 問中 0 問合格"
+    text = _check(render_lines([progress_view(title, data["exercises"], data["passed"], lang)], 80), 80)
+    assert "░" in text and "/17" in text
+    assert_golden(f"progress_{lang}_80.txt", text)

@@ -43,9 +43,9 @@ def found() -> Result:
     return explore.run("lost-update")
 
 
-def _text(table: object) -> str:
+def _text(table: object, width: int = 160) -> str:
     out = io.StringIO()
-    Console(file=out, width=160, color_system=None).print(table)
+    Console(file=out, width=width, color_system=None).print(table)
     return out.getvalue()
 
 
@@ -68,8 +68,22 @@ def test_keep_selects_steps(found: Result) -> None:
 
 def test_the_rich_table_has_the_columns_and_the_rows(found: Result) -> None:
     text = _text(render_step_table(found))
-    assert text.split()[:5] == ["step", "thread", "where", "source", "operation"]
-    assert "read counter -> 0; write counter <- 1; finished" in text
+    assert text.split()[:6] == ["lost_update.py", "step", "thread", "line", "source", "operation"]
+    lines = [line.rstrip() for line in text.splitlines()]
+    at = next(index for index, line in enumerate(lines) if line.endswith("read counter -> 0")
+              and lines[index + 1].strip() == "write counter <- 1")
+    assert lines[at + 2].strip() == "finished"
+
+
+def test_the_file_is_named_once_and_the_where_column_fits_80_columns() -> None:
+    """At 80 columns "lock_order_deadlock.py:17" used to wrap as "lock_order_deadlock." / "py:17"."""
+    result = explore.run("lock-order-deadlock")
+    text = _text(render_step_table(result, "ja"), width=80)
+    lines = text.splitlines()
+    assert lines[0].strip() == "lock_order_deadlock.py"
+    assert lines[1].split()[:3] == ["ステップ", "スレッド", "行"]
+    assert all(len(line) <= 80 and ".py" not in line for line in lines[1:])
+    assert any(line.split()[:3] == ["1", "T0", "17"] for line in lines)
 
 
 def test_a_long_table_leaves_out_the_middle(tmp_path: Path) -> None:

@@ -51,7 +51,7 @@ def test_lab_page_in_dark_mode(tmp_path: Path) -> None:
     assert result.exit_code in (0, 1)
     run = open_in_chromium(page, screenshot="io-threads-ja-dark.png", dark=True)
     assert run.elements.errors == [] and run.console == []
-    assert "確かめたこと" in run.dom
+    assert "確かめたこと" in run.dom.replace("<wbr>", "")  # Japanese text carries <wbr> between phrases
 
 
 def test_trace_pages_in_chromium(tmp_path: Path) -> None:

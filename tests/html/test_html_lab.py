@@ -49,7 +49,7 @@ def test_lab_page_has_every_part(machine: Machine) -> None:
     assert found.claims == {"fast": "true", "slow": "false", "multi": "n/a"}
     assert sorted(found.lanes) == ["MainThread", "worker <1>"]
     assert found.articles == ["demo"]
-    assert page.index("<strong>results</strong>") < page.index("Times &amp; more") < page.index("<h3>After</h3>")
+    assert page.index("<strong>results</strong>") < page.index("Times &amp; more") < page.index("<h2>After</h2>")
     assert "likely reason: timings vary from run to run" in page
     assert "not applicable here: one core" in page
     assert "0.123" in page and "start /a" in page and "A note." in page

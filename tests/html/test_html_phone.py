@@ -47,10 +47,27 @@ window.addEventListener('load', function () {
       wide.push('text:' + Math.round(box.right) + ':' + node.textContent.slice(0, 40));
     }
   }
+  var cjk = /[\\u3040-\\u30ff\\u3400-\\u9fff\\uff00-\\uffef]/, midPhrase = [];
+  walker = doc.createTreeWalker(doc.body, NodeFilter.SHOW_TEXT);
+  while ((node = walker.nextNode())) {  // a line that breaks inside a text node breaks inside a phrase
+    var text = node.textContent;
+    if (!cjk.test(text) || node.parentElement.closest('pre, code, svg, script, style')) { continue; }
+    var top = null;
+    for (var i = 0; i < text.length; i++) {
+      var r = doc.createRange(); r.setStart(node, i); r.setEnd(node, i + 1);
+      var rect = r.getBoundingClientRect();
+      if (rect.height === 0) { continue; }
+      if (top !== null && rect.top > top + rect.height / 2 && !/\\s/.test(text[i - 1] + text[i])
+          && (cjk.test(text[i - 1]) || cjk.test(text[i])) && '）」』、。'.indexOf(text[i - 1]) < 0) {
+        midPhrase.push(text.slice(Math.max(0, i - 20), i) + '/' + text.slice(i, i + 20));
+      }
+      top = rect.top;
+    }
+  }
   var labels = [];
   doc.querySelectorAll('.cl-timeline text').forEach(function (t) { labels.push(t.getBoundingClientRect().height); });
   document.getElementById('result').textContent = JSON.stringify({
-    pageWidth: doc.documentElement.scrollWidth, width: width, wide: wide.slice(0, 20),
+    pageWidth: doc.documentElement.scrollWidth, width: width, wide: wide.slice(0, 20), midPhrase: midPhrase,
     smallestLabel: labels.length ? Math.min.apply(null, labels) : null});
 });
 </script>
@@ -96,3 +113,5 @@ def test_nothing_overflows_and_labels_stay_legible(pages: dict[str, Path], name:
     assert measured["wide"] == [], measured
     assert measured["pageWidth"] <= width, measured
     assert measured["smallestLabel"] is not None and measured["smallestLabel"] >= 10, measured
+    if name.endswith("-ja"):  # Japanese breaks between BudouX phrases, never inside one (「スレッ/ド」)
+        assert measured["midPhrase"] == [], measured["midPhrase"]

@@ -107,3 +107,25 @@ def attempts(checks: int, hints: int, lang: str) -> str:
     """"3 checks, 1 hint" / "チェック 3 回、ヒント 1 回"."""
     separator = "、" if lang == "ja" else ", "
     return count(checks, "check", lang) + separator + count(hints, "hint", lang)
+
+
+def progress_view(title: str, rows: list[dict[str, Any]], passed: int, lang: str) -> Any:
+    """``conclab progress``: the title, a bar with k/N, one row per exercise whose title wraps under itself."""
+    from rich.console import Group
+    from rich.table import Table
+    from rich.text import Text
+
+    filled = round(24 * passed / max(1, len(rows)))  # drawn in characters: it reads without colour too
+    bar = Text("█" * filled, style="green") + Text("░" * (24 - filled), style="dim") + Text(f" {passed}/{len(rows)}")
+    grid = Table.grid(padding=(0, 1))
+    grid.add_column(no_wrap=True, width=3)
+    grid.add_column(no_wrap=True)
+    grid.add_column()
+    for row in rows:
+        mark = Text("[✓]", style="green") if row["passed"] else Text("[ ]")
+        detail = Text(row["title"])
+        if row["attempts"] or row["hints_shown"]:  # an exercise not yet tried says nothing more
+            detail.append(f"  ({attempts(row['attempts'], row['hints_shown'], lang)})", style="dim")
+        grid.add_row(mark, Text(row["id"], style="cyan"), detail)
+    return Group(Text(title, style="bold"), bar, grid)
+

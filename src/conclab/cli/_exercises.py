@@ -23,7 +23,7 @@ from conclab.cli._common import (
     print_json,
     resolve_lang,
 )
-from conclab.cli._exercise_screens import attempts
+from conclab.cli._exercise_screens import progress_view
 from conclab.errors import ConclabError
 from conclab.i18n import Messages, pick
 
@@ -259,9 +259,5 @@ def progress_command(directory: str | None, as_json: bool, lang: str | None) -> 
         return
     if recovered is not None:
         click.echo(MESSAGES.get("progress-recovered", lang, path=recovered))
-    click.echo(click.style(MESSAGES.get("progress-title", lang, root=workspace.root, passed=passed,
-                                        total=len(rows)), bold=True))
-    for row in rows:
-        mark = click.style("✓", fg="green") if row["passed"] else " "
-        detail = attempts(row["attempts"], row["hints_shown"], lang)
-        click.echo(f"  [{mark}] {row['id']:<24} {row['title']}  ({detail})")
+    title = MESSAGES.get("progress-title", lang, root=workspace.root, passed=passed, total=len(rows))
+    make_console().print(progress_view(title, rows, passed, lang))

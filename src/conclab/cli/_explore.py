@@ -96,6 +96,9 @@ def _state_text(state: dict[str, str]) -> str:
 
 
 def _print_list(lang: str, as_json: bool) -> None:
+    from rich.table import Table
+    from rich.text import Text
+
     from conclab import explore
 
     infos = [explore.builtin_info(name) for name in explore.builtin_names()]
@@ -104,12 +107,15 @@ def _print_list(lang: str, as_json: bool) -> None:
         return
     console = make_console()
     console.print(MESSAGES.get("list-title", lang), style="bold")
-    width = max(len(info["name"]) for info in infos) + 2
+    width = max(len(info["name"]) for info in infos) + 4
+    grid = Table.grid(padding=(0, 0))  # the summary wraps under itself, the names stay a column
+    grid.add_column(no_wrap=True, width=width)
+    grid.add_column()
     for info in infos:
         tag = MESSAGES.get("expect-none" if info["expect"] == "none" else "expect-bug", lang)
         extra = f" ({MESSAGES.get('fixes', lang, name=info['fixes'])})" if info["fixes"] else ""
-        console.print(f"  {info['name']:<{width}}[{tag}] {info['summary']}{extra}", highlight=False,
-                      markup=False)
+        grid.add_row(Text(f"  {info['name']}"), Text(f"[{tag}] {info['summary']}{extra}"))
+    console.print(grid)
 
 
 def _print_steps(console: Any, result: Any, lang: str) -> None:
@@ -238,7 +244,7 @@ def explore_command(scenario: str | None, list_builtins: bool, strategy: str, sc
         _check_replay(replay, step_limit)
     player = _Player(lang) if interactive else None
     if player is not None:
-        click.echo(MESSAGES.get("play-intro", lang))
+        make_console().print(MESSAGES.get("play-intro", lang), highlight=False, markup=False)
     try:
         with reaping_children():  # a scenario that starts processes leaves none behind the command
             result = explore.run(scenario, strategy=strategy, schedules=schedules, seed=seed,

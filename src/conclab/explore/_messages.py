@@ -88,6 +88,7 @@ MESSAGES = Messages({
     "col.step": {"en": "step", "ja": "ステップ"},
     "col.thread": {"en": "thread", "ja": "スレッド"},
     "col.where": {"en": "where", "ja": "場所"},
+    "col.line": {"en": "line", "ja": "行"},
     "col.source": {"en": "source", "ja": "ソース"},
     "col.operation": {"en": "operation", "ja": "操作"},
     "table.omitted": {"en": "... {n} rows omitted ...", "ja": "... {n} 行省略 ..."},

@@ -69,9 +69,16 @@ def render_step_table(result: Result, lang: str | None = None, *, max_rows: int 
     rows: list[StepRow | None] = list(step_rows(result, lang))
     if not rows:
         return None
-    table = Table(box=None, pad_edge=False, show_edge=False, header_style="bold")
-    for title in step_columns(lang):
-        table.add_column(title, overflow="fold")
+    titles = step_columns(lang)
+    file_name = _one_file([row.where for row in rows if row is not None])
+    if file_name:  # the file named once above the table, each row its line: "where" fits 80 columns
+        titles[2] = MESSAGES.get("col.line", lang)
+        rows = [row._replace(where=row.where.rpartition(":")[2]) if row is not None else None for row in rows]
+    table = Table(box=None, pad_edge=False, show_edge=False, header_style="bold",
+                  title=file_name or None, title_justify="left", title_style="bold")
+    for index, title in enumerate(titles):
+        table.add_column(title, overflow="fold", no_wrap=index < 3,
+                         justify="right" if index in (0, 2) and file_name else "left")
     omitted = 0
     if len(rows) > max_rows:
         half = max_rows // 2
@@ -82,9 +89,16 @@ def render_step_table(result: Result, lang: str | None = None, *, max_rows: int 
             table.add_row("", "", "", MESSAGES.get("table.omitted", lang, n=omitted), "")
             continue
         # Text, not markup: ``counter[i]`` would otherwise lose ``[i]`` as a style tag.
+        # One operation a line: "read x -> 0" and "write x <- 1" each stay whole.
         table.add_row(*(Text(cell) for cell in (str(row.step), row.thread, row.where, row.source,
-                                                 row.operation)))
+                                                 row.operation.replace("; ", "\n"))))
     return table
+
+
+def _one_file(wheres: list[str]) -> str:
+    """The file every step ran in ("spinlock.py"), or "" when the steps span files or lack one."""
+    files = {where.rpartition(":")[0] for where in wheres}
+    return files.pop() if len(files) == 1 and all(wheres) else ""
 
 
 def step_table_text(result: Result, lang: str | None = None, *, keep: Callable[[Step], bool] | None = None,

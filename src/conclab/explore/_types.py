@@ -221,7 +221,9 @@ class Result:
                 end_s=(step.end + 1) * STEP_SECONDS,
                 tid=step.thread,
                 lane_kind=self.kind_of_lanes,
-                args={"location": step.location, "source": step.source},
+                # The virtual clock: a timeline draws these on a step axis, not in seconds.
+                args={"location": step.location, "source": step.source, "step_s": STEP_SECONDS,
+                      "axis": MESSAGES.get("col.step", self.lang)},
             ))
         return spans
 

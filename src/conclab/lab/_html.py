@@ -15,6 +15,7 @@ page behind a table of contents (``conclab report``).
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -39,6 +40,9 @@ MESSAGES = Messages({
     "exercises": {"en": "Exercises", "ja": "演習"},
     "no-spans": {"en": "No spans were recorded.", "ja": "スパンは記録されませんでした。"},
     "measured-values": {"en": "measured", "ja": "計測値"},
+    "failed-title": {"en": "{failed} of {claims} did not hold on this machine",
+                     "ja": "{claims}のうち {failed} 件がこのマシンで成り立ちませんでした"},
+    "all-held": {"en": "All {claims} held on this machine.", "ja": "{claims}はすべてこのマシンで成り立ちました。"},
 })
 
 PAGE_CSS = """
@@ -75,12 +79,24 @@ th { background: var(--cl-lane-bg); }
 .cl-summary { font-weight: 600; }
 .cl-toc ol { padding-left: 1.4rem; }
 .cl-badge { font-size: 0.85rem; color: var(--cl-muted); margin-left: 0.4rem; }
+.cl-badge-ok { color: #23824a; } .cl-badge-fail { color: #c0302c; font-weight: 700; }
+.cl-failed { border: 2px solid #d0433f; border-radius: 6px; padding: 0.2rem 0.9rem; margin: 1rem 0; }
+.cl-failed h2 { font-size: 1.1rem; color: #c0302c; }
+.cl-failed li { margin: 0.3rem 0; }
+.cl-failed-none { border-color: #2f9e5b; color: #23824a; }
+@media (prefers-color-scheme: dark) {
+  .cl-badge-ok, .cl-failed-none { color: #5fd08e; } .cl-badge-fail, .cl-failed h2 { color: #ff7b76; }
+}
 details > summary { cursor: pointer; color: var(--cl-muted); }
 @media print {
   a { color: inherit; }
   details > summary { display: none; }
+  details::details-content { content-visibility: visible; display: block; }
   .cl-lab { break-before: page; }
   .cl-lab:first-of-type { break-before: auto; }
+  .cl-chapter { break-before: page; }
+  h1, h2, h3, h4, h5, caption, summary { break-after: avoid; }
+  .cl-claim, figure, tr, pre { break-inside: avoid; }
   pre { white-space: pre-wrap; }
 }
 """
@@ -94,7 +110,25 @@ def markdown_to_html(text: str) -> str:
     """Render lesson Markdown (CommonMark plus tables) with raw HTML disabled."""
     from markdown_it import MarkdownIt
 
-    return str(MarkdownIt("commonmark", {"html": False}).enable("table").render(text))
+    from conclab.text import cjk_emphasis
+
+    return str(MarkdownIt("commonmark", {"html": False}).enable("table").use(cjk_emphasis).render(text))
+
+
+_HEADING = re.compile(r"<(/?)h([1-6])>")
+
+
+def _demote(html_text: str, heading_level: int) -> str:
+    """Lesson headings (``###``) at the level of the article's own sections, never above "Claims".
+
+    A lab page (article h1, sections h2) shows "### What happened" as h2; a
+    report (article h3, sections h4) as h4.
+    """
+    def shift(match: re.Match[str]) -> str:
+        level = min(6, max(heading_level + 1, int(match.group(2)) + heading_level - 2))
+        return f"<{match.group(1)}h{level}>"
+
+    return _HEADING.sub(shift, html_text)
 
 
 def _highlight_css() -> str:
@@ -182,7 +216,7 @@ class LabHtmlReport(Renderer):
                f"<header><{h}>{_esc(self.title())}</{h}>",
                f'<p class="cl-meta">{_esc(machine_line(result))}</p></header>']
         if self.before:
-            out.append(f'<section class="cl-prose">{markdown_to_html(self.before)}</section>')
+            out.append(f'<section class="cl-prose">{_demote(markdown_to_html(self.before), heading_level)}</section>')
         if self.sources:
             out.append(f'<section class="cl-source"><{sub}>{_esc(MESSAGES.get("code", lang))}</{sub}>')
             for file_name, source in self.sources:
@@ -215,7 +249,7 @@ class LabHtmlReport(Renderer):
             out.append(f'<p class="cl-reason">{_esc(REPORT_MESSAGES.get("leftover", lang, count=len(result.leftover_processes)))}</p>')
         out.append(f'<p class="cl-summary">{_esc(self.summary())}</p></section>')
         if self.after:
-            out.append(f'<section class="cl-prose">{markdown_to_html(self.after)}</section>')
+            out.append(f'<section class="cl-prose">{_demote(markdown_to_html(self.after), heading_level)}</section>')
         out.append("</article>")
         return "\n".join(out)
 
@@ -295,6 +329,7 @@ class ReportPage(Renderer):
         if reports:
             out.append(f'<p class="cl-meta">{_esc(machine_line(reports[0].result))}</p>')
         out.append("</header>")
+        out.append(failed_summary(reports, lang))
         out.append(f'<nav class="cl-toc"><h2>{_esc(MESSAGES.get("contents", lang))}</h2>')
         for section in self.sections:
             out.append(f"<h3>{_esc(section.heading)}</h3><ol>")
@@ -302,9 +337,9 @@ class ReportPage(Renderer):
                 claims = report.result.claims
                 held = sum(1 for c in claims if c.held)
                 total = sum(1 for c in claims if c.held is not None)
-                mark = "✓" if report.result.passed else "✗"
+                mark, badge = ("✓", "cl-badge-ok") if report.result.passed else ("✗", "cl-badge-fail")
                 out.append(f'<li><a href="#{_esc(report.anchor)}">{_esc(report.title())}</a>'
-                           f'<span class="cl-badge">{mark} {held}/{total}</span></li>')
+                           f'<span class="cl-badge {badge}">{mark} {held}/{total}</span></li>')
             out.append("</ol>")
         out.append("</nav>")
         if self.extra_html:
@@ -315,6 +350,21 @@ class ReportPage(Renderer):
             out.extend(report.article(heading_level=3) for report in section.labs)
             out.append("</section>")
         return html_page(self.title, "\n".join(out), lang, PAGE_CSS + _highlight_css())
+
+
+def failed_summary(reports: Sequence[LabHtmlReport], lang: str) -> str:
+    """The claims that did not hold, first on the page, each linked to its lab (or one line: all held)."""
+    failed = [(report, claim) for report in reports for claim in report.result.claims if claim.held is False]
+    checked = sum(1 for report in reports for claim in report.result.claims if claim.held is not None)
+    if not failed:
+        return (f'<section class="cl-failed cl-failed-none" id="failed"><p>✓ '
+                f'{_esc(MESSAGES.get("all-held", lang, claims=count(checked, "claim", lang)))}</p></section>')
+    items = "".join(
+        f'<li><a href="#{_esc(report.anchor)}">{_esc(report.result.lab.id)}</a>: {_esc(claim.text)}'
+        + (f'<div class="cl-reason">{_esc(claim.reason)}</div>' if claim.reason else "") + "</li>"
+        for report, claim in failed)
+    title = MESSAGES.get("failed-title", lang, failed=len(failed), claims=count(checked, "claim", lang))
+    return f'<section class="cl-failed" id="failed"><h2>✗ {_esc(title)}</h2><ul>{items}</ul></section>'
 
 
 def chapter_heading(number: int, title: str, lang: str) -> str:

@@ -8,6 +8,8 @@ too. :func:`count` formats "1 check" / "2 checks" / "チェック 2 回".
 """
 
 from conclab.text._breaks import NO_END, NO_START, break_offsets, candidates, is_cjk
+from conclab.text._emphasis import cjk_emphasis, pair_strong
+from conclab.text._html import PHRASE_CSS, phrase_breaks
 from conclab.text._render import (
     CODE_STYLE,
     THEME,
@@ -27,11 +29,13 @@ __all__ = [
     "CODE_STYLE",
     "NO_END",
     "NO_START",
+    "PHRASE_CSS",
     "THEME",
     "Block",
     "Heading",
     "break_offsets",
     "candidates",
+    "cjk_emphasis",
     "code_ranges",
     "count",
     "inline",
@@ -40,6 +44,8 @@ __all__ = [
     "join_cjk_lines",
     "make_console",
     "markdown",
+    "pair_strong",
+    "phrase_breaks",
     "render_lines",
     "wrap",
 ]

@@ -27,6 +27,7 @@ NO_START = set("ーッャュョァィゥェォっゃゅょぁぃぅぇぉヮゎ�
 NO_END = set("（「『【〔〈《([{")
 _CJK = re.compile("[\u3000-\u303f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef]")
 _URL_BREAK_AFTER = set("/-_.?&=#")
+_KATAKANA = re.compile("[\u30a1-\u30fa\u30fc]")
 
 
 def is_cjk(char: str) -> bool:
@@ -34,7 +35,7 @@ def is_cjk(char: str) -> bool:
 
 
 @functools.lru_cache(maxsize=4096)
-def _phrase_boundaries(text: str) -> frozenset[int]:
+def phrase_boundaries(text: str) -> frozenset[int]:
     """Offsets between BudouX phrases (empty when BudouX is missing: then tier 2 breaks Japanese)."""
     try:
         import budoux
@@ -70,6 +71,7 @@ def _inside(index: int, protected: Sequence[tuple[int, int]]) -> bool:
     return any(start < index < end for start, end in protected)
 
 
+_ARROWS = {"->", "<-", "→", "←"}
 _UNITS = {"s", "ms", "µs", "us", "x", "%", "MB", "KB", "GB"}
 
 
@@ -80,6 +82,8 @@ def _glued(text: str, index: int) -> bool:
     word_after = text[index:].split(maxsplit=1)[0] if text[index:].split() else ""
     if not word_before or not word_after:
         return False
+    if word_before in _ARROWS:  # "-> 100", "<- 90": a read or a write keeps its value
+        return True
     if word_before[-1].isdigit() and (is_cjk(word_after[0]) or word_after.rstrip(".,;:)") in _UNITS):
         return True
     return word_before.isalpha() and word_before.isascii() and word_after[0].isdigit() and len(word_after) <= 8
@@ -87,9 +91,21 @@ def _glued(text: str, index: int) -> bool:
 
 def candidates(text: str, protected: Sequence[tuple[int, int]] = ()) -> tuple[list[int], list[int]]:
     """Break points of tier 1 (good) and tier 2 (for pieces too long for a line), each sorted."""
-    phrases = _phrase_boundaries(text) if _CJK.search(text) else frozenset()
+    good, fallback, inner = _tiers(text, protected)
+    return good, sorted(fallback + inner)
+
+
+def _katakana_inside(before: str, char: str) -> bool:
+    """Both sides in one katakana word ("スケジュー|ラ"): the last boundary a long phrase should take."""
+    return bool(_KATAKANA.match(before) and _KATAKANA.match(char))
+
+
+def _tiers(text: str, protected: Sequence[tuple[int, int]]) -> tuple[list[int], list[int], list[int]]:
+    """Good breaks, fallback breaks, and breaks inside a katakana word (only when nothing else fits)."""
+    phrases = phrase_boundaries(text) if _CJK.search(text) else frozenset()
     good: list[int] = []
     fallback: list[int] = []
+    inner: list[int] = []
     for index in range(1, len(text)):
         before, char = text[index - 1], text[index]
         if char.isspace():
@@ -107,9 +123,11 @@ def candidates(text: str, protected: Sequence[tuple[int, int]] = ()) -> tuple[li
             continue
         if cjk_edge and index in phrases:
             good.append(index)
+        elif cjk_edge and _katakana_inside(before, char):
+            inner.append(index)
         elif cjk_edge or before in _URL_BREAK_AFTER:
             fallback.append(index)
-    return good, fallback
+    return good, fallback, inner
 
 
 def break_offsets(text: str, width: int, *, fold: bool = True, protected: Sequence[tuple[int, int]] = (),
@@ -121,7 +139,7 @@ def break_offsets(text: str, width: int, *, fold: bool = True, protected: Sequen
     be cropped or scrolled) rather than cut.
     """
     width = max(1, width)
-    good, fallback = candidates(text, protected)
+    good, fallback, inner = _tiers(text, protected)
     offsets: list[int] = []
     start, room = 0, max(1, first_width if first_width is not None else width)
     while cell_len(text[start:].rstrip()) > room:
@@ -129,9 +147,11 @@ def break_offsets(text: str, width: int, *, fold: bool = True, protected: Sequen
         chosen = _last_between(good, start, limit, text)
         if chosen is None:  # the first piece alone is wider than the line
             chosen = _last_between(fallback, start, limit, text)
+        if chosen is None:  # "スケジュー|ラ" only when the phrase has no other seam
+            chosen = _last_between(inner, start, limit, text)
         if chosen is None:
             if not fold:
-                following = [c for c in good + fallback if c > start and text[start:c].strip()]
+                following = [c for c in good + fallback + inner if c > start and text[start:c].strip()]
                 if not following:
                     break
                 chosen = min(following)

@@ -18,6 +18,7 @@ from rich.text import Text
 from rich.theme import Theme
 
 from conclab.text._breaks import break_offsets
+from conclab.text._emphasis import pair_strong
 
 CODE_STYLE = "markdown.code"
 # No background on inline code: a black box is unreadable on a light palette.
@@ -60,11 +61,12 @@ def install() -> None:
                     continue
                 new_lines = rich_text.Lines([line])
             else:
-                offsets = break_offsets(line.plain, width, fold=wrap_overflow == "fold",
+                # A wrapped line is never cut: "ellipsis" folds a piece too wide for the line.
+                offsets = break_offsets(line.plain, width, fold=wrap_overflow in ("fold", "ellipsis"),
                                         protected=code_ranges(line))
                 new_lines = line.divide(offsets)
                 for piece in new_lines:
-                    piece.rstrip_end(width)
+                    _rstrip_cells(piece, width)
             if wrap_justify:
                 new_lines.justify(console, width, justify=wrap_justify, overflow=wrap_overflow)
             for piece in new_lines:
@@ -73,6 +75,18 @@ def install() -> None:
         return lines
 
     rich_text.Text.wrap = wrap  # type: ignore[method-assign]
+
+
+def _rstrip_cells(piece: Text, width: int) -> None:
+    """Drop trailing spaces past ``width`` cells (rich's ``rstrip_end`` counts characters, not cells).
+
+    Counting characters leaves "スレッドが " one cell too wide, and the
+    ellipsis overflow then turns its last cell into "…".
+    """
+    excess = piece.cell_len - width
+    spaces = len(piece.plain) - len(piece.plain.rstrip(" "))
+    if excess > 0 and spaces:
+        piece.right_crop(min(excess, spaces))
 
 
 def make_console(width: int | None = None, *, file: IO[str] | None = None, stderr: bool = False,
@@ -87,7 +101,23 @@ def make_console(width: int | None = None, *, file: IO[str] | None = None, stder
 
 _CJK_CHAR = re.compile(r"[^\x00-\x7f]")
 _BLOCK_START = re.compile(r"^\s*(?:[-*+] |\d+[.)] |#|>|\||```|<!--|$)")
-_CJK_PUNCT = "。、，．・：；！？（）「」『』【】〈〉《》〔〕ー…"
+
+
+_CJK_PUNCTUATION = set("。、，．・：；！？「」『』（）【】〔〕〈〉《》")
+
+
+def _joint(last: str, line: str) -> str:
+    """What goes between a line ending in Japanese and the next: a space before Latin text, else nothing.
+
+    "次の" + "`task-granularity`" keeps the half-width space the lesson writes
+    inside a line ("次の `task-granularity`"); after 「。」 or 「、」 nothing is added.
+    """
+    if last in _CJK_PUNCTUATION:
+        return ""
+    if line.startswith("`"):
+        return " "
+    first = line.lstrip("*_")[:1]
+    return " " if first.isascii() and first.isalnum() else ""
 
 
 def join_cjk_lines(markdown: str) -> str:
@@ -96,7 +126,8 @@ def join_cjk_lines(markdown: str) -> str:
     Markdown turns a line break inside a paragraph into a space, which is
     right for English and wrong for Japanese ("複数の クライアント"). A line
     that starts a new block (a list item, a heading, a fence) is kept apart;
-    so is anything inside a code fence.
+    so is anything inside a code fence. A line starting with Latin text gets
+    the half-width space Japanese prose puts between the two.
     """
     out: list[str] = []
     in_fence = False
@@ -106,11 +137,7 @@ def join_cjk_lines(markdown: str) -> str:
         tail = previous.rstrip("*`_")
         if (not in_fence and not fence and out and tail and _CJK_CHAR.match(tail[-1])
                 and not _BLOCK_START.match(line)):
-            rest = line.lstrip()
-            # 「すべて pickle」: a half-width space between Japanese and Latin text (GLOSSARY.md).
-            latin = rest[:1].isascii() and (rest[:1].isalnum() or rest[:1] == "`")
-            space = " " if latin and tail[-1] not in _CJK_PUNCT else ""
-            out[-1] = previous + space + rest
+            out[-1] = previous + _joint(tail[-1], line.lstrip()) + line.lstrip()
         else:
             out.append(line)
         if fence:
@@ -143,6 +170,10 @@ def _lesson_markdown() -> Any:
 
     class LessonMarkdown(Markdown):
         elements = {**Markdown.elements, "heading_open": LessonHeading}
+
+        def __init__(self, markup: str, *args: Any, **kwargs: Any) -> None:
+            super().__init__(markup, *args, **kwargs)
+            pair_strong(self.parsed)  # "**GIL（…）**を": strong, as the lesson meant
 
     return LessonMarkdown
 

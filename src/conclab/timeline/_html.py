@@ -14,15 +14,17 @@ out of the DOM and compare them with the trace-event JSON.
 from __future__ import annotations
 
 import html
+import zlib
 from collections.abc import Iterable
 
+from conclab.text import PHRASE_CSS, phrase_breaks
 from conclab.timeline._layout import Layout, format_seconds
 from conclab.timeline._render import Renderer
 from conclab.timeline._span import Span
 from conclab.timeline._terminal import family
 
 #: How many span families get a colour of their own before colours repeat.
-PALETTE_SIZE = 8
+PALETTE_SIZE = 12
 
 #: Styles for the timeline figure; light by default, dark via the OS setting, plain in print.
 TIMELINE_CSS = """
@@ -46,6 +48,8 @@ TIMELINE_CSS = """
 .cl-f2 { fill: #6cc08b; background: #6cc08b; } .cl-f3 { fill: #e8b64c; background: #e8b64c; }
 .cl-f4 { fill: #9a86d8; background: #9a86d8; } .cl-f5 { fill: #e3875a; background: #e3875a; }
 .cl-f6 { fill: #5cc3c3; background: #5cc3c3; } .cl-f7 { fill: #b5b85a; background: #b5b85a; }
+.cl-f8 { fill: #c77dc2; background: #c77dc2; } .cl-f9 { fill: #a7805f; background: #a7805f; }
+.cl-f10 { fill: #8e9db3; background: #8e9db3; } .cl-f11 { fill: #f0d55a; background: #f0d55a; }
 :root { --cl-fg: #1d1f23; --cl-bg: #ffffff; --cl-muted: #5d636e; --cl-grid: #d5d9e0;
         --cl-lane-bg: #f6f7f9; --cl-lane-bg-odd: #eceef2; --cl-bar-stroke: #00000055; }
 @media (prefers-color-scheme: dark) {
@@ -82,6 +86,21 @@ body { font: 15px/1.5 system-ui, "Hiragino Sans", "Hiragino Kaku Gothic ProN", "
 """
 
 
+def palette(families: Iterable[str]) -> dict[str, int]:
+    """A colour (0 to PALETTE_SIZE - 1) per family, chosen from its name, so "download" keeps its colour
+    across the timelines of one page; a family whose colour is taken in this timeline takes the next free one.
+    """
+    taken: dict[str, int] = {}
+    for name in families:
+        colour = zlib.crc32(name.encode("utf-8")) % PALETTE_SIZE
+        for step in range(PALETTE_SIZE):
+            if (colour + step) % PALETTE_SIZE not in taken.values():
+                colour = (colour + step) % PALETTE_SIZE
+                break
+        taken[name] = colour
+    return taken
+
+
 def _attr(value: object) -> str:
     return html.escape(str(value), quote=True)
 
@@ -96,7 +115,7 @@ class HtmlTimeline(Renderer):
 
     def __init__(self, spans: Iterable[Span] | Layout, title: str | None = None,
                  width: int = 960, label_width: int = 170, row_height: int = 20) -> None:
-        self.layout = spans if isinstance(spans, Layout) else Layout.from_spans(spans)
+        self.layout = spans if isinstance(spans, Layout) else Layout.from_spans(spans).grouped()
         self.title = title
         self.width = max(400, width)
         self.label_width = label_width
@@ -105,10 +124,11 @@ class HtmlTimeline(Renderer):
         for name in self.layout.names:
             if family(name) not in self.families:
                 self.families.append(family(name))
+        self.colours = palette(self.families)
 
     def colour_class(self, name: str) -> str:
-        """The CSS class of a span's colour: one per family, as in the terminal."""
-        return f"cl-f{self.families.index(family(name)) % PALETTE_SIZE}"
+        """The CSS class of a span's colour: one per family, the same family the same colour on every timeline."""
+        return f"cl-f{self.colours[family(name)]}"
 
     def svg(self) -> str:
         """The ``<svg>`` element: axis, one group per lane, one rect per span."""
@@ -156,7 +176,9 @@ class HtmlTimeline(Renderer):
             x = bar_x + layout.fraction(tick) * bar_w
             grid.append(f'<line class="cl-grid" x1="{x:.1f}" y1="{axis_h - 6}" x2="{x:.1f}" y2="{y}"/>')
             grid.append(f'<text class="cl-axis" x="{x:.1f}" y="{axis_h - 10}" text-anchor="middle">'
-                        f'{_attr(format_seconds(tick))}</text>')
+                        f'{_attr(layout.tick_label(tick))}</text>')
+        if layout.axis_name:
+            grid.append(f'<text class="cl-axis" x="6" y="{axis_h - 10}">{_attr(layout.axis_name)}</text>')
         parts.extend(backgrounds)
         parts.extend(grid)
         parts.extend(lanes)
@@ -171,6 +193,9 @@ class HtmlTimeline(Renderer):
         h = self.row_height - 4
         detail = (f"{span.name} on {lane_title}: start {format_seconds(span.start_s)}, "
                   f"took {format_seconds(span.duration_s)}")
+        if layout.step_s:  # the explorer's virtual clock: steps, not seconds
+            detail = (f"{span.name} on {lane_title}: {layout.axis_name} {layout.tick_label(span.start_s)}"
+                      f"–{round(span.end_s / layout.step_s) - 1}")
         text = ""
         if w >= 7 * len(span.name) + 8:
             text = (f'<text class="cl-bar-text" x="{x0 + 4:.1f}" y="{row_y + h * 0.75:.1f}">'
@@ -202,7 +227,12 @@ class HtmlTimeline(Renderer):
 
 
 def html_page(title: str, body: str, lang: str = "en", css: str = "") -> str:
-    """A complete, self-contained page: inline CSS and the timeline script, nothing fetched."""
+    """A complete, self-contained page: inline CSS and the timeline script, nothing fetched.
+
+    A Japanese page breaks lines between BudouX phrases (``<wbr>`` and ``keep-all``), as the terminal does.
+    """
+    if lang == "ja":
+        body, css = phrase_breaks(body), PHRASE_CSS + css
     return (
         "<!DOCTYPE html>\n"
         f'<html lang="{_attr(lang)}">\n<head>\n<meta charset="utf-8">\n'

@@ -15,6 +15,9 @@ from dataclasses import dataclass, field
 
 from conclab.timeline._span import Span
 
+#: How many look-alike lanes fold into one group (:meth:`Layout.grouped`).
+GROUP_AT_LEAST = 8
+
 
 @dataclass
 class Lane:
@@ -40,6 +43,10 @@ class Layout:
     end_s: float
     ticks: list[float]
     names: list[str]
+    #: When set, the axis counts steps of this many seconds (the explorer's virtual clock), not seconds.
+    step_s: float = 0.0
+    #: What the axis counts, drawn at its left ("step"); empty for seconds.
+    axis_name: str = ""
 
     @property
     def duration_s(self) -> float:
@@ -69,7 +76,56 @@ class Layout:
             lane.index = index
         start = 0.0 if not ordered or ordered[0].start_s >= 0 else ordered[0].start_s
         end = max((s.end_s for s in ordered), default=0.0)
-        return cls(ordered_lanes, start, end, nice_ticks(start, end, max_ticks), names)
+        layout = cls(ordered_lanes, start, end, nice_ticks(start, end, max_ticks), names)
+        steps = {(s.args.get("step_s"), s.args.get("axis", "step")) for s in ordered}
+        if len(steps) == 1 and next(iter(steps))[0]:  # every span is on the explorer's virtual clock
+            step_s, axis = next(iter(steps))
+            return layout.in_steps(float(step_s), str(axis))  # type: ignore[arg-type]
+        return layout
+
+    def grouped(self, at_least: int = GROUP_AT_LEAST) -> Layout:
+        """The same spans with look-alike lanes folded: ``handler-1`` ... ``handler-20`` become one lane.
+
+        Lanes of one process whose labels differ only by a number ("handler-7",
+        "worker_3") are folded into one lane titled "handler-1…20 (20)" when
+        there are at least ``at_least`` of them; its rows hold their spans packed,
+        so overlapping handlers still show as overlapping. Fewer look-alikes
+        (five ``fetch_*`` threads) stay lanes of their own.
+        """
+        groups: dict[tuple[int, str], list[Lane]] = {}
+        for lane in self.lanes:
+            groups.setdefault((lane.pid, _stem(lane.label)), []).append(lane)
+        folded: list[Lane] = []
+        seen: set[tuple[int, str]] = set()
+        for lane in self.lanes:
+            key = (lane.pid, _stem(lane.label))
+            members = groups[key]
+            if len(members) < at_least or not key[1]:
+                folded.append(Lane(lane.label, lane.kind, lane.pid, len(folded), lane.rows))
+                continue
+            if key in seen:
+                continue
+            seen.add(key)
+            numbers = sorted(int(_NUMBER.search(m.label).group()) for m in members)  # type: ignore[union-attr]
+            label = f"{key[1]}{numbers[0]}…{numbers[-1]} ({len(members)})"
+            group = Lane(label, lane.kind, lane.pid, len(folded))
+            for span in sorted((s for m in members for s in m.spans), key=lambda s: (s.start_s, -s.end_s)):
+                _place(group, span)
+            folded.append(group)
+        return Layout(folded, self.start_s, self.end_s, self.ticks, self.names, self.step_s, self.axis_name)
+
+    def in_steps(self, step_s: float, axis_name: str = "step") -> Layout:
+        """The same lanes on an axis of whole steps ("1 5 10"): an interleaving has no seconds to show."""
+        count = max(1, round((self.end_s - self.start_s) / step_s))
+        ticks = [round(t) * step_s for t in nice_ticks(0, count) if abs(t - round(t)) < 1e-9]
+        ticks = sorted({self.start_s + t for t in ticks})
+        return Layout(self.lanes, self.start_s, self.end_s, ticks, self.names, step_s, axis_name)
+
+    def tick_label(self, tick: float) -> str:
+        """"0.25s", or the step number on a step axis."""
+        if self.step_s:
+            return str(round(tick / self.step_s))
+        return format_seconds(tick)
 
     def same_label_in_several_processes(self) -> bool:
         labels = [lane.label for lane in self.lanes]
@@ -80,6 +136,15 @@ class Layout:
         if self.same_label_in_several_processes():
             return f"{lane.label} [{lane.pid}]"
         return lane.label
+
+
+_NUMBER = re.compile(r"\d+(?=\D*$)")
+
+
+def _stem(label: str) -> str:
+    """"handler-12" -> "handler-", "worker_3" -> "worker_"; "" for a label with no number at its end."""
+    match = re.fullmatch(r"(.*?\D)?\d+", label)
+    return (match.group(1) or "") if match else ""
 
 
 def _natural(label: str) -> list[object]:

@@ -11,7 +11,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from conclab.timeline._layout import Layout, format_seconds
+from rich.cells import cell_len
+
+from conclab.timeline._layout import Layout
 from conclab.timeline._render import Renderer
 from conclab.timeline._span import Span
 
@@ -31,7 +33,7 @@ class TerminalTimeline(Renderer):
 
     def __init__(self, spans: Iterable[Span] | Layout, width: int = 80, title: str | None = None,
                  max_label: int = 20) -> None:
-        self.layout = spans if isinstance(spans, Layout) else Layout.from_spans(spans)
+        self.layout = spans if isinstance(spans, Layout) else Layout.from_spans(spans).grouped()
         self.width = max(40, width)
         self.title = title
         self.max_label = max_label
@@ -58,7 +60,10 @@ class TerminalTimeline(Renderer):
             lines.append([("(no spans recorded)", None)])
             return lines
         pad = " " * (label_w + 1)
-        lines += [[(pad + text, None)] for text in self._axis(bar_w)]
+        axis_text, marks = self._axis(bar_w)
+        name = layout.axis_name if cell_len(layout.axis_name) <= label_w else ""
+        lines.append([(name + " " * (label_w + 1 - cell_len(name)) + axis_text, None)])
+        lines.append([(pad + marks, None)])
         for lane, label in zip(layout.lanes, labels, strict=False):
             shown = _shorten(label, label_w)
             for row_index, row in enumerate(lane.rows):
@@ -74,7 +79,7 @@ class TerminalTimeline(Renderer):
         marks = ["─"] * bar_w
         for tick in layout.ticks:
             col = min(bar_w - 1, int(round(layout.fraction(tick) * (bar_w - 1))))
-            text = format_seconds(tick)
+            text = layout.tick_label(tick)
             start = min(col, len(axis) - len(text))
             if all(c == " " for c in axis[max(0, start - 1): start + len(text) + 1]):
                 axis[start: start + len(text)] = list(text)
@@ -91,7 +96,7 @@ class TerminalTimeline(Renderer):
             last = max(first + 1, min(bar_w, int(round(layout.fraction(span.end_s) * bar_w))))
             length = last - first
             bar = list(glyph * length)
-            if length >= len(span.name) + 2:
+            if length >= len(span.name) + 2 and cell_len(span.name) == len(span.name):  # a wide name would push the row past the width
                 bar[1: 1 + len(span.name)] = list(span.name)
             if first > 0 and cells[first - 1][0] != " " and length > 1:
                 bar[0] = "│"  # mark where back-to-back spans meet
