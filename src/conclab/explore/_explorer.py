@@ -84,7 +84,7 @@ def run(
     _check_args(strategy, schedules, seed, preemptions, granularity, step_limit, lang, timeout)
     choices: list[int] | None = None
     if replay is not None:
-        choices, named = _schedule.decode(replay)
+        choices, named = _schedule.decode(replay, limit=max(_schedule.MAX_CHOICES, 2 * step_limit))
         granularity = named or granularity
     loaded = load(scenario)
     if not _BUSY.acquire(blocking=False):
