@@ -11,8 +11,10 @@ blocking call.
 from __future__ import annotations
 
 import _thread
+import contextlib
 import itertools
 import os
+import time
 import types
 from typing import Any
 
@@ -82,6 +84,7 @@ class Session:
         self.batch: Batch | None = None
         self.batch_error: BaseException | None = None
         self.started = 0
+        self.stopping = False  # Ctrl-C: the batch starts no further run
         self.idle = _allocate()
         self.idle.acquire()
 
@@ -193,7 +196,7 @@ class Session:
                     run.finding = finding
             if run.leaked:
                 return  # the engine's thread gave up on this run and ended the batch itself
-            params = None if batch is None or batch.after(run) else batch.next()
+            params = None if batch is None or batch.after(run) or self.stopping else batch.next()
             if params is not None:
                 self._start(params, here)
                 return
@@ -202,7 +205,30 @@ class Session:
         self.idle.release()
 
     def _wait(self) -> None:
-        """The engine's thread: wait for the batch to end, watching that the runs make progress."""
+        """The engine's thread: wait for the batch to end; on Ctrl-C, end it first (see :meth:`_interrupted`)."""
+        try:
+            self._watch()
+        except KeyboardInterrupt:
+            self._interrupted()
+            raise
+
+    def _interrupted(self, grace_s: float = 0.5) -> None:
+        """Ctrl-C while a batch runs: start no further run, end the current one, wait briefly.
+
+        The pool threads unwind with :class:`Abort` like any aborted run, so the
+        interrupt leaves no thread running scenario code and prints nothing of its own.
+        """
+        self.stopping = True
+        deadline = time.perf_counter() + grace_s
+        while time.perf_counter() < deadline:
+            run = self.current_run
+            if run is not None:
+                run.abort_all()
+            with contextlib.suppress(KeyboardInterrupt):  # a second Ctrl-C while ending this one
+                if self.idle.acquire(True, 0.02):
+                    return
+
+    def _watch(self) -> None:
         timeout = self.timeout
         if timeout is None:
             self.idle.acquire()

@@ -11,6 +11,7 @@ the explorer runs, and a bare lock is the cheapest thing to park on).
 from __future__ import annotations
 
 import _thread
+import contextlib
 import threading
 import time
 import types
@@ -152,7 +153,8 @@ class Pool:
             pool_thread.worker = None
             pool_thread.retired = True
             if pool_thread.gate.locked():
-                pool_thread.gate.release()
+                with contextlib.suppress(RuntimeError):  # released meanwhile by a thread of an aborted run
+                    pool_thread.gate.release()
         deadline = _perf() + timeout
         for pool_thread in self.threads:
             pool_thread.thread.join(max(0.0, deadline - _perf()))

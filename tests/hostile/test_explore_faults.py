@@ -1,0 +1,58 @@
+"""Issue 14, faults inside the explorer: Ctrl-C, scenarios that start processes, exit or hang."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ENV = {**os.environ, "CONCLAB_LANG": "en", "NO_COLOR": "1", "PYTHONWARNINGS": "ignore"}
+
+# Module-level code runs once per schedule: the marker says the exploration is under way.
+BUSY = """\
+import threading
+open({marker!r}, "a").close()
+lock = threading.Lock()
+c = 0
+def w():
+    global c
+    for _ in range(50):
+        with lock:
+            c += 1
+THREADS = [w, w, w]
+"""
+
+
+def _wait_for(path: Path, process: subprocess.Popen[str], limit_s: float = 20.0) -> None:
+    deadline = time.perf_counter() + limit_s
+    while not path.exists():
+        assert process.poll() is None, process.communicate()
+        assert time.perf_counter() < deadline, "the exploration never started"
+        time.sleep(0.01)
+
+
+def test_ctrl_c_in_explore_prints_one_line_and_exits_130_at_once(tmp_path: Path) -> None:
+    """Case 15: exit only through the 2 s watchdog, with "release unlocked lock" tracebacks."""
+    marker = tmp_path / "started"
+    scenario = tmp_path / "s.py"
+    scenario.write_text(BUSY.format(marker=str(marker)), encoding="utf-8")
+    process = subprocess.Popen([sys.executable, "-m", "conclab", "explore", str(scenario), "--schedules", "100000"],
+                               cwd=tmp_path, env=ENV, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                               stdin=subprocess.DEVNULL, start_new_session=True)
+    try:
+        _wait_for(marker, process)
+        time.sleep(0.3)  # well inside the batch of schedules
+        os.kill(process.pid, signal.SIGINT)
+        sent = time.perf_counter()
+        _, err = process.communicate(timeout=10)
+        took = time.perf_counter() - sent
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+    assert process.returncode == 130
+    assert err == "conclab: error: interrupted\n", err
+    assert took < 1.5, f"took {took:.1f} s after Ctrl-C"
