@@ -56,3 +56,37 @@ def test_ctrl_c_in_explore_prints_one_line_and_exits_130_at_once(tmp_path: Path)
     assert process.returncode == 130
     assert err == "conclab: error: interrupted\n", err
     assert took < 1.5, f"took {took:.1f} s after Ctrl-C"
+
+
+POPEN = """\
+import subprocess
+def w():
+    subprocess.Popen(["sleep", "300"])
+THREADS = [w, w]
+def check():
+    with open({log!r}, "a") as log:
+        log.write(" ".join(str(p.pid) for p in psutil.Process().children()) + "\\n")
+import psutil
+"""
+
+
+def test_processes_a_scenario_starts_end_with_their_schedule(tmp_path: Path) -> None:
+    """Case 3: one ``sleep`` per schedule piled up until the command ended."""
+    from conclab import explore
+
+    log = tmp_path / "children"
+    scenario = tmp_path / "s.py"
+    scenario.write_text(POPEN.format(log=str(log)), encoding="utf-8")
+    explore.run(scenario, schedules=10, strategy="random", timeout=5)
+    seen = [line.split() for line in log.read_text().splitlines()]
+    assert len(seen) == 10
+    # check() runs before the schedule ends: it sees this schedule's two sleeps, never earlier ones.
+    assert max(len(pids) for pids in seen) <= 2, seen
+    assert not psutil_children()
+
+
+def psutil_children() -> list[int]:
+    import psutil
+
+    return [child.pid for child in psutil.Process().children(recursive=True)
+            if "sleep" in " ".join(child.cmdline()) and child.status() != psutil.STATUS_ZOMBIE]

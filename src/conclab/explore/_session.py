@@ -18,7 +18,7 @@ import time
 import types
 from typing import Any
 
-from conclab.explore import _locks
+from conclab.explore import _children, _locks
 from conclab.explore._decode import all_code_objects, visible_table
 from conclab.explore._enums import ChoiceKind
 from conclab.explore._findings import hang_finding
@@ -96,6 +96,8 @@ class Session:
             self.tracer.stop()
         finally:
             self.leaked_threads = self.pool.shutdown(timeout=2.0)
+            if _children.STARTED:
+                _children.reap()
 
     def where(self, file: str, line: int) -> str:
         return f"{os.path.basename(file)}:{line}"
@@ -194,6 +196,8 @@ class Session:
                 finding = self.scenario.call_check(run.namespace, self)
                 if finding is not None:
                     run.finding = finding
+            if _children.STARTED:
+                _children.reap()  # processes the scenario started end with their schedule
             if run.leaked:
                 return  # the engine's thread gave up on this run and ended the batch itself
             params = None if batch is None or batch.after(run) or self.stopping else batch.next()
