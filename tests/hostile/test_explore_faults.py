@@ -90,3 +90,39 @@ def psutil_children() -> list[int]:
 
     return [child.pid for child in psutil.Process().children(recursive=True)
             if "sleep" in " ".join(child.cmdline()) and child.status() != psutil.STATUS_ZOMBIE]
+
+
+def _explore(tmp_path: Path, source: str, *args: str, limit_s: float = 20.0) -> tuple[subprocess.CompletedProcess[str],
+                                                                                   float]:
+    """``conclab explore`` of ``source`` in a subprocess, bounded: an old hang fails as TimeoutExpired."""
+    scenario = tmp_path / "s.py"
+    scenario.write_text(source, encoding="utf-8")
+    started = time.perf_counter()
+    ran = subprocess.run([sys.executable, "-m", "conclab", "explore", str(scenario), *args], cwd=tmp_path, env=ENV,
+                         capture_output=True, text=True, stdin=subprocess.DEVNULL, timeout=limit_s)
+    return ran, time.perf_counter() - started
+
+
+def test_os_exit_in_a_scenario_thread_is_a_finding_not_the_exit_of_conclab(tmp_path: Path) -> None:
+    """Case 14: ``os._exit(7)`` in a thread ended conclab with exit 7 and no output."""
+    ran, _ = _explore(tmp_path, "import os\ndef w():\n    os._exit(7)\nTHREADS = [w, w]\n")
+    assert ran.returncode == 1, (ran.returncode, ran.stdout, ran.stderr)
+    assert "SystemExit: 7" in ran.stdout
+    assert "Traceback" not in ran.stderr
+
+
+def test_endless_module_level_code_is_stopped_at_the_limit(tmp_path: Path) -> None:
+    """Case 14: a module-level ``while True`` hung the command for ever."""
+    ran, took = _explore(tmp_path, "x = 0\nwhile True:\n    x += 1\nTHREADS = []\n", "--timeout", "0.5")
+    assert ran.returncode == 2, (ran.returncode, ran.stdout, ran.stderr)
+    assert ran.stderr.count("\n") == 1 and "s.py:2" in ran.stderr and "0.5 s" in ran.stderr, ran.stderr
+    assert took < 0.5 + 2.0 + 1.0, f"took {took:.1f} s"  # limit, grace, interpreter start-up
+
+
+def test_a_stuck_check_is_found_within_the_limit_and_its_grace(tmp_path: Path) -> None:
+    """Case 14: a stuck ``check()`` was found after 10.5 s with --timeout 2 (a grace of 8 s, then a replay)."""
+    source = "import threading\ndef w():\n    pass\nTHREADS = [w, w]\ndef check():\n    threading.Event().wait()\n"
+    ran, took = _explore(tmp_path, source, "--timeout", "1")
+    assert ran.returncode == 1, (ran.returncode, ran.stdout, ran.stderr)
+    assert "s.py:6" in ran.stdout
+    assert took < 1 + 2.0 + 1.0, f"took {took:.1f} s"

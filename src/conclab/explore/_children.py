@@ -6,7 +6,8 @@ schedule: left alone, an exploration would pile up one process per schedule
 are installed, ``Popen`` and ``os.fork`` note the pid of every process they
 start; at the end of each schedule (:meth:`Session.finished`) those processes
 and their descendants are killed and waited for. A schedule that starts no
-process pays one list test.
+process pays one list test. ``os._exit`` in a scenario thread raises
+``SystemExit`` instead, which the run reports like any exception escaping a thread.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from __future__ import annotations
 import contextlib
 import os
 import subprocess
+import threading
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -41,7 +43,24 @@ def _noting_fork() -> int:
     return pid
 
 
-REPLACEMENTS: list[tuple[Any, str, Any]] = [(subprocess.Popen, "_execute_child", _noting_execute_child)]
+_real_exit = os._exit
+_PID = os.getpid()
+
+
+def _exit(code: int) -> None:
+    """``os._exit`` in a scenario thread: ``SystemExit``, so the exploration reports it as a finding.
+
+    Anywhere else (conclab's own watchdog, a forked child) it is the real one.
+    """
+    from conclab.explore._workers import BY_IDENT
+
+    if os.getpid() == _PID and threading.get_ident() in BY_IDENT:
+        raise SystemExit(code)
+    _real_exit(code)
+
+
+REPLACEMENTS: list[tuple[Any, str, Any]] = [(subprocess.Popen, "_execute_child", _noting_execute_child),
+                                            (os, "_exit", _exit)]
 if _fork is not None:
     REPLACEMENTS.append((os, "fork", _noting_fork))
 

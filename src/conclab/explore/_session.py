@@ -29,6 +29,10 @@ from conclab.explore._workers import Abort, Chooser, Pool, PoolThread
 
 _allocate = _thread.allocate_lock
 
+#: New sockets time out after this many ``timeout``s: after the watchdog has reported the
+#: thread stuck in them (at most 1.125 timeouts), before its grace ends (0.1 s or 0.1 timeout later).
+SOCKET_FACTOR = 1.5
+
 #: What a batch hands out for one run: (chooser, detailed, log).
 RunParams = tuple[Chooser, bool, bool]
 
@@ -84,7 +88,7 @@ class Session:
         self.batch: Batch | None = None
         self.batch_error: BaseException | None = None
         self.started = 0
-        self.stopping = False  # Ctrl-C: the batch starts no further run
+        self.stopping = False  # Ctrl-C or a hang: the batch starts no further run
         self.idle = _allocate()
         self.idle.acquire()
 
@@ -145,6 +149,7 @@ class Session:
             return
         self.batch = batch
         self.batch_error = None
+        self.stopping = False
         try:
             self._start(params, None)
             self._wait()
@@ -237,9 +242,10 @@ class Session:
         if timeout is None:
             self.idle.acquire()
             return
-        interval = timeout / 4
+        interval = timeout / 8  # the hang is reported at most 1.125 timeouts after the last progress
         last: tuple[int, int, int] | None = None
         quiet = 0.0
+        moved = time.perf_counter()
         while not self.idle.acquire(True, interval):
             run = self.current_run
             assert run is not None
@@ -247,20 +253,23 @@ class Session:
             if progress != last:
                 last = progress
                 quiet = 0.0
+                moved = time.perf_counter()
                 continue
             quiet += interval
             if quiet >= timeout:
-                self._hang(run)
+                self._hang(run, moved + SOCKET_FACTOR * timeout + max(0.1, timeout / 10))
                 return
 
-    def _hang(self, run: Run) -> None:
+    def _hang(self, run: Run, until: float) -> None:
         """The baton holder has not come back: report where it is stuck and stop it."""
         run.set_finding(hang_finding(self, run.current))
+        self.stopping = True  # no further run in this batch: each would wait out the limit again
         # No asynchronous exception is injected: it could land inside the engine's own
         # bookkeeping. New sockets carry a default timeout instead, so a thread stuck in
         # network I/O comes back with an error and unwinds like any aborted thread.
-        grace = max(1.0, 4 * (self.timeout or 0.25))
-        if not self.idle.acquire(True, grace):
+        # The grace lasts until just after such a socket timed out (``until``); a thread still
+        # away then is left behind, retired, and the batch ends without it.
+        if not self.idle.acquire(True, max(0.05, until - time.perf_counter())):
             # Also when a thread is stuck inside check(): finished() stops at the leaked flag.
             with run.mutex:
                 run.completed = True
