@@ -126,3 +126,37 @@ def test_a_stuck_check_is_found_within_the_limit_and_its_grace(tmp_path: Path) -
     assert ran.returncode == 1, (ran.returncode, ran.stdout, ran.stderr)
     assert "s.py:6" in ran.stdout
     assert took < 1 + 2.0 + 1.0, f"took {took:.1f} s"
+
+
+def _spinning(prefix: str, limit_s: float = 3.0) -> list[str]:
+    """Threads named ``prefix...`` still alive after waiting up to ``limit_s`` for them to end."""
+    import threading
+
+    deadline = time.perf_counter() + limit_s
+    while True:
+        alive = [t.name for t in threading.enumerate() if t.name.startswith(prefix)]
+        if not alive or time.perf_counter() > deadline:
+            return alive
+        time.sleep(0.02)
+
+
+def test_a_spinning_check_or_module_leaves_no_thread_spinning(tmp_path: Path) -> None:
+    """Case 14: a spin loop left behind made the next exploration in the process 50 times slower."""
+    import pytest
+
+    from conclab import explore
+    from conclab.errors import ConclabError
+
+    scenario = tmp_path / "s.py"
+    scenario.write_text("def w():\n    pass\nTHREADS = [w, w]\ndef check():\n    while True:\n        pass\n",
+                        encoding="utf-8")
+    result = explore.run(scenario, timeout=0.2)
+    assert result.finding is not None and result.finding.kind == "hang"
+    assert not _spinning("conclab-explore")
+    scenario.write_text("while True:\n    pass\nTHREADS = []\n", encoding="utf-8")
+    with pytest.raises(ConclabError, match="did not finish within 0.2 s"):
+        explore.run(scenario, timeout=0.2)
+    assert not _spinning("conclab-explore")
+    started = time.perf_counter()
+    assert explore.run("lost-update").finding is not None
+    assert time.perf_counter() - started < 5

@@ -24,7 +24,7 @@ from conclab.explore._search import Search
 from conclab.explore._session import SOCKET_FACTOR, Session
 from conclab.explore._strategies import Prefix, last_deviation, make_strategy
 from conclab.explore._types import Finding, Op, Result, Step
-from conclab.explore._workers import DivergenceError, _OrigThread
+from conclab.explore._workers import DivergenceError, _OrigThread, stop_thread
 from conclab.i18n import LANGS
 
 STRATEGIES = ("auto", "random", "pct", "dfs")
@@ -133,6 +133,8 @@ def _validate_within(scenario: Scenario, timeout: float | None) -> None:
         while frame is not None and frame.f_code.co_filename != scenario.path:
             frame = frame.f_back
         where = f"{os.path.basename(scenario.path)}:{frame.f_lineno}: " if frame is not None else ""
+        del frame
+        stop_thread(loader)  # a spin loop ends; a real blocking call stays, as a daemon
         raise ConclabError(f"{where}the scenario's module-level code did not finish within {timeout:g} s; "
                            "keep slow or endless code in the thread functions")
     if outcome[0] is not None:
