@@ -69,6 +69,7 @@ def run(
     timeout: float | None = 2.0,
     shrink: bool = True,
     interactive: Callable[[ChoicePoint], int | None] | None = None,
+    load_timeout: float | None | str = "timeout",
 ) -> Result:
     """Explore the schedules of ``scenario`` and return what was found.
 
@@ -79,8 +80,10 @@ def run(
     schedule string instead of exploring (a mismatch raises ConclabError);
     ``interactive`` lets a callback pick the thread at every choice point.
     ``timeout`` is how long (real seconds) one thread may stay away from the
-    scheduler before it is reported as stuck in a real blocking call. Bad input
-    raises :class:`conclab.errors.ConclabError` with a one-line message.
+    scheduler before it is reported as stuck in a real blocking call; the first
+    execution of the module's code gets ``load_timeout`` (by default the same, None
+    for no limit: a caller that runs the exploration in a process with its own
+    limit). Bad input raises :class:`conclab.errors.ConclabError` with a one-line message.
     """
     _check_args(strategy, schedules, seed, preemptions, granularity, step_limit, lang, timeout)
     choices: list[int] | None = None
@@ -92,7 +95,7 @@ def run(
         raise ConclabError("another exploration is running in this process; run them one after another")
     try:
         with installed(socket_timeout=(SOCKET_FACTOR * timeout) if timeout else None), _one_cpu():
-            _validate_within(loaded, timeout)
+            _validate_within(loaded, timeout if load_timeout == "timeout" else load_timeout)  # type: ignore[arg-type]
             session = Session(loaded, granularity=granularity, step_limit=step_limit,
                               timeout=None if interactive else timeout, lang=lang)
             session.start()
