@@ -38,11 +38,13 @@ def assert_no_leak(before: dict[str, Any] | None = None) -> None:
     it did not hold before.
     """
     import asyncio
+    import os
     import queue
+    import subprocess
     import time
 
     modules = {"threading": threading, "queue": queue, "time": time, "asyncio": asyncio,
-               "asyncio.locks": asyncio.locks}
+               "asyncio.locks": asyncio.locks, "os": os, "Popen": subprocess.Popen}
     for (module, name), original in ORIGINALS.items():
         assert getattr(modules[module], name) is original, f"{module}.{name} was not restored"
     alive = [t for t in threading.enumerate() if t.name.startswith(("conclab-explore", "T"))

@@ -56,3 +56,14 @@ def test_replay_of_a_clean_schedule_reports_no_finding_but_shows_the_steps() -> 
     result = explore.run("lost-update", replay="")
     assert result.verdict == "none"
     assert result.steps and result.final_state == {"counter": "2"}
+
+
+@pytest.mark.parametrize("huge", ["0x99999999999999999999", "0x600000,1x600000"])
+def test_a_huge_schedule_is_refused_before_it_is_expanded(huge: str) -> None:
+    # Issue 14, case 13: the decoder built the whole list first (about 8 GB for 0x1000000000);
+    # the parts are now counted before anything is expanded.
+    with pytest.raises(ConclabError, match="more than 1000000 choices"):
+        _schedule.decode(huge)
+    with pytest.raises(ConclabError, match="more than 5 choices"):
+        _schedule.decode("0x3,1x3", limit=5)
+    assert _schedule.decode("0x3,1x2", limit=5) == ([0, 0, 0, 1, 1], None)

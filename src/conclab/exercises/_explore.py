@@ -125,7 +125,9 @@ def explore_program(path: Path, harness: str, *, lang: str = "en", limit_s: floa
         text += "\n"
     learner_lines = text.count("\n")
     settings = {"strategy": strategy, "schedules": schedules, "seed": seed, "lang": lang,
-                "timeout": min(2.0, max(0.2, limit_s / 4)), **options}
+                "timeout": min(2.0, max(0.2, limit_s / 4)),
+                "load_timeout": None,  # module-level code that hangs: the process limit tells it, with stacks
+                **options}
     with tempfile.TemporaryDirectory(prefix="conclab-explore-") as folder:
         scenario = Path(folder) / path.name
         scenario.write_text(text + "\n\n" + harness.strip("\n") + "\n", encoding="utf-8")

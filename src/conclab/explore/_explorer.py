@@ -6,6 +6,7 @@ import contextlib
 import linecache
 import os
 import platform
+import sys
 import threading
 import time
 import types
@@ -20,10 +21,10 @@ from conclab.explore._primitives import installed
 from conclab.explore._run import Run
 from conclab.explore._scenario import Scenario, load, validate
 from conclab.explore._search import Search
-from conclab.explore._session import Session
+from conclab.explore._session import SOCKET_FACTOR, Session
 from conclab.explore._strategies import Prefix, last_deviation, make_strategy
 from conclab.explore._types import Finding, Op, Result, Step
-from conclab.explore._workers import DivergenceError
+from conclab.explore._workers import DivergenceError, _OrigThread, stop_thread
 from conclab.i18n import LANGS
 
 STRATEGIES = ("auto", "random", "pct", "dfs")
@@ -68,6 +69,7 @@ def run(
     timeout: float | None = 2.0,
     shrink: bool = True,
     interactive: Callable[[ChoicePoint], int | None] | None = None,
+    load_timeout: float | None | str = "timeout",
 ) -> Result:
     """Explore the schedules of ``scenario`` and return what was found.
 
@@ -78,20 +80,22 @@ def run(
     schedule string instead of exploring (a mismatch raises ConclabError);
     ``interactive`` lets a callback pick the thread at every choice point.
     ``timeout`` is how long (real seconds) one thread may stay away from the
-    scheduler before it is reported as stuck in a real blocking call. Bad input
-    raises :class:`conclab.errors.ConclabError` with a one-line message.
+    scheduler before it is reported as stuck in a real blocking call; the first
+    execution of the module's code gets ``load_timeout`` (by default the same, None
+    for no limit: a caller that runs the exploration in a process with its own
+    limit). Bad input raises :class:`conclab.errors.ConclabError` with a one-line message.
     """
     _check_args(strategy, schedules, seed, preemptions, granularity, step_limit, lang, timeout)
     choices: list[int] | None = None
     if replay is not None:
-        choices, named = _schedule.decode(replay)
+        choices, named = _schedule.decode(replay, limit=max(_schedule.MAX_CHOICES, 2 * step_limit))
         granularity = named or granularity
     loaded = load(scenario)
     if not _BUSY.acquire(blocking=False):
         raise ConclabError("another exploration is running in this process; run them one after another")
     try:
-        with installed(socket_timeout=(3 * timeout) if timeout else None), _one_cpu():
-            validate(loaded)
+        with installed(socket_timeout=(SOCKET_FACTOR * timeout) if timeout else None), _one_cpu():
+            _validate_within(loaded, timeout if load_timeout == "timeout" else load_timeout)  # type: ignore[arg-type]
             session = Session(loaded, granularity=granularity, step_limit=step_limit,
                               timeout=None if interactive else timeout, lang=lang)
             session.start()
@@ -103,6 +107,41 @@ def run(
                 session.stop()
     finally:
         _BUSY.release()
+
+
+def _validate_within(scenario: Scenario, timeout: float | None) -> None:
+    """Execute the module once (:func:`validate`), under the same limit as the scenario's threads.
+
+    Module-level code that never ends (``while True``, a server started without the
+    ``__main__`` guard) is bad input: one line naming where it is stuck.
+    """
+    if timeout is None:
+        validate(scenario)
+        return
+    outcome: list[BaseException | None] = []
+
+    def body() -> None:
+        try:
+            validate(scenario)
+        except BaseException as exc:  # noqa: BLE001 - re-raised in the caller's thread
+            outcome.append(exc)
+        else:
+            outcome.append(None)
+
+    loader = _OrigThread(target=body, name="conclab-explore-load", daemon=True)
+    loader.start()
+    loader.join(timeout)
+    if not outcome:
+        frame = sys._current_frames().get(loader.ident or 0)
+        while frame is not None and frame.f_code.co_filename != scenario.path:
+            frame = frame.f_back
+        where = f"{os.path.basename(scenario.path)}:{frame.f_lineno}: " if frame is not None else ""
+        del frame
+        stop_thread(loader)  # a spin loop ends; a real blocking call stays, as a daemon
+        raise ConclabError(f"{where}the scenario's module-level code did not finish within {timeout:g} s; "
+                           "keep slow or endless code in the thread functions")
+    if outcome[0] is not None:
+        raise outcome[0]
 
 
 @contextlib.contextmanager
@@ -178,6 +217,10 @@ def _explore(session: Session, scenario: Scenario, *, strategy: str, schedules: 
         if (shrunk is not None and shrunk.fatal is None and shrunk.finding is not None
                 and shrunk.finding.kind == expected):
             record = shrunk
+        elif failing.leaked:
+            # A thread never came back (stuck in check() or a real blocking call): replaying it
+            # would wait out the limit once more, so it is reported as found, without a step table.
+            record = failing
         else:
             record = session.execute(Prefix(failing.choices, strict=True), detailed=True, log=True)
             _raise_fatal(record)

@@ -31,6 +31,7 @@ import time as _time
 from collections.abc import Callable, Iterator
 from typing import Any
 
+from conclab.explore import _children
 from conclab.explore._async import AsyncLock
 from conclab.explore._enums import ThreadState
 from conclab.explore._locks import Condition, Lock, RLock, now, reason
@@ -284,6 +285,7 @@ _REPLACEMENTS: list[tuple[Any, str, Any]] = [
     (_time, "sleep", sleep),
     (asyncio, "Lock", AsyncLock),
     (asyncio.locks, "Lock", AsyncLock),
+    *_children.REPLACEMENTS,
 ]
 
 #: The standard objects the explorer replaces, as found at import time.

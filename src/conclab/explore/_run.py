@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import _thread
 import bisect
+import contextlib
 import types
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, NoReturn
@@ -337,7 +338,8 @@ class Run(Blocking):
         current = _get_ident()
         for worker in self.workers:
             if worker.state != DONE and worker.ident != current and worker is not self.current:
-                worker.gate.release()
+                with contextlib.suppress(RuntimeError):  # already released: on Ctrl-C the engine's thread aborts too
+                    worker.gate.release()
 
     def set_finding(self, finding: RawFinding) -> None:
         """Keep the run's first finding (unless the strategy failed) and end the run."""

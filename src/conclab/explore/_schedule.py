@@ -21,6 +21,12 @@ from conclab.errors import ConclabError
 _RUN = re.compile(r"^(\d+)(?:x(\d+))?$")
 LINE_PREFIX = "line:"
 
+#: The most choices :func:`decode` expands by default. A run makes at most one
+#: choice per step, and the CLI's step limit is 10,000 by default; a string
+#: asking for more (``0x1000000000`` would be about 8 GB of list) is refused
+#: before anything is allocated.
+MAX_CHOICES = 1_000_000
+
 
 def encode(choices: Sequence[int], granularity: str = "opcode") -> str:
     """The short string for ``choices`` (run-length encoded)."""
@@ -38,11 +44,12 @@ def encode(choices: Sequence[int], granularity: str = "opcode") -> str:
     return (LINE_PREFIX + text) if granularity == "line" else text
 
 
-def decode(text: str) -> tuple[list[int], str | None]:
+def decode(text: str, limit: int = MAX_CHOICES) -> tuple[list[int], str | None]:
     """Parse a schedule string into its choices and the granularity it names (or None).
 
     Raises :class:`ConclabError` naming the bad part, because a schedule usually
-    comes from a user's command line.
+    comes from a user's command line; also when the string stands for more than
+    ``limit`` choices (counted before expanding, so nothing large is allocated).
     """
     original = text
     text = text.strip()
@@ -53,6 +60,7 @@ def decode(text: str) -> tuple[list[int], str | None]:
     choices: list[int] = []
     if not text or text == "-":
         return choices, granularity
+    total = 0
     for position, part in enumerate(text.split(","), start=1):
         match = _RUN.match(part.strip())
         if not match:
@@ -65,8 +73,17 @@ def decode(text: str) -> tuple[list[int], str | None]:
             raise ConclabError(
                 f"bad schedule string {original!r}: part {position} ({part!r}) repeats zero times; "
                 "use a count of 1 or more")
+        total += count
+        if total > limit:
+            raise ConclabError(
+                f"bad schedule string {_short(original)}: it stands for more than {limit} choices, "
+                "more than any run makes; copy the schedule a finding printed")
         choices.extend([int(match.group(1))] * count)
     return choices, granularity
+
+
+def _short(text: str, width: int = 40) -> str:
+    return repr(text if len(text) <= width else text[:width] + "...")
 
 
 def context_switches(choices: Sequence[int]) -> int:

@@ -11,12 +11,14 @@ blocking call.
 from __future__ import annotations
 
 import _thread
+import contextlib
 import itertools
 import os
+import time
 import types
 from typing import Any
 
-from conclab.explore import _locks
+from conclab.explore import _children, _locks
 from conclab.explore._decode import all_code_objects, visible_table
 from conclab.explore._enums import ChoiceKind
 from conclab.explore._findings import hang_finding
@@ -26,6 +28,10 @@ from conclab.explore._tracers import make_tracer
 from conclab.explore._workers import Abort, Chooser, Pool, PoolThread
 
 _allocate = _thread.allocate_lock
+
+#: New sockets time out after this many ``timeout``s: after the watchdog has reported the
+#: thread stuck in them (at most 1.125 timeouts), before its grace ends (0.1 s or 0.1 timeout later).
+SOCKET_FACTOR = 1.5
 
 #: What a batch hands out for one run: (chooser, detailed, log).
 RunParams = tuple[Chooser, bool, bool]
@@ -82,6 +88,7 @@ class Session:
         self.batch: Batch | None = None
         self.batch_error: BaseException | None = None
         self.started = 0
+        self.stopping = False  # Ctrl-C or a hang: the batch starts no further run
         self.idle = _allocate()
         self.idle.acquire()
 
@@ -93,6 +100,8 @@ class Session:
             self.tracer.stop()
         finally:
             self.leaked_threads = self.pool.shutdown(timeout=2.0)
+            if _children.STARTED:
+                _children.reap()
 
     def where(self, file: str, line: int) -> str:
         return f"{os.path.basename(file)}:{line}"
@@ -140,6 +149,7 @@ class Session:
             return
         self.batch = batch
         self.batch_error = None
+        self.stopping = False
         try:
             self._start(params, None)
             self._wait()
@@ -191,9 +201,11 @@ class Session:
                 finding = self.scenario.call_check(run.namespace, self)
                 if finding is not None:
                     run.finding = finding
+            if _children.STARTED:
+                _children.reap()  # processes the scenario started end with their schedule
             if run.leaked:
                 return  # the engine's thread gave up on this run and ended the batch itself
-            params = None if batch is None or batch.after(run) else batch.next()
+            params = None if batch is None or batch.after(run) or self.stopping else batch.next()
             if params is not None:
                 self._start(params, here)
                 return
@@ -202,14 +214,38 @@ class Session:
         self.idle.release()
 
     def _wait(self) -> None:
-        """The engine's thread: wait for the batch to end, watching that the runs make progress."""
+        """The engine's thread: wait for the batch to end; on Ctrl-C, end it first (see :meth:`_interrupted`)."""
+        try:
+            self._watch()
+        except KeyboardInterrupt:
+            self._interrupted()
+            raise
+
+    def _interrupted(self, grace_s: float = 0.5) -> None:
+        """Ctrl-C while a batch runs: start no further run, end the current one, wait briefly.
+
+        The pool threads unwind with :class:`Abort` like any aborted run, so the
+        interrupt leaves no thread running scenario code and prints nothing of its own.
+        """
+        self.stopping = True
+        deadline = time.perf_counter() + grace_s
+        while time.perf_counter() < deadline:
+            run = self.current_run
+            if run is not None:
+                run.abort_all()
+            with contextlib.suppress(KeyboardInterrupt):  # a second Ctrl-C while ending this one
+                if self.idle.acquire(True, 0.02):
+                    return
+
+    def _watch(self) -> None:
         timeout = self.timeout
         if timeout is None:
             self.idle.acquire()
             return
-        interval = timeout / 4
+        interval = timeout / 8  # the hang is reported at most 1.125 timeouts after the last progress
         last: tuple[int, int, int] | None = None
         quiet = 0.0
+        moved = time.perf_counter()
         while not self.idle.acquire(True, interval):
             run = self.current_run
             assert run is not None
@@ -217,20 +253,23 @@ class Session:
             if progress != last:
                 last = progress
                 quiet = 0.0
+                moved = time.perf_counter()
                 continue
             quiet += interval
             if quiet >= timeout:
-                self._hang(run)
+                self._hang(run, moved + SOCKET_FACTOR * timeout + max(0.1, timeout / 10))
                 return
 
-    def _hang(self, run: Run) -> None:
+    def _hang(self, run: Run, until: float) -> None:
         """The baton holder has not come back: report where it is stuck and stop it."""
         run.set_finding(hang_finding(self, run.current))
+        self.stopping = True  # no further run in this batch: each would wait out the limit again
         # No asynchronous exception is injected: it could land inside the engine's own
         # bookkeeping. New sockets carry a default timeout instead, so a thread stuck in
         # network I/O comes back with an error and unwinds like any aborted thread.
-        grace = max(1.0, 4 * (self.timeout or 0.25))
-        if not self.idle.acquire(True, grace):
+        # The grace lasts until just after such a socket timed out (``until``); a thread still
+        # away then is left behind, retired, and the batch ends without it.
+        if not self.idle.acquire(True, max(0.05, until - time.perf_counter())):
             # Also when a thread is stuck inside check(): finished() stops at the leaked flag.
             with run.mutex:
                 run.completed = True

@@ -11,6 +11,7 @@ the explorer runs, and a bare lock is the cheapest thing to park on).
 from __future__ import annotations
 
 import _thread
+import contextlib
 import threading
 import time
 import types
@@ -102,6 +103,10 @@ class PoolThread:
         self.thread.start()
 
     def _loop(self) -> None:
+        with contextlib.suppress(SystemExit):  # :func:`stop_thread` ends a retired thread this way
+            self._serve()
+
+    def _serve(self) -> None:
         gate = self.gate
         while True:
             gate.acquire()
@@ -121,6 +126,7 @@ class Pool:
 
     def __init__(self) -> None:
         self.threads: list[PoolThread] = []
+        self.retired: list[PoolThread] = []  # given up on, stuck in scenario code or a real call
 
     def take(self, busy: list[Worker]) -> PoolThread:
         """A thread that none of ``busy`` (the workers of the current run) is using."""
@@ -143,17 +149,37 @@ class Pool:
     def retire(self, pool_thread: PoolThread) -> None:
         """Give up on a thread stuck in a real blocking call; a fresh one takes its place."""
         pool_thread.retired = True
+        self.retired.append(pool_thread)
         if pool_thread in self.threads:
             self.threads[self.threads.index(pool_thread)] = PoolThread(self)
 
     def shutdown(self, timeout: float) -> list[threading.Thread]:
         """Stop every pool thread; return those still alive (stuck in real I/O)."""
-        for pool_thread in self.threads:
+        for pool_thread in self.retired:
+            stop_thread(pool_thread.thread)
+        for pool_thread in self.threads + self.retired:
             pool_thread.worker = None
             pool_thread.retired = True
             if pool_thread.gate.locked():
-                pool_thread.gate.release()
+                with contextlib.suppress(RuntimeError):  # released meanwhile by a thread of an aborted run
+                    pool_thread.gate.release()
         deadline = _perf() + timeout
         for pool_thread in self.threads:
             pool_thread.thread.join(max(0.0, deadline - _perf()))
-        return [p.thread for p in self.threads if p.thread.is_alive()]
+        return [p.thread for p in self.threads + self.retired if p.thread.is_alive()]
+
+
+def stop_thread(thread: threading.Thread) -> None:
+    """Raise ``SystemExit`` in a thread given up on, once the engine no longer needs it.
+
+    Only for threads that can no longer touch a live run (retired pool threads, the
+    loader of a module that never finished): a spin loop in ``check()`` or at module
+    level then ends instead of slowing every later exploration. A thread blocked in a
+    real call is not reached (Python runs no code there); ``SystemExit`` ends a thread
+    silently.
+    """
+    if thread.ident is None or not thread.is_alive():
+        return
+    import ctypes
+
+    ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(thread.ident), ctypes.py_object(SystemExit))
