@@ -55,6 +55,16 @@ def _check_args(strategy: str, schedules: int, seed: int, preemptions: int, gran
         raise ConclabError(f"timeout must be a positive number of seconds, not {timeout!r}")
 
 
+class _SameAsTimeout:
+    """The default of ``run(load_timeout=...)``: the module's first execution gets ``timeout`` too."""
+
+    def __repr__(self) -> str:
+        return "SAME_AS_TIMEOUT"
+
+
+SAME_AS_TIMEOUT = _SameAsTimeout()
+
+
 def run(
     scenario: str | os.PathLike[str] | types.ModuleType,
     *,
@@ -69,7 +79,7 @@ def run(
     timeout: float | None = 2.0,
     shrink: bool = True,
     interactive: Callable[[ChoicePoint], int | None] | None = None,
-    load_timeout: float | None | str = "timeout",
+    load_timeout: float | None | _SameAsTimeout = SAME_AS_TIMEOUT,
 ) -> Result:
     """Explore the schedules of ``scenario`` and return what was found.
 
@@ -95,7 +105,7 @@ def run(
         raise ConclabError("another exploration is running in this process; run them one after another")
     try:
         with installed(socket_timeout=(SOCKET_FACTOR * timeout) if timeout else None), _one_cpu():
-            _validate_within(loaded, timeout if load_timeout == "timeout" else load_timeout)  # type: ignore[arg-type]
+            _validate_within(loaded, timeout if isinstance(load_timeout, _SameAsTimeout) else load_timeout)
             session = Session(loaded, granularity=granularity, step_limit=step_limit,
                               timeout=None if interactive else timeout, lang=lang)
             session.start()
