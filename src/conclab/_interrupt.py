@@ -86,9 +86,9 @@ def _no_survivors() -> None:
     A process started while that clean-up ran (a pool refilling its workers as it shuts
     down) would otherwise outlive the command and hold its output pipes open.
     """
-    from conclab._process import kill_descendants  # psutil only when needed: startup time
+    from conclab._process import kill_descendants, spare_helpers  # psutil only when needed
 
-    kill_descendants()
+    kill_descendants(keep=spare_helpers)  # the resource tracker serves this process to its exit
 
 
 @contextlib.contextmanager

@@ -6,7 +6,13 @@ bootstrap), by ``conclab trace`` (a script under VizTracer), by the lab runner
 :mod:`conclab._process._tree` for the guarantees.
 """
 
-from conclab._process._kill import kill_all, kill_and_wait, kill_descendants, reaping_children
+from conclab._process._kill import (
+    kill_all,
+    kill_and_wait,
+    kill_descendants,
+    reaping_children,
+    spare_helpers,
+)
 from conclab._process._output import MAX_PIECE_BYTES, LineReader, LineSink, printable
 from conclab._process._stacks import (
     STACK_PREFIX,
@@ -48,6 +54,7 @@ __all__ = [
     "parse_stacks",
     "printable",
     "reaping_children",
+    "spare_helpers",
     "subreaper",
     "sweep_stale_stack_dirs",
 ]

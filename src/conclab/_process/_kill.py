@@ -34,17 +34,19 @@ def kill_and_wait(processes: Sequence[psutil.Process], group: int | None = None,
     return [process.pid for process in processes]
 
 
-def kill_descendants() -> list[int]:
-    """Kill every descendant process of this one (the last resort of an interrupted conclab)."""
+def kill_descendants(keep: Callable[[psutil.Process], bool] | None = None) -> list[int]:
+    """Kill every descendant process of this one that ``keep`` does not spare; their pids."""
     try:
         children = psutil.Process().children(recursive=True)
     except psutil.Error:
         return []
+    if keep is not None:
+        children = [child for child in children if not keep(child)]
     return kill_and_wait(children, timeout_s=1.0)
 
 
-def _is_helper(process: psutil.Process) -> bool:
-    """multiprocessing's own helpers live as long as the interpreter: not a leftover."""
+def spare_helpers(process: psutil.Process) -> bool:
+    """multiprocessing's own helpers (resource tracker, fork server) live as long as the interpreter."""
     try:
         cmdline = " ".join(process.cmdline())
     except (psutil.Error, OSError):
@@ -53,7 +55,7 @@ def _is_helper(process: psutil.Process) -> bool:
 
 
 @contextlib.contextmanager
-def reaping_children(keep: Callable[[psutil.Process], bool] = _is_helper) -> Iterator[list[int]]:
+def reaping_children(keep: Callable[[psutil.Process], bool] = spare_helpers) -> Iterator[list[int]]:
     """Kill any descendant started in the block and still alive at its end; their pids are listed.
 
     For code run in this process (a lab): it starts children we have no handle
