@@ -22,6 +22,7 @@ from collections.abc import Callable, Iterator
 from datetime import datetime
 from typing import Any
 
+from conclab._keys import cbreak
 from conclab.cli._exercise_screens import MESSAGES, hints_view, verdict_view
 from conclab.i18n import pick
 from conclab.text import inline
@@ -256,26 +257,8 @@ class LineKeys(KeySource):
 def key_source(stream: Any = None) -> Iterator[tuple[KeySource, bool]]:
     """The terminal in cbreak mode (restored however the block ends), or line input; yields (source, raw)."""
     stream = stream or sys.stdin
-    try:
-        fd = stream.fileno()
-        is_tty = os.isatty(fd)
-    except (AttributeError, OSError, ValueError):
-        is_tty = False
-    if not is_tty:
-        yield LineKeys(stream), False
-        return
-    try:
-        import termios
-        import tty
-    except ImportError:  # pragma: no cover - Windows
-        yield LineKeys(stream), False
-        return
-    saved = termios.tcgetattr(fd)
-    try:
-        tty.setcbreak(fd)
-        yield TerminalKeys(fd), True
-    finally:
-        termios.tcsetattr(fd, termios.TCSADRAIN, saved)
+    with cbreak(stream) as raw:
+        yield (TerminalKeys(stream.fileno()), True) if raw else (LineKeys(stream), False)
 
 
 def run_watch(app: WatchApp, keys: KeySource, stop: threading.Event) -> None:

@@ -15,28 +15,8 @@ from typing import Any, TextIO
 
 from rich.console import Console
 
+from conclab._keys import cbreak
 from conclab.play._screen import Screen
-
-
-@contextlib.contextmanager
-def cbreak(stream: TextIO) -> Iterator[None]:
-    """Single keys without Enter on a TTY; the terminal's settings are restored however we leave."""
-    try:
-        import termios
-        import tty
-    except ImportError:   # Windows: keys are read a line at a time
-        yield
-        return
-    if not stream.isatty():
-        yield
-        return
-    fd = stream.fileno()
-    saved = termios.tcgetattr(fd)
-    try:
-        tty.setcbreak(fd)
-        yield
-    finally:
-        termios.tcsetattr(fd, termios.TCSADRAIN, saved)
 
 
 def terminal_keys(stream: TextIO) -> Iterator[str]:
@@ -72,6 +52,6 @@ def play(screen: Screen, keys: Iterable[str], console: Console, *, clear: bool =
     return None
 
 
-def stdin_keys() -> tuple[contextlib.AbstractContextManager[None], Iterator[str]]:
+def stdin_keys() -> tuple[contextlib.AbstractContextManager[bool], Iterator[str]]:
     """The terminal's keys and the context that puts the terminal in cbreak mode while they are read."""
     return cbreak(sys.stdin), terminal_keys(sys.stdin)
