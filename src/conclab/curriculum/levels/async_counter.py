@@ -37,7 +37,7 @@ LEVEL = {
               "asyncio.Lock():` around the three lines fixes it.",
         "ja": "イベントループはタスクを 1 つずつ実行しますが、読み出しと書き込みの間に `await` が"
               "あれば、ほかのタスクが割り込めます。スレッドがなくても更新の消失（lost update）は"
-              "起きます（asyncio の入門書は「ダーティライト」と呼びますが、データベースの用語では"
+              "起きます（asyncio の入門書は「dirty write」と呼びますが、データベースの用語では"
               "別の意味です）。3 行を `async with asyncio.Lock():` で囲めば直ります。",
     },
 }
