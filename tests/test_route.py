@@ -55,6 +55,8 @@ def test_route_screens_are_golden_and_fit_80_columns(tmp_path: Path, monkeypatch
     text = listing.stdout + "\n" + shown.stdout
     assert_golden(f"route_{lang}_80.txt", text)
     assert all(cell_len(line) <= 80 for line in text.splitlines())
+    assert "…" not in text  # titles wrap; a learner choosing a route reads all of them
+    assert "seed" not in text  # sources are named by their titles, not by our file names
     assert "▶ 0:30" in shown.stdout  # past web-counter 2: the lab after it is next
     assert shown.stdout.splitlines()[-1].endswith("conclab run fork-vs-thread")
 

@@ -17,6 +17,7 @@ import click
 from conclab.cli._common import lang_option, print_json, resolve_lang
 from conclab.errors import ConclabError
 from conclab.i18n import Messages, pick
+from conclab.text import wrap
 
 MESSAGES = Messages({
     "list-head": {"en": "Routes (conclab route NAME shows one, and where you are on it):",
@@ -62,13 +63,20 @@ def _done(route: Any, main: Path, directory: str | None) -> list[bool]:
 
 
 def _fit(line: str, extra: str, width: int) -> str:
-    """``line`` and as much of ``extra`` as fits ``width`` terminal cells (Japanese is two cells a character)."""
-    from rich.cells import cell_len, set_cell_size
+    """``line`` then ``extra``, wrapped under its own start to ``width`` terminal cells.
 
-    room = width - cell_len(line) - 3
-    if not extra or room <= 8:
+    The title is never cut: a learner choosing a route reads all of it. Japanese
+    is two cells a character and breaks between phrases, as everywhere else.
+    """
+    from rich.cells import cell_len
+
+    indent = cell_len(line) + 2
+    if not extra:
         return line
-    return line + "  " + (extra if cell_len(extra) <= room else set_cell_size(extra, room - 1) + "…")
+    if width - indent < 20:
+        return line + "  " + extra
+    pieces = wrap(extra, width - indent)
+    return "\n".join([line + "  " + pieces[0], *(" " * indent + piece for piece in pieces[1:])])
 
 
 def _show(route: Any, done: list[bool], lang: str) -> None:
@@ -76,15 +84,19 @@ def _show(route: Any, done: list[bool], lang: str) -> None:
     last = max((i for i, d in enumerate(done) if d), default=-1)
     following = next((i for i in range(last + 1, len(done)) if not done[i]), None)
     width = shutil.get_terminal_size((80, 24)).columns
-    click.echo(MESSAGES.get("head", lang, name=route.name, title=pick(route.title, lang)))
-    click.echo(MESSAGES.get("source", lang, minutes=route.minutes, count=len(route.steps),
-                            source=pick(route.source, lang)))
+    for piece in wrap(MESSAGES.get("head", lang, name=route.name, title=pick(route.title, lang)), width):
+        click.echo(piece)
+    for piece in wrap(MESSAGES.get("source", lang, minutes=route.minutes, count=len(route.steps),
+                                   source=pick(route.source, lang)), width):
+        click.echo(piece)
     click.echo(MESSAGES.get("columns", lang))
     start = 0
     for index, step in enumerate(route.steps):
         mark = "✓" if done[index] else "▶" if index == following else "·"
-        line = f"  {mark} {start // 60}:{start % 60:02d} {step.minutes:>4}  {step.command}"
-        click.echo(_fit(line, titles.get((step.kind, step.target), ""), width))
+        line = f"  {mark} {start // 60}:{start % 60:02d} {step.minutes:>4}  "
+        click.echo(line + step.command)
+        for piece in wrap(titles.get((step.kind, step.target), ""), max(width - len(line), 20)):
+            click.echo(" " * len(line) + piece)
         start += step.minutes
     click.echo(MESSAGES.get("legend", lang))
     if following is None:
@@ -118,7 +130,7 @@ def route_command(name: str | None, file: str, directory: str | None, as_json: b
         width = shutil.get_terminal_size((80, 24)).columns
         for route in routes():
             row = MESSAGES.get("list-row", language, name=route.name, minutes=route.minutes, title="").rstrip()
-            click.echo(_fit(row, pick(route.title, language), width + 1))
+            click.echo(_fit(row, pick(route.title, language), width))
         return
     route = find_route(name)
     done = _done(route, Path(file), directory)
