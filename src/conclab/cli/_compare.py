@@ -29,7 +29,8 @@ def scheduler_option(lab: Lab, scheduler: str | None, allow_remote: bool) -> str
 
     if scheduler is not None and "scheduler" not in lab.options:
         raise ConclabError(f"{lab.id} does not take --scheduler; the Dask lessons do "
-                           "(dask-executor, task-granularity, dask-cluster)")
+                           "(dask-executor, task-granularity, dask-cluster)",
+                           ja=f"{lab.id} は --scheduler を取りません。取るのは Dask のレッスンです（dask-executor、task-granularity、dask-cluster）")
     address = scheduler if scheduler is not None else os.environ.get(SCHEDULER_ENV) or None
     if address is None or "scheduler" not in lab.options:
         return None
@@ -82,7 +83,8 @@ def compare_command(lab_id: str, pythons: tuple[str, ...], quick: bool, as_json:
     lang = resolve_lang(lang)
     lab = registry().lab(lab_id)
     if len(pythons) < 2:
-        raise ConclabError("give at least two interpreters: conclab compare LAB --python A --python B")
+        raise ConclabError("give at least two interpreters: conclab compare LAB --python A --python B",
+                           ja="インタープリターを 2 つ以上指定してください: conclab compare LAB --python A --python B")
     paths = [resolve_python(name) for name in pythons]
     for path in paths:
         preflight(path)

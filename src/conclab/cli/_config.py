@@ -70,5 +70,6 @@ def lang_command(value: str | None) -> None:
     try:
         written = save_lang(value)
     except OSError as exc:
-        raise ConclabError(MESSAGES.get("unwritable", value, why=exc.strerror or str(exc))) from exc
+        raise ConclabError(MESSAGES.get("unwritable", "en", why=exc.strerror or str(exc)),
+                           ja=MESSAGES.get("unwritable", "ja", why=exc.strerror or str(exc))) from exc
     click.echo(MESSAGES.get("saved", value, lang=value, path=written))

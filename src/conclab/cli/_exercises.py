@@ -292,7 +292,8 @@ def solution_command(exercise_name: str, directory: str | None, lang: str | None
     lang = _lang(lang, workspace)
     exercise = _catalogue().get(exercise_name)
     if not workspace.progress.load().of(exercise.id).passed:
-        raise ConclabError(MESSAGES.get("solution-refused", lang, exercise=exercise.id))
+        raise ConclabError(MESSAGES.get("solution-refused", "en", exercise=exercise.id),
+                           ja=MESSAGES.get("solution-refused", "ja", exercise=exercise.id))
     click.echo(click.style(MESSAGES.get("solution-title", lang, exercise=exercise.id), bold=True))
     click.echo(exercise.solution)
 

@@ -77,7 +77,8 @@ def _check_replay(replay: str, step_limit: int) -> None:
     if choices > step_limit:
         raise ConclabError(f"the schedule {_short(replay)} has {choices} choices, more than the step limit "
                            f"of {step_limit} allows; replay the schedule printed with a finding, "
-                           f"or raise --step-limit")
+                           f"or raise --step-limit",
+                           ja=f"スケジュール {_short(replay)} の選択は {choices} 回で、ステップ上限 {step_limit} を超えます。発見と一緒に表示されたスケジュールを再生するか、--step-limit を上げてください")
 
 
 def _short(text: str, width: int = 40) -> str:
@@ -87,7 +88,8 @@ def _short(text: str, width: int = 40) -> str:
 def _exited(code: object, lang: str) -> ConclabError:
     """The scenario called ``sys.exit``: a finding (exit 1), not conclab's own exit with its code."""
     shown = code if isinstance(code, int) or code is None else repr(code)
-    error = ConclabError(MESSAGES.get("exited", lang, code=shown))
+    error = ConclabError(MESSAGES.get("exited", "en", code=shown),
+                         ja=MESSAGES.get("exited", "ja", code=shown))
     error.exit_code = 1
     return error
 
@@ -269,9 +271,11 @@ def explore_command(scenario: str | None, list_builtins: bool, strategy: str, sc
         _print_list(lang, as_json)
         return
     if not scenario:
-        raise ConclabError(MESSAGES.get("need-scenario", "en"))
+        raise ConclabError(MESSAGES.get("need-scenario", "en"),
+                           ja=MESSAGES.get("need-scenario", "ja"))
     if interactive and (replay is not None or as_json):
-        raise ConclabError("--interactive cannot be combined with --replay or --json; drop one of them")
+        raise ConclabError("--interactive cannot be combined with --replay or --json; drop one of them",
+                           ja="--interactive は --replay や --json と一緒に使えません。どちらかを外してください")
     if replay is not None:
         _check_replay(replay, step_limit)
     player = _Player(lang) if interactive else None

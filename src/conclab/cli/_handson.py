@@ -133,7 +133,8 @@ def _hint(handson: Any, step: Any, main: Path, lang: str) -> None:
 
 def _check(handson: Any, step: Any, main: Path, port: int, as_json: bool, lang: str) -> None:
     if not main.is_file():
-        raise ConclabError(MESSAGES.get("no-main", lang, path=main, handson=handson.id, number=step.number))
+        raise ConclabError(MESSAGES.get("no-main", "en", path=main, handson=handson.id, number=step.number),
+                           ja=MESSAGES.get("no-main", "ja", path=main, handson=handson.id, number=step.number))
     if not as_json:
         click.echo(MESSAGES.get("checking", lang, file=main.name, number=step.number, title=pick(step.title, lang)))
     verdict = handson.check(step, main, port, lang)

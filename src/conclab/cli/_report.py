@@ -87,7 +87,8 @@ def report_command(html_path: str | None, chapter_id: str | None, quick: bool,
     chapters = [reg.chapter(chapter_id)] if chapter_id else reg.chapters()
     labs = [lab for chapter in chapters for lab in reg.labs(chapter.id)]
     if not labs:
-        raise ConclabError(MESSAGES.get("no-labs", lang, chapter=chapter_id or ""))
+        raise ConclabError(MESSAGES.get("no-labs", "en", chapter=chapter_id or ""),
+                           ja=MESSAGES.get("no-labs", "ja", chapter=chapter_id or ""))
     if html_path:
         check_writable(html_path)
     extra = ""

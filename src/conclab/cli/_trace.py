@@ -105,16 +105,19 @@ def trace_command(script: str, script_args: tuple[str, ...], html_path: str | No
     elif result.stderr and not as_json:
         click.echo(result.stderr.rstrip("\n"), err=True)
     if result.conversion is None:
-        raise ConclabError(MESSAGES.get("no-trace", lang, script=name, code=result.returncode))
+        raise ConclabError(MESSAGES.get("no-trace", "en", script=name, code=result.returncode),
+                           ja=MESSAGES.get("no-trace", "ja", script=name, code=result.returncode))
     _write_files(result, lang, min_wait_s, html_path, trace_path)
     if as_json:
         print_json(_as_json(result))
     else:
         _print_chart(result, lang, min_wait_s, (html_path, trace_path))
     if result.timed_out:
-        raise ConclabError(MESSAGES.get("timed-out", lang, script=name, limit=limit_s))
+        raise ConclabError(MESSAGES.get("timed-out", "en", script=name, limit=limit_s),
+                           ja=MESSAGES.get("timed-out", "ja", script=name, limit=limit_s))
     if result.crashed:
-        raise ConclabError(MESSAGES.get("crashed", lang, script=name, code=result.returncode))
+        raise ConclabError(MESSAGES.get("crashed", "en", script=name, code=result.returncode),
+                           ja=MESSAGES.get("crashed", "ja", script=name, code=result.returncode))
 
 
 def _write_files(result: ScriptTrace, lang: str, min_wait_s: float, html_path: str | None,
