@@ -116,6 +116,8 @@ class ConclabGroup(LocalizedGroup):
 
 
 HELP = Messages({
+    "short": {"en": "Learn concurrency and parallelism by measuring it.",
+              "ja": "並行処理と並列処理を、測って学びます。"},
     "help": {"en": """conclab: learn concurrency and parallelism in Python by measuring it.
 
     Run 'conclab' to see the lessons, 'conclab run LAB' to run one.""",
