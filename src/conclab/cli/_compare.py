@@ -30,7 +30,8 @@ def scheduler_option(lab: Lab, scheduler: str | None, allow_remote: bool) -> str
     if scheduler is not None and "scheduler" not in lab.options:
         raise ConclabError(f"{lab.id} does not take --scheduler; the Dask lessons do "
                            "(dask-executor, task-granularity, dask-cluster)",
-                           ja=f"{lab.id} は --scheduler を取りません。取るのは Dask のレッスンです（dask-executor、task-granularity、dask-cluster）")
+                           ja=f"{lab.id} では --scheduler を使えません。使えるのは Dask のレッスン（dask-executor、"
+                              "task-granularity、dask-cluster）だけです")
     address = scheduler if scheduler is not None else os.environ.get(SCHEDULER_ENV) or None
     if address is None or "scheduler" not in lab.options:
         return None

@@ -21,6 +21,7 @@ from conclab.cli._common import (
     lang_option,
     make_console,
     print_json,
+    remember_lang,
     resolve_lang,
 )
 from conclab.cli._exercise_screens import progress_view
@@ -67,7 +68,7 @@ def _lang(lang: str | None, workspace: object | None = None) -> str:
     if lang or group_lang:
         return resolve_lang(lang)
     ws_lang = getattr(workspace, "lang", None)
-    return ws_lang if ws_lang in ("en", "ja") else resolve_lang(None)
+    return remember_lang(ws_lang) if ws_lang in ("en", "ja") else resolve_lang(None)
 
 
 def _render_verdict(verdict, exercise, lang: str) -> None:  # type: ignore[no-untyped-def]
@@ -176,8 +177,8 @@ WATCH_HELP = Messages({
     "short": {"en": "Check the exercise each time its file is saved.",
               "ja": "ファイルを保存するたびに演習をチェックします。"},
     "help": {"en": "Check the current exercise every time its file is saved (single keys: h hint, n next, q quit).",
-             "ja": "今の演習を、ファイルを保存するたびにチェックします（キー 1 つで操作します: h でヒント、n "
-                   "で次へ、q で終了）。"},
+             "ja": "今の演習を、ファイルを保存するたびにチェックします。キーは押すだけで効きます"
+                   "（Enter は不要）: h でヒント、n で次へ、q で終了。"},
     "--limit": {"en": "Time limit in seconds for each run of your program (default: the exercise's).",
                 "ja": "プログラムを 1 回実行するごとの制限時間（秒）。既定は演習ごとの値です。"},
 })
@@ -241,14 +242,14 @@ HINT_HELP = Messages({
 @lang_option
 def hint_command(exercise_name: str, directory: str | None, lang: str | None) -> None:
     """Show the hints of an exercise, one more each time."""
-    exercise = _catalogue().get(exercise_name)
     try:
         workspace = _workspace(directory)
     except ConclabError:
         if directory:
             raise
         workspace = None
-    _show_hint(workspace, exercise, _lang(lang, workspace))
+    language = _lang(lang, workspace)  # first, so an unknown exercise is refused in the workspace's language
+    _show_hint(workspace, _catalogue().get(exercise_name), language)
 
 
 RESET_HELP = Messages({

@@ -16,6 +16,7 @@ Japanese character as two terminal cells. Nothing in click is patched.
 from __future__ import annotations
 
 import inspect
+import re
 import textwrap
 from collections.abc import Iterable
 from typing import Any
@@ -64,6 +65,11 @@ def help_texts(texts: Messages | None, param: click.Parameter) -> dict[str, str]
     return None
 
 
+#: What Japanese wrapping must not cut: a command with its words (``conclab config lang``), an
+#: HTTP request (``POST /stats/reset``) and click's short brackets (``[既定値: 10]``).
+_UNBROKEN = re.compile(r"conclab(?: (?:[a-z][a-z-]*|[A-Z]+|--?[a-z][a-z-]*))+|(?:GET|POST) /\S+|\[[^\]\n]{1,24}\]")
+
+
 def _paragraphs(text: str) -> list[str]:
     return [part.strip("\n") for part in text.split("\n\n") if part.strip()]
 
@@ -89,7 +95,7 @@ class JapaneseHelpFormatter(click.HelpFormatter):
             self.write(indent + line + "\n")
 
     def _wrapped(self, text: str, width: int) -> list[str]:
-        from conclab.text import wrap
+        from conclab.text import break_offsets
 
         lines: list[str] = []
         for number, paragraph in enumerate(_paragraphs(text)):
@@ -98,7 +104,12 @@ class JapaneseHelpFormatter(click.HelpFormatter):
             if paragraph.startswith("\b"):
                 lines.extend(paragraph[1:].strip("\n").splitlines())
                 continue
-            lines.extend(line.strip() for line in wrap(" ".join(paragraph.split("\n")), width))
+            paragraph = " ".join(paragraph.split("\n"))
+            keep = [match.span() for match in _UNBROKEN.finditer(paragraph)]
+            start = 0
+            for offset in [*break_offsets(paragraph, width, protected=keep), len(paragraph)]:
+                lines.append(paragraph[start:offset].strip())
+                start = offset
         return lines
 
     def write_text(self, text: str) -> None:

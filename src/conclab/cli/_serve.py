@@ -187,7 +187,7 @@ def serve_counter(mode: str, counter: str, work: float, port: int, host: str | N
 
 
 SERVE_PRACTICE_HELP = Messages({
-    "short": {"en": "A local practice server for the echo exercises.",
+    "short": {"en": "A local stand-in for public echo services.",
               "ja": "公開のエコーサービスの代わりの練習用サーバーです。"},
     "help": {"en": "A local practice server standing in for public echo services.\n\n"
                    "Endpoints: /delay/N, /status/CODE, /html, /json, /xml, /robots.txt,\n/bytes/N, and /stats with "

@@ -77,6 +77,8 @@ def value_message(message: str) -> str:
                 parts["kind"] = _PATH_KINDS.get(parts["kind"].lower(), parts["kind"])
             if "what" in parts:
                 parts["what"] = _CAN_NOT[parts["what"].lower()]
+            if "choices" in parts:
+                parts["choices"] = parts["choices"].replace("', '", "'、'")
             return japanese.format(**parts)
     return message
 
@@ -96,7 +98,7 @@ def _param_name(param: click.Parameter | None, hint: object) -> str:
 
 def _possibilities(exc: click.UsageError) -> str:
     names = getattr(exc, "possibilities", None)
-    return _ja("did-you-mean", names=", ".join(names)) if names else ""
+    return _ja("did-you-mean", names="、".join(names)) if names else ""
 
 
 def _japanese(exc: click.UsageError) -> str:  # long: one branch per kind of click usage error
@@ -111,7 +113,7 @@ def _japanese(exc: click.UsageError) -> str:  # long: one branch per kind of cli
         key = "missing-argument" if isinstance(exc.param, click.Argument) else "missing-option"
         text = _ja(key, name=name)
         choices = getattr(getattr(exc.param, "type", None), "choices", None)
-        return text + (_ja("choose-from", choices=", ".join(map(str, choices))) if choices else "")
+        return text + (_ja("choose-from", choices="、".join(map(str, choices))) if choices else "")
     if isinstance(exc, click.BadParameter):
         return _ja("bad-value", name=_param_name(exc.param, exc.param_hint),
                             message=value_message(message))

@@ -39,7 +39,7 @@ def _check_args(strategy: str, schedules: int, seed: int, preemptions: int, gran
     """Validate at the door, naming the bad value and the fix."""
     if strategy not in STRATEGIES:
         raise ConclabError(f"unknown strategy {strategy!r}; use one of {', '.join(STRATEGIES)}",
-                           ja=f"戦略 {strategy!r} はありません。{', '.join(STRATEGIES)} のどれかを使ってください")
+                           ja=f"戦略 {strategy!r} はありません。{'、'.join(STRATEGIES)} のどれかを使ってください")
     if not isinstance(schedules, int) or schedules < 1:
         raise ConclabError(f"schedules must be a whole number of at least 1, not {schedules!r}",
                            ja=f"schedules は 1 以上の整数にしてください（今は {schedules!r}）")

@@ -90,7 +90,7 @@ def load_level(name: str, path: Path) -> Level:
     win = meta.get("win")
     if win not in WIN_KINDS:
         raise ConclabError(f"{path}: LEVEL['win'] is {win!r}; use one of {', '.join(WIN_KINDS)}",
-                           ja=f"{path}: LEVEL['win'] が {win!r} です。{', '.join(WIN_KINDS)} のどれかにしてください")
+                           ja=f"{path}: LEVEL['win'] が {win!r} です。{'、'.join(WIN_KINDS)} のどれかにしてください")
     granularity = meta.get("granularity", "line")
     if granularity not in ("line", "opcode"):
         raise ConclabError(f"{path}: LEVEL['granularity'] is {granularity!r}; use 'line' or 'opcode'",

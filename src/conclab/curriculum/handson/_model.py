@@ -84,4 +84,4 @@ def find_handson(handsons: tuple[Handson, ...], name: str) -> Handson:
         if handson.id == name.strip().replace("_", "-"):
             return handson
     raise ConclabError(f"unknown hands-on '{name}'; known: {', '.join(h.id for h in handsons)}",
-                       ja=f"ハンズオン '{name}' はありません。あるもの: {', '.join(h.id for h in handsons)}")
+                       ja=f"ハンズオン '{name}' はありません。あるもの: {'、'.join(h.id for h in handsons)}")
