@@ -171,9 +171,11 @@ class _Localized:
         return click.Command.get_short_help_str(self, 1000)  # type: ignore[arg-type]
 
     def get_short_help_str(self, limit: int = 45) -> str:
+        """The whole short help in the current language: given in full, never cut at ``limit``."""
         return self.localized_short(context_lang(click.get_current_context(silent=True)))
 
     def get_help(self, ctx: click.Context) -> str:
+        """click's help in English; in Japanese, through :class:`JapaneseHelpFormatter`."""
         if context_lang(ctx) != "ja":
             return click.Command.get_help(self, ctx)  # type: ignore[arg-type]
         formatter = JapaneseHelpFormatter(width=ctx.terminal_width, max_width=ctx.max_content_width)
@@ -254,6 +256,7 @@ class LocalizedGroup(_Localized, click.Group):
         self.format_commands(ctx, formatter)
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """The command list, each with its whole short help in the learner's language."""
         lang = context_lang(ctx)
         rows = []
         for name in self.list_commands(ctx):
