@@ -29,7 +29,7 @@ from conftest import invoke
 def one_line_error(result: object, exit_code: int = 2) -> str:
     assert result.exit_code == exit_code  # type: ignore[attr-defined]
     lines = result.stderr.splitlines()  # type: ignore[attr-defined]
-    assert len(lines) == 1 and lines[0].startswith("conclab: error: ")
+    assert len(lines) == 1 and lines[0].startswith(("conclab: error: ", "conclab: エラー: "))
     assert "Traceback" not in result.output  # type: ignore[attr-defined]
     return str(lines[0])
 

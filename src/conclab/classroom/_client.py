@@ -45,7 +45,8 @@ def config_dir() -> Path:
     folder = user_config_dir()
     if folder is None:
         raise ConclabError("no home or config directory is set (HOME, XDG_CONFIG_HOME or APPDATA); "
-                           "set CONCLAB_CONFIG_DIR to a folder conclab may write")
+                           "set CONCLAB_CONFIG_DIR to a folder conclab may write",
+                           ja="ホームも設定フォルダーも設定されていません（HOME、XDG_CONFIG_HOME、APPDATA）。conclab が書き込めるフォルダーを CONCLAB_CONFIG_DIR に設定してください")
     return folder
 
 
@@ -111,7 +112,8 @@ def check_url(url: str) -> str:
     """``url`` without a trailing slash, or a one-line error saying what a class URL looks like."""
     parts = urlsplit(url.strip())
     if parts.scheme not in ("http", "https") or not parts.hostname or parts.path not in ("", "/"):
-        raise ConclabError(f"'{url}' is not a class server URL; it looks like http://192.168.1.10:8765")
+        raise ConclabError(f"'{url}' is not a class server URL; it looks like http://192.168.1.10:8765",
+                           ja=f"'{url}' はクラスのサーバーの URL ではありません。http://192.168.1.10:8765 のような形です")
     return f"{parts.scheme}://{parts.netloc}"
 
 
@@ -148,11 +150,13 @@ def join_class(url: str, code: str, name: str) -> ClassConfig:
         status, reply = connection.request("POST", "/api/join", {"code": code, "name": name})
     except OSError as exc:
         raise ConclabError(f"cannot reach the class server at {url}: {exc}; check the URL "
-                           "and that you are on the room's network") from exc
+                           "and that you are on the room's network",
+                           ja=f"{url} のクラスのサーバーにつながりません: {exc}。URL と、教室のネットワークにつながっているかを確かめてください") from exc
     finally:
         connection.close()
     if status != 201:
-        raise ConclabError(f"the class server refused to join: {reply.get('error', status)}")
+        raise ConclabError(f"the class server refused to join: {reply.get('error', status)}",
+                           ja=f"クラスのサーバーが参加を断りました: {reply.get('error', status)}")
     return ClassConfig(url, str(reply["name"]), str(reply["token"]))
 
 

@@ -30,7 +30,8 @@ def bind(host: str, port: int) -> socket.socket:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
     except socket.gaierror as exc:
         raise ConclabError(f"cannot listen on '{host}': {exc}; use an address of this machine "
-                           "such as 127.0.0.1 or 0.0.0.0") from exc
+                           "such as 127.0.0.1 or 0.0.0.0",
+                           ja=f"'{host}' で待ち受けられません: {exc}。127.0.0.1 や 0.0.0.0 など、このマシンのアドレスを指定してください") from exc
     family, kind, proto, _, address = infos[0]
     sock = socket.socket(family, kind, proto)
     try:
@@ -41,8 +42,10 @@ def bind(host: str, port: int) -> socket.socket:
         sock.close()
         if exc.errno == errno.EADDRINUSE:
             raise ConclabError(f"port {port} on {host} is in use (another 'conclab class serve'?); "
-                               "stop it or choose another with --port") from exc
-        raise ConclabError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from exc
+                               "stop it or choose another with --port",
+                               ja=f"{host} のポート {port} は使用中です（別の 'conclab class serve' が動いていませんか）。それを止めるか、--port で別のポートを指定してください") from exc
+        raise ConclabError(f"cannot listen on {host}:{port}: {exc.strerror or exc}",
+                           ja=f"{host}:{port} で待ち受けられません: {exc.strerror or exc}") from exc
     return sock
 
 

@@ -127,7 +127,8 @@ class ClassStore:
             self._db.executescript(SCHEMA)
         except (OSError, sqlite3.Error) as exc:
             raise ConclabError(f"cannot use the class database {path}: {exc}; "
-                               "choose a writable file with --db PATH") from exc
+                               "choose a writable file with --db PATH",
+                               ja=f"クラスのデータベース {path} を使えません: {exc}。--db PATH で書き込めるファイルを指定してください") from exc
 
     def close(self) -> None:
         with self._lock:

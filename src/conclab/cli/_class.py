@@ -18,6 +18,7 @@ import click
 
 from conclab import __version__
 from conclab.cli._common import lang_option, print_json, resolve_lang
+from conclab.cli._help import LocalizedGroup
 from conclab.i18n import Messages
 
 MESSAGES = Messages({
@@ -81,7 +82,15 @@ def verdicts_to_class(workspace: Any, on_event: Callable[[Any], None]) -> Callab
     return handle
 
 
-@click.group("class")
+CLASS_HELP = Messages({
+    "short": {"en": "A class: the instructor serves, learners join.",
+              "ja": "クラス: 講師がサーバーを動かし、受講者が参加します。"},
+    "help": {"en": "A class: the instructor serves, learners join; verdicts are sent to the room's dashboard.",
+             "ja": "クラスです: 講師がサーバーを動かし、受講者が参加します。判定は教室のダッシュボードに送られます。"},
+})
+
+
+@click.group("class", cls=LocalizedGroup, texts=CLASS_HELP)
 def class_group() -> None:
     """A class: the instructor serves, learners join; verdicts are sent to the room's dashboard."""
 
@@ -96,18 +105,35 @@ def _room_address() -> str:
             return "THIS-MACHINE"
 
 
-@class_group.command("serve")
-@click.option("--host", default="127.0.0.1", show_default=True,
-              help="Address to listen on; 0.0.0.0 opens it to the room's network.")
-@click.option("--port", type=click.IntRange(0, 65535), default=8765, show_default=True,
-              help="Port (0: any free port).")
-@click.option("--db", "db_path", type=click.Path(dir_okay=False), default=None,
-              help="The class database (SQLite; default: in the user data folder).")
-@click.option("--stuck-attempts", type=click.IntRange(min=1), default=5, show_default=True,
-              help="Failed attempts on one exercise that mark a learner stuck.")
-@click.option("--stuck-minutes", type=click.FloatRange(min=0.5), default=10.0, show_default=True,
-              help="Minutes on a failing exercise since the learner's last pass that mark them stuck.")
-@click.option("--new-token", is_flag=True, help="Replace the instructor token (when it is lost).")
+SERVE_HELP = Messages({
+    "short": {"en": "Run the class server until Ctrl-C.",
+              "ja": "Ctrl-C を押すまでクラスのサーバーを動かします。"},
+    "help": {"en": "Run the class server until Ctrl-C; on first start, create the class and print its secrets "
+                   "once.",
+             "ja": "Ctrl-C を押すまでクラスのサーバーを動かします。初回の起動でクラスを作り、その秘密の値を "
+                   "1 度だけ表示します。"},
+    "--host": {"en": "Address to listen on; 0.0.0.0 opens it to the room's network.",
+               "ja": "待ち受けるアドレス。0.0.0.0 にすると教室のネットワークに公開します。"},
+    "--port": {"en": "Port (0: any free port).",
+               "ja": "ポート（0 なら空いている任意のポート）。"},
+    "--db": {"en": "The class database (SQLite; default: in the user data folder).",
+             "ja": "クラスのデータベース（SQLite。既定: ユーザーのデータフォルダー内）。"},
+    "--stuck-attempts": {"en": "Failed attempts on one exercise that mark a learner stuck.",
+                         "ja": "受講者を「つまずいている」とみなす、1 つの演習での不合格の回数。"},
+    "--stuck-minutes": {"en": "Minutes on a failing exercise since the learner's last pass that mark them stuck.",
+                        "ja": "受講者を「つまずいている」とみなす、最後の合格から不合格の演習に費やした分数。"},
+    "--new-token": {"en": "Replace the instructor token (when it is lost).",
+                    "ja": "講師用トークンを作り直します（なくしたとき）。"},
+})
+
+
+@class_group.command("serve", texts=SERVE_HELP)
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", type=click.IntRange(0, 65535), default=8765, show_default=True)
+@click.option("--db", "db_path", type=click.Path(dir_okay=False), default=None)
+@click.option("--stuck-attempts", type=click.IntRange(min=1), default=5, show_default=True)
+@click.option("--stuck-minutes", type=click.FloatRange(min=0.5), default=10.0, show_default=True)
+@click.option("--new-token", is_flag=True)
 @lang_option
 def serve_command(host: str, port: int, db_path: str | None, stuck_attempts: int, stuck_minutes: float,
                   new_token: bool, lang: str | None) -> None:
@@ -146,10 +172,22 @@ def serve_command(host: str, port: int, db_path: str | None, stuck_attempts: int
     click.echo(MESSAGES.get("stopped", lang, db=db))
 
 
-@class_group.command("join")
+JOIN_HELP = Messages({
+    "short": {"en": "Join the class at URL.",
+              "ja": "URL のクラスに参加します。"},
+    "help": {"en": "Join the class at URL once; from then on every verdict is sent there.",
+             "ja": "URL のクラスに 1 度だけ参加します。以後、判定はすべてそこに送られます。"},
+    "--code": {"en": "The join code the instructor shows.",
+               "ja": "講師が示す参加コード。"},
+    "--name": {"en": "Your name as the instructor will see it.",
+               "ja": "講師に見える、あなたの名前。"},
+})
+
+
+@class_group.command("join", texts=JOIN_HELP)
 @click.argument("url")
-@click.option("--code", required=True, help="The join code the instructor shows.")
-@click.option("--name", required=True, help="Your name as the instructor will see it.")
+@click.option("--code", required=True)
+@click.option("--name", required=True)
 @lang_option
 def join_command(url: str, code: str, name: str, lang: str | None) -> None:
     """Join the class at URL once; from then on every verdict is sent there."""
@@ -162,8 +200,18 @@ def join_command(url: str, code: str, name: str, lang: str | None) -> None:
     click.echo(MESSAGES.get("joined", lang, url=config.url, name=config.name))
 
 
-@class_group.command("status")
-@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+STATUS_HELP = Messages({
+    "short": {"en": "Show your class and the results waiting to be sent.",
+              "ja": "参加中のクラスと送信待ちの結果を表示します。"},
+    "help": {"en": "Show the class server, your name and how many results wait to be sent (and send them).",
+             "ja": "クラスのサーバー、あなたの名前、送信待ちの結果の数を表示します（そして送ります）。"},
+    "--json": {"en": "Print one JSON object.",
+               "ja": "JSON オブジェクトを 1 つ出力します。"},
+})
+
+
+@class_group.command("status", texts=STATUS_HELP)
+@click.option("--json", "as_json", is_flag=True)
 @lang_option
 def status_command(as_json: bool, lang: str | None) -> None:
     """Show the class server, your name and how many results wait to be sent (and send them)."""
@@ -187,7 +235,15 @@ def status_command(as_json: bool, lang: str | None) -> None:
         click.echo(MESSAGES.get("rejected", lang, count=status["rejected"], folder=outbox_dir() / "rejected"))
 
 
-@class_group.command("leave")
+LEAVE_HELP = Messages({
+    "short": {"en": "Forget the class: verdicts are no longer sent.",
+              "ja": "クラスから抜けます: 判定はもう送られません。"},
+    "help": {"en": "Forget the class: verdicts are no longer sent.",
+             "ja": "クラスから抜けます: 判定はもう送られません。"},
+})
+
+
+@class_group.command("leave", texts=LEAVE_HELP)
 @lang_option
 def leave_command(lang: str | None) -> None:
     """Forget the class: verdicts are no longer sent."""

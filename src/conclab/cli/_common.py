@@ -9,16 +9,29 @@ from typing import Any
 
 import click
 
-from conclab.i18n import LANGS, choose_lang
+from conclab.i18n import LANGS, Messages, choose_lang
 
 LANG_CHOICE = click.Choice(LANGS, case_sensitive=False)
+
+
+SECONDS_MESSAGES = Messages({
+    "nan": {"en": "{value!r} is not a number of seconds; give one like 2 or 0.5",
+            "ja": "{value!r} は秒数ではありません。2 や 0.5 のように指定してください"},
+    "inf": {"en": "{value!r} is not a finite number of seconds; give one like 2 or 0.5",
+            "ja": "{value!r} は有限の秒数ではありません。2 や 0.5 のように指定してください"},
+    "small-at-least": {"en": "{value!r} is too small: give at least {minimum:g} seconds",
+                       "ja": "{value!r} は小さすぎます。{minimum:g} 秒以上を指定してください"},
+    "small-more-than": {"en": "{value!r} is too small: give more than {minimum:g} seconds",
+                        "ja": "{value!r} は小さすぎます。{minimum:g} 秒より大きい値を指定してください"},
+})
 
 
 class Seconds(click.ParamType):
     """A time in seconds: a finite number above ``minimum`` (``nan``, ``inf`` and ``-1`` are refused).
 
     click's ``FloatRange`` lets ``nan`` through (every comparison with it is
-    false), and a limit of ``nan`` or ``inf`` is no limit at all.
+    false), and a limit of ``nan`` or ``inf`` is no limit at all. The refusal
+    is in the learner's language (``--lang`` given before it, or the environment).
     """
 
     name = "seconds"
@@ -28,34 +41,70 @@ class Seconds(click.ParamType):
         self.minimum_allowed = minimum_allowed
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> float:
+        lang = context_lang(ctx)
         try:
             number = float(value)
         except (TypeError, ValueError):
-            self.fail(f"{value!r} is not a number of seconds; give one like 2 or 0.5", param, ctx)
+            self.fail(SECONDS_MESSAGES.get("nan", lang, value=value), param, ctx)
         if not math.isfinite(number):
-            self.fail(f"{value!r} is not a finite number of seconds; give one like 2 or 0.5", param, ctx)
+            self.fail(SECONDS_MESSAGES.get("inf", lang, value=value), param, ctx)
         if number < self.minimum or (number == self.minimum and not self.minimum_allowed):
-            bound = "at least" if self.minimum_allowed else "more than"
-            self.fail(f"{value!r} is too small: give {bound} {self.minimum:g} seconds", param, ctx)
+            key = "small-at-least" if self.minimum_allowed else "small-more-than"
+            self.fail(SECONDS_MESSAGES.get(key, lang, value=value, minimum=self.minimum), param, ctx)
         return number
 
 
 def lang_option(function: Any) -> Any:
-    """Add ``--lang ja|en`` to a command (it overrides the group's ``--lang``)."""
-    return click.option("--lang", "lang", type=LANG_CHOICE, default=None,
-                        help="Language: ja or en (default: CONCLAB_LANG, then conclab config lang, then the locale).")(function)
+    """Add ``--lang ja|en`` to a command (it overrides the group's ``--lang``).
+
+    Eager, so ``conclab run --lang ja --help`` shows the help in Japanese: an
+    eager option given before ``--help`` is read before the help is printed.
+    Its help text is the shared one in :mod:`conclab.cli._help`.
+    """
+    return click.option("--lang", "lang", type=LANG_CHOICE, default=None, is_eager=True)(function)
+
+
+#: Where the command line notes the language a command chose, so an error
+#: raised later (the command's context gone) is printed in the same language.
+LANG_KEY = "conclab.lang"
+
+
+def context_lang(ctx: click.Context | None) -> str:
+    """The language for ``ctx``: the nearest ``--lang`` given, then the environment (see :func:`choose_lang`).
+
+    Reads the parameters parsed so far, so it works while click is still
+    parsing (for ``--help`` and for usage errors), not only inside a command;
+    then the language a running command chose (:func:`remember_lang`).
+    """
+    meta = ctx.meta if ctx is not None else {}
+    while ctx is not None:
+        given = ctx.params.get("lang") if ctx.params else None
+        if isinstance(given, str) and given:
+            return choose_lang(given)
+        if isinstance(ctx.obj, dict) and ctx.obj.get("lang"):
+            return choose_lang(ctx.obj["lang"])
+        ctx = ctx.parent
+    return str(meta.get(LANG_KEY) or choose_lang(None))
+
+
+def remember_lang(lang: str) -> str:
+    """Note ``lang`` as the current command's language (for its errors); return it."""
+    ctx = click.get_current_context(silent=True)
+    if ctx is not None:
+        ctx.meta[LANG_KEY] = lang
+    return lang
 
 
 def resolve_lang(lang: str | None) -> str:
     """The command's ``--lang``, else the group's, else the environment and locale."""
     if lang:
-        return choose_lang(lang)
+        return remember_lang(choose_lang(lang))
     ctx = click.get_current_context(silent=True)
     while ctx is not None:
         if isinstance(ctx.obj, dict) and ctx.obj.get("lang"):
-            return choose_lang(ctx.obj["lang"])
+            return remember_lang(choose_lang(ctx.obj["lang"]))
         ctx = ctx.parent
-    return choose_lang(None)
+    return remember_lang(choose_lang(None))
 
 
 def make_console(width: int | None = None, stderr: bool = False) -> Any:
@@ -132,8 +181,11 @@ def print_json(data: Any) -> None:
     click.echo(json.dumps(data, ensure_ascii=False, indent=2))
 
 
-def print_error(message: str) -> None:
-    """One line on stderr: ``conclab: error: ...``."""
+ERROR_PREFIX = {"en": "conclab: error: ", "ja": "conclab: エラー: "}
+
+
+def print_error(message: str, lang: str = "en") -> None:
+    """One line on stderr: ``conclab: error: ...`` (``conclab: エラー: ...`` in Japanese)."""
     message = " ".join(str(message).split())
-    sys.stderr.write(f"conclab: error: {message}\n")
+    sys.stderr.write(f"{ERROR_PREFIX.get(lang, ERROR_PREFIX['en'])}{message}\n")
     sys.stderr.flush()

@@ -13,6 +13,7 @@ import sys
 import click
 
 from conclab.cli._common import lang_option, make_console, print_json, resolve_lang
+from conclab.cli._help import LocalizedCommand
 from conclab.errors import ConclabError
 from conclab.i18n import Messages
 from conclab.lab import Lab
@@ -28,7 +29,9 @@ def scheduler_option(lab: Lab, scheduler: str | None, allow_remote: bool) -> str
 
     if scheduler is not None and "scheduler" not in lab.options:
         raise ConclabError(f"{lab.id} does not take --scheduler; the Dask lessons do "
-                           "(dask-executor, task-granularity, dask-cluster)")
+                           "(dask-executor, task-granularity, dask-cluster)",
+                           ja=f"{lab.id} では --scheduler を使えません。使えるのは Dask のレッスン（dask-executor、"
+                              "task-granularity、dask-cluster）だけです")
     address = scheduler if scheduler is not None else os.environ.get(SCHEDULER_ENV) or None
     if address is None or "scheduler" not in lab.options:
         return None
@@ -52,13 +55,25 @@ def run_under(python: str, args: list[str]) -> int:
     return run_passthrough(path, args, width=make_console().width)
 
 
-@click.command("compare")
+COMPARE_HELP = Messages({
+    "short": {"en": "Run a lab under several interpreters and compare.",
+              "ja": "複数のインタープリターでラボを実行して比べます。"},
+    "help": {"en": "Run a lab under several interpreters, one after another, and compare claims and figures.",
+             "ja": "ラボを複数のインタープリターで順に実行し、主張と数値を比べます。"},
+    "--python": {"en": "An interpreter to run the lab under (a path, or a name on PATH or in pyenv); give two or more.",
+                 "ja": "ラボを実行するインタープリター（パス、または PATH や pyenv にある名前）。2 つ以上指定してください。"},
+    "--quick": {"en": "Shortened figures in every run.",
+                "ja": "どの実行でも数値を短縮して測ります。"},
+    "--json": {"en": "Print one JSON object: each run's result.",
+               "ja": "各実行の結果を JSON オブジェクト 1 つで出力します。"},
+})
+
+
+@click.command("compare", cls=LocalizedCommand, texts=COMPARE_HELP)
 @click.argument("lab_id", metavar="LAB")
-@click.option("--python", "pythons", multiple=True, metavar="PATH",
-              help="An interpreter to run the lab under (a path, or a name on PATH or in pyenv); "
-                   "give two or more.")
-@click.option("--quick", is_flag=True, help="Shortened figures in every run.")
-@click.option("--json", "as_json", is_flag=True, help="Print one JSON object: each run's result.")
+@click.option("--python", "pythons", multiple=True, metavar="PATH")
+@click.option("--quick", is_flag=True)
+@click.option("--json", "as_json", is_flag=True)
 @lang_option
 def compare_command(lab_id: str, pythons: tuple[str, ...], quick: bool, as_json: bool,
                     lang: str | None) -> None:
@@ -69,7 +84,8 @@ def compare_command(lab_id: str, pythons: tuple[str, ...], quick: bool, as_json:
     lang = resolve_lang(lang)
     lab = registry().lab(lab_id)
     if len(pythons) < 2:
-        raise ConclabError("give at least two interpreters: conclab compare LAB --python A --python B")
+        raise ConclabError("give at least two interpreters: conclab compare LAB --python A --python B",
+                           ja="インタープリターを 2 つ以上指定してください: conclab compare LAB --python A --python B")
     paths = [resolve_python(name) for name in pythons]
     for path in paths:
         preflight(path)

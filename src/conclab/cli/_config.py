@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from conclab.cli._common import LANG_CHOICE, resolve_lang
+from conclab.cli._help import LocalizedGroup
 from conclab.errors import ConclabError
 from conclab.i18n import CONFIG_FILE, Messages, config_dir, save_lang, saved_lang
 
@@ -23,12 +24,32 @@ MESSAGES = Messages({
 })
 
 
-@click.group("config")
+CONFIG_HELP = Messages({
+    "short": {"en": "Settings kept between runs.",
+              "ja": "実行をまたいで保存する設定です。"},
+    "help": {"en": "Settings kept between runs (in the user's config folder).",
+             "ja": "実行をまたいで保存する設定です（ユーザーの設定フォルダーに保存します）。"},
+})
+
+
+@click.group("config", cls=LocalizedGroup, texts=CONFIG_HELP)
 def config_group() -> None:
     """Settings kept between runs (in the user's config folder)."""
 
 
-@config_group.command("lang")
+LANG_HELP = Messages({
+    "short": {"en": "Show or set the language of every command.",
+              "ja": "全コマンドの言語を表示、または設定します。"},
+    "help": {"en": "Show or set the language of every command: ja or en.\n\n"
+                   "The saved language comes after --lang and CONCLAB_LANG and before the\nlocale, so a container "
+                   "with a C.UTF-8 locale still shows Japanese.",
+             "ja": "全コマンドの言語（ja か en）を表示、または設定します。\n\n"
+                   "保存した言語は --lang と CONCLAB_LANG の次、ロケールの前に効きます。そのため、"
+                   "ロケールが C.UTF-8 のコンテナーでも日本語で表示できます。"},
+})
+
+
+@config_group.command("lang", texts=LANG_HELP)
 @click.argument("value", required=False, type=LANG_CHOICE)
 def lang_command(value: str | None) -> None:
     """Show or set the language of every command: ja or en.
@@ -49,5 +70,6 @@ def lang_command(value: str | None) -> None:
     try:
         written = save_lang(value)
     except OSError as exc:
-        raise ConclabError(MESSAGES.get("unwritable", value, why=exc.strerror or str(exc))) from exc
+        raise ConclabError(MESSAGES.get("unwritable", "en", why=exc.strerror or str(exc)),
+                           ja=MESSAGES.get("unwritable", "ja", why=exc.strerror or str(exc))) from exc
     click.echo(MESSAGES.get("saved", value, lang=value, path=written))

@@ -8,6 +8,7 @@ import click
 from rich.cells import cell_len
 
 from conclab.cli._common import lang_option, make_console, print_json, resolve_lang
+from conclab.cli._help import LocalizedCommand
 from conclab.i18n import Messages
 from conclab.machine import Machine, machine_facts, port_is_free
 
@@ -58,8 +59,18 @@ def gil_text(facts: Machine, lang: str) -> str:
     return MESSAGES.get("reenabled", lang, why=MESSAGES.get(why, lang))
 
 
-@click.command("doctor")
-@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+DOCTOR_HELP = Messages({
+    "short": {"en": "Show the interpreter, GIL, cores and tools here.",
+              "ja": "インタープリター、GIL、コア数、ツールを表示します。"},
+    "help": {"en": "Show the interpreter, GIL state, cores, start method, locale and tools.",
+             "ja": "インタープリター、GIL の状態、コア数、起動方式、ロケール、ツールを表示します。"},
+    "--json": {"en": "Print one JSON object.",
+               "ja": "JSON オブジェクトを 1 つ出力します。"},
+})
+
+
+@click.command("doctor", cls=LocalizedCommand, texts=DOCTOR_HELP)
+@click.option("--json", "as_json", is_flag=True)
 @lang_option
 def doctor_command(as_json: bool, lang: str | None) -> None:
     """Show the interpreter, GIL state, cores, start method, locale and tools."""

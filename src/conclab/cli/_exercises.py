@@ -21,9 +21,11 @@ from conclab.cli._common import (
     lang_option,
     make_console,
     print_json,
+    remember_lang,
     resolve_lang,
 )
 from conclab.cli._exercise_screens import progress_view
+from conclab.cli._help import LocalizedCommand, LocalizedGroup
 from conclab.errors import ConclabError
 from conclab.i18n import Messages, pick
 
@@ -66,7 +68,7 @@ def _lang(lang: str | None, workspace: object | None = None) -> str:
     if lang or group_lang:
         return resolve_lang(lang)
     ws_lang = getattr(workspace, "lang", None)
-    return ws_lang if ws_lang in ("en", "ja") else resolve_lang(None)
+    return remember_lang(ws_lang) if ws_lang in ("en", "ja") else resolve_lang(None)
 
 
 def _render_verdict(verdict, exercise, lang: str) -> None:  # type: ignore[no-untyped-def]
@@ -77,16 +79,33 @@ def _render_verdict(verdict, exercise, lang: str) -> None:  # type: ignore[no-un
     console.print(after_check(verdict, exercise, lang))
 
 
-dir_option = click.option("--dir", "directory", type=click.Path(file_okay=False), default=None,
-                          help="The exercises workspace (default: found from the current folder).")
+#: ``--dir``; its help is the shared one in :mod:`conclab.cli._help`.
+dir_option = click.option("--dir", "directory", type=click.Path(file_okay=False), default=None)
 
 
-@click.group("exercises")
+EXERCISES_HELP = Messages({
+    "short": {"en": "Exercises: create a workspace with the starters.",
+              "ja": "演習: スターターファイル入りのワークスペースを作ります。"},
+    "help": {"en": "Exercises: create a workspace with the starter files.",
+             "ja": "演習: スターターファイル入りのワークスペースを作ります。"},
+})
+
+
+@click.group("exercises", cls=LocalizedGroup, texts=EXERCISES_HELP)
 def exercises_group() -> None:
     """Exercises: create a workspace with the starter files."""
 
 
-@exercises_group.command("init")
+INIT_HELP = Messages({
+    "short": {"en": "Write the starter files and a README into DIR.",
+              "ja": "DIR にスターターファイルと README を書き込みます。"},
+    "help": {"en": "Write the starter files and a README into DIR (default ./conclab-exercises).",
+             "ja": "スターターファイルと README を DIR（既定: ./conclab-exercises）"
+                   "に書き込みます。"},
+})
+
+
+@exercises_group.command("init", texts=INIT_HELP)
 @click.argument("directory", metavar="[DIR]", required=False, default=None)
 @lang_option
 def init_command(directory: str | None, lang: str | None) -> None:
@@ -102,12 +121,24 @@ def init_command(directory: str | None, lang: str | None) -> None:
     click.echo(MESSAGES.get("init-next", lang, root=directory or DEFAULT_DIR))
 
 
-@click.command("check")
+CHECK_HELP = Messages({
+    "short": {"en": "Check an exercise (default: the next not passed).",
+              "ja": "演習をチェックします（既定: 次の未合格の演習）。"},
+    "help": {"en": "Check an exercise (default: the next one not yet passed). Exit 0 passed, 1 not yet.",
+             "ja": "演習をチェックします（既定: まだ合格していない次の演習）。終了コードは、合格なら 0、まだなら "
+                   "1 です。"},
+    "--json": {"en": "Print one JSON object: exercise, passed, checks, elapsed_s.",
+               "ja": "JSON オブジェクトを 1 つ出力します: exercise、passed、checks、elapsed_s。"},
+    "--limit": {"en": "Time limit in seconds for each run of your program (default: the exercise's).",
+                "ja": "プログラムを 1 回実行するごとの制限時間（秒）。既定は演習ごとの値です。"},
+})
+
+
+@click.command("check", cls=LocalizedCommand, texts=CHECK_HELP)
 @click.argument("exercise_name", metavar="[EXERCISE]", required=False, default=None)
 @dir_option
-@click.option("--json", "as_json", is_flag=True, help="Print one JSON object: exercise, passed, checks, elapsed_s.")
-@click.option("--limit", "limit_s", type=Seconds(0.5, minimum_allowed=True), default=None,
-              help="Time limit in seconds for each run of your program (default: the exercise's).")
+@click.option("--json", "as_json", is_flag=True)
+@click.option("--limit", "limit_s", type=Seconds(0.5, minimum_allowed=True), default=None)
 @lang_option
 def check_command(exercise_name: str | None, directory: str | None, as_json: bool, limit_s: float | None,
                   lang: str | None) -> None:
@@ -142,11 +173,21 @@ def check_command(exercise_name: str | None, directory: str | None, as_json: boo
         sys.exit(1)
 
 
-@click.command("watch")
+WATCH_HELP = Messages({
+    "short": {"en": "Check the exercise each time its file is saved.",
+              "ja": "ファイルを保存するたびに演習をチェックします。"},
+    "help": {"en": "Check the current exercise every time its file is saved (single keys: h hint, n next, q quit).",
+             "ja": "今の演習を、ファイルを保存するたびにチェックします。キーは押すだけで効きます"
+                   "（Enter は不要）: h でヒント、n で次へ、q で終了。"},
+    "--limit": {"en": "Time limit in seconds for each run of your program (default: the exercise's).",
+                "ja": "プログラムを 1 回実行するごとの制限時間（秒）。既定は演習ごとの値です。"},
+})
+
+
+@click.command("watch", cls=LocalizedCommand, texts=WATCH_HELP)
 @click.argument("exercise_name", metavar="[EXERCISE]", required=False, default=None)
 @dir_option
-@click.option("--limit", "limit_s", type=Seconds(0.5, minimum_allowed=True), default=None,
-              help="Time limit in seconds for each run of your program (default: the exercise's).")
+@click.option("--limit", "limit_s", type=Seconds(0.5, minimum_allowed=True), default=None)
 @lang_option
 def watch_command(exercise_name: str | None, directory: str | None, limit_s: float | None,
                   lang: str | None) -> None:
@@ -187,23 +228,39 @@ def _show_hint(workspace, exercise, lang: str) -> None:  # type: ignore[no-untyp
     console.print(hint_footer(exercise, shown, lang, workspace is not None))
 
 
-@click.command("hint")
+HINT_HELP = Messages({
+    "short": {"en": "Show the hints of an exercise, one more each time.",
+              "ja": "演習のヒントを 1 つずつ増やして表示します。"},
+    "help": {"en": "Show the hints of an exercise, one more each time.",
+             "ja": "演習のヒントを表示します。実行するたびに 1 つずつ増えます。"},
+})
+
+
+@click.command("hint", cls=LocalizedCommand, texts=HINT_HELP)
 @click.argument("exercise_name", metavar="EXERCISE")
 @dir_option
 @lang_option
 def hint_command(exercise_name: str, directory: str | None, lang: str | None) -> None:
     """Show the hints of an exercise, one more each time."""
-    exercise = _catalogue().get(exercise_name)
     try:
         workspace = _workspace(directory)
     except ConclabError:
         if directory:
             raise
         workspace = None
-    _show_hint(workspace, exercise, _lang(lang, workspace))
+    language = _lang(lang, workspace)  # first, so an unknown exercise is refused in the workspace's language
+    _show_hint(workspace, _catalogue().get(exercise_name), language)
 
 
-@click.command("reset")
+RESET_HELP = Messages({
+    "short": {"en": "Write an exercise's starter file again.",
+              "ja": "演習のスターターファイルを書き直します。"},
+    "help": {"en": "Write the starter file of an exercise again (your version is backed up).",
+             "ja": "演習のスターターファイルをもう一度書き込みます（今の版はバックアップします）。"},
+})
+
+
+@click.command("reset", cls=LocalizedCommand, texts=RESET_HELP)
 @click.argument("exercise_name", metavar="EXERCISE")
 @dir_option
 @lang_option
@@ -218,7 +275,15 @@ def reset_command(exercise_name: str, directory: str | None, lang: str | None) -
         click.echo(MESSAGES.get("reset-backup", lang, backup=backup.relative_to(workspace.root)))
 
 
-@click.command("solution")
+SOLUTION_HELP = Messages({
+    "short": {"en": "Show the reference solution of a passed exercise.",
+              "ja": "合格した演習の模範解答を表示します。"},
+    "help": {"en": "Show the reference solution of an exercise you have passed.",
+             "ja": "合格した演習の模範解答を表示します。"},
+})
+
+
+@click.command("solution", cls=LocalizedCommand, texts=SOLUTION_HELP)
 @click.argument("exercise_name", metavar="EXERCISE")
 @dir_option
 @lang_option
@@ -228,14 +293,25 @@ def solution_command(exercise_name: str, directory: str | None, lang: str | None
     lang = _lang(lang, workspace)
     exercise = _catalogue().get(exercise_name)
     if not workspace.progress.load().of(exercise.id).passed:
-        raise ConclabError(MESSAGES.get("solution-refused", lang, exercise=exercise.id))
+        raise ConclabError(MESSAGES.get("solution-refused", "en", exercise=exercise.id),
+                           ja=MESSAGES.get("solution-refused", "ja", exercise=exercise.id))
     click.echo(click.style(MESSAGES.get("solution-title", lang, exercise=exercise.id), bold=True))
     click.echo(exercise.solution)
 
 
-@click.command("progress")
+PROGRESS_HELP = Messages({
+    "short": {"en": "Show which exercises have passed.",
+              "ja": "どの演習に合格したかを表示します。"},
+    "help": {"en": "Show which exercises have passed.",
+             "ja": "どの演習に合格したかを表示します。"},
+    "--json": {"en": "Print one JSON object.",
+               "ja": "JSON オブジェクトを 1 つ出力します。"},
+})
+
+
+@click.command("progress", cls=LocalizedCommand, texts=PROGRESS_HELP)
 @dir_option
-@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+@click.option("--json", "as_json", is_flag=True)
 @lang_option
 def progress_command(directory: str | None, as_json: bool, lang: str | None) -> None:
     """Show which exercises have passed."""

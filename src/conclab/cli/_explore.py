@@ -11,6 +11,7 @@ import click
 from conclab._interrupt import Terminated
 from conclab._process import reaping_children
 from conclab.cli._common import Seconds, lang_option, make_console, print_json, resolve_lang
+from conclab.cli._help import LocalizedCommand
 from conclab.errors import ConclabError
 from conclab.i18n import Messages
 
@@ -76,7 +77,8 @@ def _check_replay(replay: str, step_limit: int) -> None:
     if choices > step_limit:
         raise ConclabError(f"the schedule {_short(replay)} has {choices} choices, more than the step limit "
                            f"of {step_limit} allows; replay the schedule printed with a finding, "
-                           f"or raise --step-limit")
+                           f"or raise --step-limit",
+                           ja=f"スケジュール {_short(replay)} の選択は {choices} 回で、ステップ上限 {step_limit} を超えます。発見と一緒に表示されたスケジュールを再生するか、--step-limit を上げてください")
 
 
 def _short(text: str, width: int = 40) -> str:
@@ -86,7 +88,8 @@ def _short(text: str, width: int = 40) -> str:
 def _exited(code: object, lang: str) -> ConclabError:
     """The scenario called ``sys.exit``: a finding (exit 1), not conclab's own exit with its code."""
     shown = code if isinstance(code, int) or code is None else repr(code)
-    error = ConclabError(MESSAGES.get("exited", lang, code=shown))
+    error = ConclabError(MESSAGES.get("exited", "en", code=shown),
+                         ja=MESSAGES.get("exited", "ja", code=shown))
     error.exit_code = 1
     return error
 
@@ -199,27 +202,58 @@ class _Player:
             click.echo(MESSAGES.get("play-bad", lang, answer=answer, options=options))
 
 
-@click.command("explore")
+EXPLORE_HELP = Messages({
+    "short": {"en": "Find races and deadlocks by controlling the schedule.",
+              "ja": "インターリーブ探索で競合状態とデッドロックを探します。"},
+    "help": {"en": "Run SCENARIO (a file or a built-in name) under a controlled scheduler.\n\n"
+                   "Exit code 1 when a race, deadlock or livelock is found, 0 when none was\nfound in the schedules "
+                   "explored, 2 for bad input.",
+             "ja": "SCENARIO（ファイル、または組み込みの名前）を、制御されたスケジューラーの下で実行します（インターリーブ探索）"
+                   "。\n\n"
+                   "競合状態、デッドロック、ライブロックが見つかれば終了コードは 1、探索したスケジュールで見つからなければ "
+                   "0、入力が正しくなければ 2 です。"},
+    "--list": {"en": "List the built-in scenarios.",
+               "ja": "組み込みのシナリオを一覧表示します。"},
+    "--strategy": {"en": "auto: dfs within the preemption bound, then pct.",
+                   "ja": "auto: プリエンプションの上限内で dfs、次に pct を使います。"},
+    "--schedules": {"en": "How many schedules to try at most.",
+                    "ja": "試すスケジュールの最大数。"},
+    "--seed": {"en": "Seed for random and pct.",
+               "ja": "random と pct の乱数シード。"},
+    "--preemptions": {"en": "Preemption bound for dfs.",
+                      "ja": "dfs のプリエンプションの上限。"},
+    "--replay": {"en": "Replay one schedule string (as printed with a finding) step by step.",
+                 "ja": "スケジュール文字列（発見と一緒に表示されたもの）を 1 つ、1 ステップずつ再生します。"},
+    "--granularity": {"en": "Scheduling points before each bytecode or each line.",
+                      "ja": "スケジュールを切り替える位置: バイトコードごと（opcode）か、行ごと（line）。"},
+    "--step-limit": {"en": "Steps per schedule before reporting a livelock or busy wait.",
+                     "ja": "ライブロックやビジーウェイトとして報告するまでの、1 スケジュールあたりのステップ数。"},
+    "--timeout": {"en": "Seconds a thread may stay in a real blocking call before it is reported.",
+                  "ja": "スレッドが実際のブロッキング呼び出しに留まってよい秒数。超えると報告します。"},
+    "--timeline": {"en": "Also draw the reported schedule as a timeline.",
+                   "ja": "報告したスケジュールをタイムラインとしても描きます。"},
+    "--interactive": {"en": "Play the scheduler: you pick who runs next.",
+                      "ja": "スケジューラーになって遊びます: 次に動くスレッドをあなたが選びます。"},
+    "--json": {"en": "Print one JSON object.",
+               "ja": "JSON オブジェクトを 1 つ出力します。"},
+})
+
+
+@click.command("explore", cls=LocalizedCommand, texts=EXPLORE_HELP)
 @click.argument("scenario", required=False)
-@click.option("--list", "list_builtins", is_flag=True, help="List the built-in scenarios.")
+@click.option("--list", "list_builtins", is_flag=True)
 @click.option("--strategy", type=click.Choice(["auto", "random", "pct", "dfs"]), default="auto",
-              show_default=True, help="auto: dfs within the preemption bound, then pct.")
-@click.option("--schedules", type=click.IntRange(min=1), default=1000, show_default=True,
-              help="How many schedules to try at most.")
-@click.option("--seed", type=int, default=0, show_default=True, help="Seed for random and pct.")
-@click.option("--preemptions", type=click.IntRange(min=0), default=2, show_default=True,
-              help="Preemption bound for dfs.")
-@click.option("--replay", metavar="SCHEDULE", default=None,
-              help="Replay one schedule string (as printed with a finding) step by step.")
-@click.option("--granularity", type=click.Choice(["opcode", "line"]), default="opcode", show_default=True,
-              help="Scheduling points before each bytecode or each line.")
-@click.option("--step-limit", type=click.IntRange(min=10), default=10_000, show_default=True,
-              help="Steps per schedule before reporting a livelock or busy wait.")
-@click.option("--timeout", type=Seconds(0.05, minimum_allowed=True), default=2.0, show_default=True,
-              help="Seconds a thread may stay in a real blocking call before it is reported.")
-@click.option("--timeline", is_flag=True, help="Also draw the reported schedule as a timeline.")
-@click.option("--interactive", is_flag=True, help="Play the scheduler: you pick who runs next.")
-@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+              show_default=True)
+@click.option("--schedules", type=click.IntRange(min=1), default=1000, show_default=True)
+@click.option("--seed", type=int, default=0, show_default=True)
+@click.option("--preemptions", type=click.IntRange(min=0), default=2, show_default=True)
+@click.option("--replay", metavar="SCHEDULE", default=None)
+@click.option("--granularity", type=click.Choice(["opcode", "line"]), default="opcode", show_default=True)
+@click.option("--step-limit", type=click.IntRange(min=10), default=10_000, show_default=True)
+@click.option("--timeout", type=Seconds(0.05, minimum_allowed=True), default=2.0, show_default=True)
+@click.option("--timeline", is_flag=True)
+@click.option("--interactive", is_flag=True)
+@click.option("--json", "as_json", is_flag=True)
 @lang_option
 def explore_command(scenario: str | None, list_builtins: bool, strategy: str, schedules: int, seed: int,
                     preemptions: int, replay: str | None, granularity: str, step_limit: int,
@@ -237,9 +271,11 @@ def explore_command(scenario: str | None, list_builtins: bool, strategy: str, sc
         _print_list(lang, as_json)
         return
     if not scenario:
-        raise ConclabError(MESSAGES.get("need-scenario", "en"))
+        raise ConclabError(MESSAGES.get("need-scenario", "en"),
+                           ja=MESSAGES.get("need-scenario", "ja"))
     if interactive and (replay is not None or as_json):
-        raise ConclabError("--interactive cannot be combined with --replay or --json; drop one of them")
+        raise ConclabError("--interactive cannot be combined with --replay or --json; drop one of them",
+                           ja="--interactive は --replay や --json と一緒に使えません。どちらかを外してください")
     if replay is not None:
         _check_replay(replay, step_limit)
     player = _Player(lang) if interactive else None

@@ -17,6 +17,7 @@ from typing import Any
 import click
 
 from conclab.cli._common import lang_option, make_console, print_json, resolve_lang
+from conclab.cli._help import LocalizedCommand
 from conclab.errors import ConclabError
 from conclab.i18n import Messages, pick
 
@@ -132,7 +133,8 @@ def _hint(handson: Any, step: Any, main: Path, lang: str) -> None:
 
 def _check(handson: Any, step: Any, main: Path, port: int, as_json: bool, lang: str) -> None:
     if not main.is_file():
-        raise ConclabError(MESSAGES.get("no-main", lang, path=main, handson=handson.id, number=step.number))
+        raise ConclabError(MESSAGES.get("no-main", "en", path=main, handson=handson.id, number=step.number),
+                           ja=MESSAGES.get("no-main", "ja", path=main, handson=handson.id, number=step.number))
     if not as_json:
         click.echo(MESSAGES.get("checking", lang, file=main.name, number=step.number, title=pick(step.title, lang)))
     verdict = handson.check(step, main, port, lang)
@@ -178,17 +180,43 @@ def _render(handson: Any, step: Any, verdict: Any, lang: str) -> None:
         click.echo(MESSAGES.get("after-last", lang, handson=handson.id))
 
 
-@click.command("handson")
+HANDSON_HELP = Messages({
+    "short": {"en": "The bootcamp hands-on: write main.py in steps.",
+              "ja": "ブートキャンプのハンズオン: main.py を段階的に書きます。"},
+    "help": {"en": "The bootcamp hands-on: write main.py in steps, run it, fire curl at it.\n\n"
+                   "Without NAME, list the hands-ons and your progress. With NAME, show STEP\n(default: the first "
+                   "you have not passed): what to write, what changes\nfrom the step before, and how to run it "
+                   "in two terminals.",
+             "ja": "ブートキャンプのハンズオンです。main.py を段階的に書き、実行し、curl でリクエストを送ります。"
+                   "\n\n"
+                   "NAME を省くと、ハンズオンの一覧と進み具合を表示します。NAME を指定すると STEP（既定: "
+                   "まだ合格していない最初のステップ）を表示します: 書く内容、前のステップからの変更点、2 つのターミナルでの動かし方です。"},
+    "--check": {"en": "Fire 3 concurrent requests at your server (on --port, else conclab starts main.py) and judge "
+                      "it.",
+                "ja": "サーバーに同時に 3 つのリクエストを送り、判定します（--port で待ち受けるサーバー、なければ "
+                      "conclab が main.py を起動します）。"},
+    "--hint": {"en": "One more hint for the step each time.",
+               "ja": "実行するたびに、そのステップのヒントを 1 つ増やします。"},
+    "--code": {"en": "Print the step's whole main.py.",
+               "ja": "そのステップの main.py 全体を表示します。"},
+    "--port": {"en": "Where your server listens.",
+               "ja": "サーバーが待ち受けるポート。"},
+    "--file": {"en": "The file you write.",
+               "ja": "書いているファイル。"},
+    "--json": {"en": "With --check: print the verdict as one JSON object.",
+               "ja": "--check と一緒に使い、判定を JSON オブジェクト 1 つで出力します。"},
+})
+
+
+@click.command("handson", cls=LocalizedCommand, texts=HANDSON_HELP)
 @click.argument("name", required=False)
 @click.argument("step", required=False)
-@click.option("--check", "do_check", is_flag=True,
-              help="Fire 3 concurrent requests at your server (on --port, else conclab starts main.py) and judge it.")
-@click.option("--hint", "do_hint", is_flag=True, help="One more hint for the step each time.")
-@click.option("--code", "do_code", is_flag=True, help="Print the step's whole main.py.")
-@click.option("--port", type=int, default=8000, show_default=True, help="Where your server listens.")
-@click.option("--file", "file", type=click.Path(dir_okay=False), default="main.py", show_default=True,
-              help="The file you write.")
-@click.option("--json", "as_json", is_flag=True, help="With --check: print the verdict as one JSON object.")
+@click.option("--check", "do_check", is_flag=True)
+@click.option("--hint", "do_hint", is_flag=True)
+@click.option("--code", "do_code", is_flag=True)
+@click.option("--port", type=int, default=8000, show_default=True)
+@click.option("--file", "file", type=click.Path(dir_okay=False), default="main.py", show_default=True)
+@click.option("--json", "as_json", is_flag=True)
 @lang_option
 def handson_command(name: str | None, step: str | None, do_check: bool, do_hint: bool, do_code: bool, port: int,
                     file: str, as_json: bool, lang: str | None) -> None:

@@ -9,6 +9,7 @@ from typing import Any
 import click
 
 from conclab.cli._common import Activity, lang_option, make_console, print_json, resolve_lang
+from conclab.cli._help import LocalizedCommand
 from conclab.errors import ConclabError
 from conclab.i18n import Messages, pick
 from conclab.lab import Chapter, Entry, Lab
@@ -108,8 +109,18 @@ def show_home(ctx: click.Context) -> None:
         console.print("  " + MESSAGES.get(key, lang))
 
 
-@click.command("list")
-@click.option("--json", "as_json", is_flag=True, help="Print one JSON array of entries.")
+LIST_HELP = Messages({
+    "short": {"en": "List chapters, labs and exercises.",
+              "ja": "章、ラボ、演習の一覧を表示します。"},
+    "help": {"en": "List chapters, labs and exercises.",
+             "ja": "章、ラボ、演習の一覧を表示します。"},
+    "--json": {"en": "Print one JSON array of entries.",
+               "ja": "エントリーの JSON 配列を 1 つ出力します。"},
+})
+
+
+@click.command("list", cls=LocalizedCommand, texts=LIST_HELP)
+@click.option("--json", "as_json", is_flag=True)
 @lang_option
 def list_command(as_json: bool, lang: str | None) -> None:
     """List chapters, labs and exercises."""
@@ -131,20 +142,40 @@ def list_command(as_json: bool, lang: str | None) -> None:
     make_console().print(_catalogue(lang))
 
 
-@click.command("run")
+RUN_HELP = Messages({
+    "short": {"en": "Run a lab: lesson, figures, timeline, claims.",
+              "ja": "ラボを実行します: レッスン、数値、タイムライン、主張。"},
+    "help": {"en": "Run a lab: the lesson, the measured figures, the timeline and each claim.",
+             "ja": "ラボを実行し、レッスン、測った数値、タイムライン、各主張の判定を表示します。"},
+    "--json": {"en": "Print one JSON object instead of the report.",
+               "ja": "レポートの代わりに JSON オブジェクトを 1 つ出力します。"},
+    "--trace": {"en": "Also write the timeline as Chrome trace-event JSON (opens in Perfetto).",
+                "ja": "タイムラインを Chrome のトレースイベント JSON としても書き出します（Perfetto "
+                      "で開けます）。"},
+    "--html": {"en": "Also write the whole lesson with its results as one self-contained HTML page.",
+               "ja": "レッスン全体と結果を、単体で開ける HTML ページ 1 枚としても書き出します。"},
+    "--quick": {"en": "Shortened figures: finishes in about a second.",
+                "ja": "数値を短縮して測ります: 1 秒ほどで終わります。"},
+    "--scheduler": {"en": "Dask lessons: use the scheduler at tcp://HOST:PORT instead of an embedded cluster (also read "
+                          "from CONCLAB_DASK_SCHEDULER).",
+                    "ja": "Dask のレッスン: 組み込みのクラスターの代わりに、tcp://HOST:PORT のスケジューラーを使います（CONCLAB_DASK_SCHEDULER "
+                          "からも読みます）。"},
+    "--allow-remote": {"en": "With --scheduler: allow a scheduler not on loopback.",
+                       "ja": "--scheduler と一緒に使い、ループバック以外のスケジューラーも許可します。"},
+    "--python": {"en": "Run the lab under another interpreter (conclab runs from its own path).",
+                 "ja": "別のインタープリターでラボを実行します（conclab はこのインストールのものを使います）。"},
+})
+
+
+@click.command("run", cls=LocalizedCommand, texts=RUN_HELP)
 @click.argument("lab_id", metavar="LAB")
-@click.option("--json", "as_json", is_flag=True, help="Print one JSON object instead of the report.")
-@click.option("--trace", "trace_path", type=click.Path(dir_okay=False), default=None,
-              help="Also write the timeline as Chrome trace-event JSON (opens in Perfetto).")
-@click.option("--html", "html_path", type=click.Path(dir_okay=False), default=None,
-              help="Also write the whole lesson with its results as one self-contained HTML page.")
-@click.option("--quick", is_flag=True, help="Shortened figures: finishes in about a second.")
-@click.option("--scheduler", default=None, metavar="ADDRESS",
-              help="Dask lessons: use the scheduler at tcp://HOST:PORT instead of an embedded cluster "
-                   "(also read from CONCLAB_DASK_SCHEDULER).")
-@click.option("--allow-remote", is_flag=True, help="With --scheduler: allow a scheduler not on loopback.")
-@click.option("--python", "python", default=None, metavar="PATH",
-              help="Run the lab under another interpreter (conclab runs from its own path).")
+@click.option("--json", "as_json", is_flag=True)
+@click.option("--trace", "trace_path", type=click.Path(dir_okay=False), default=None)
+@click.option("--html", "html_path", type=click.Path(dir_okay=False), default=None)
+@click.option("--quick", is_flag=True)
+@click.option("--scheduler", default=None, metavar="ADDRESS")
+@click.option("--allow-remote", is_flag=True)
+@click.option("--python", "python", default=None, metavar="PATH")
 @lang_option
 def run_command(lab_id: str, as_json: bool, trace_path: str | None, html_path: str | None,
                 quick: bool, scheduler: str | None, allow_remote: bool, python: str | None,
@@ -188,7 +219,15 @@ def run_command(lab_id: str, as_json: bool, trace_path: str | None, html_path: s
         sys.exit(1)
 
 
-@click.command("show")
+SHOW_HELP = Messages({
+    "short": {"en": "Print the code a lab runs, syntax-highlighted.",
+              "ja": "ラボが実行するコードを、色分けして表示します。"},
+    "help": {"en": "Print the code a lab runs, syntax-highlighted.",
+             "ja": "ラボが実行するコードを、構文に沿って色分けして表示します。"},
+})
+
+
+@click.command("show", cls=LocalizedCommand, texts=SHOW_HELP)
 @click.argument("lab_id", metavar="LAB")
 @lang_option
 def show_command(lab_id: str, lang: str | None) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from conclab.cli._common import Seconds, lang_option, print_json, resolve_lang
+from conclab.cli._help import LocalizedCommand
 from conclab.i18n import Messages
 from conclab.services import LoadReport, run_load
 
@@ -78,17 +79,38 @@ def render_report(report: LoadReport, lang: str) -> list[str]:
     return lines
 
 
-@click.command("load")
+LOAD_HELP = Messages({
+    "short": {"en": "Send load to a local server and print the figures.",
+              "ja": "ローカルのサーバーに負荷をかけ、測った値を表示します。"},
+    "help": {"en": "Send REQUESTS GETs to URL with CONCURRENCY in flight; print latency percentiles,\nerrors, throughput "
+                   "and, for the counter server, the count against the requests sent.\n\n"
+                   "Only 127.0.0.1, ::1 and localhost are accepted unless --allow-remote is given;\nthe check reads "
+                   "the URL and sends nothing when it refuses.",
+             "ja": "URL に GET を REQUESTS 回、同時に CONCURRENCY 件ずつ送り、レイテンシのパーセンタイル、"
+                   "エラー、スループットを表示します。counter サーバーなら、送ったリクエスト数とカウントも比べます。"
+                   "\n\n"
+                   "--allow-remote を付けない限り、受け付けるのは 127.0.0.1、::1、localhost "
+                   "だけです。断るときは URL を読むだけで、何も送りません。"},
+    "--concurrency": {"en": "Requests in flight at every moment.",
+                      "ja": "常に送信中にしておくリクエストの数。"},
+    "--requests": {"en": "Requests to send in all.",
+                   "ja": "送るリクエストの総数。"},
+    "--timeout": {"en": "Seconds to wait for each answer.",
+                  "ja": "各応答を待つ秒数。"},
+    "--json": {"en": "Print one JSON object.",
+               "ja": "JSON オブジェクトを 1 つ出力します。"},
+    "--allow-remote": {"en": "Allow a target that is not this machine's loopback (only servers you own).",
+                       "ja": "このマシンのループバック以外の宛先も許可します（自分のサーバーだけにしてください）。"},
+})
+
+
+@click.command("load", cls=LocalizedCommand, texts=LOAD_HELP)
 @click.argument("url")
-@click.option("-c", "--concurrency", type=int, default=10, show_default=True,
-              help="Requests in flight at every moment.")
-@click.option("-n", "--requests", "requests", type=int, default=100, show_default=True,
-              help="Requests to send in all.")
-@click.option("--timeout", type=Seconds(), default=30.0, show_default=True,
-              help="Seconds to wait for each answer.")
-@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
-@click.option("--allow-remote", is_flag=True,
-              help="Allow a target that is not this machine's loopback (only servers you own).")
+@click.option("-c", "--concurrency", type=int, default=10, show_default=True)
+@click.option("-n", "--requests", "requests", type=int, default=100, show_default=True)
+@click.option("--timeout", type=Seconds(), default=30.0, show_default=True)
+@click.option("--json", "as_json", is_flag=True)
+@click.option("--allow-remote", is_flag=True)
 @lang_option
 def load(url: str, concurrency: int, requests: int, timeout: float, as_json: bool,
          allow_remote: bool, lang: str | None) -> None:

@@ -10,6 +10,7 @@ from typing import Any
 import click
 
 from conclab.cli._common import lang_option, make_console, resolve_lang
+from conclab.cli._help import LocalizedCommand
 from conclab.errors import ConclabError
 from conclab.i18n import Messages
 
@@ -108,11 +109,26 @@ def _record(store: Any) -> Any:
     return after
 
 
-@click.command("play")
+PLAY_HELP = Messages({
+    "short": {"en": "Be the scheduler and break real Python code.",
+              "ja": "スケジューラーになって、本物の Python コードを壊します。"},
+    "help": {"en": "Play the scheduler: pick which thread runs next until the real program breaks.\n\n"
+                   "Keys: a thread's number runs it one step, u undoes, r restarts, h hints,\n? explains the keys, "
+                   "q quits. Without LEVEL, the first level not yet cleared.",
+             "ja": "スケジューラーになって遊びます: 本物のプログラムが壊れるまで、次に動くスレッドを選びます。\n\n"
+                   "キー: スレッドの番号でそのスレッドを 1 ステップ進めます。u で戻し、r でやり直し、h でヒント、"
+                   "? でキーの説明、q で終了です。LEVEL を省くと、まだクリアしていない最初のレベルを遊びます。"},
+    "--list": {"en": "List the levels with your progress.",
+               "ja": "レベルを進み具合と一緒に一覧表示します。"},
+    "--dir": {"en": "The exercises workspace that keeps your progress (default: here or above).",
+              "ja": "進み具合を保存する演習のワークスペース（既定: 今のフォルダーかその上）。"},
+})
+
+
+@click.command("play", cls=LocalizedCommand, texts=PLAY_HELP)
 @click.argument("level", required=False)
-@click.option("--list", "list_levels", is_flag=True, help="List the levels with your progress.")
-@click.option("--dir", "directory", type=click.Path(file_okay=False), default=None,
-              help="The exercises workspace that keeps your progress (default: here or above).")
+@click.option("--list", "list_levels", is_flag=True)
+@click.option("--dir", "directory", type=click.Path(file_okay=False), default=None)
 @lang_option
 def play_command(level: str | None, list_levels: bool, directory: str | None, lang: str | None) -> None:
     """Play the scheduler: pick which thread runs next until the real program breaks.

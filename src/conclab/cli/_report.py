@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from conclab.cli._common import Activity, lang_option, make_console, resolve_lang
+from conclab.cli._help import LocalizedCommand
 from conclab.cli._play import play_summary
 from conclab.errors import ConclabError
 from conclab.i18n import Messages, pick
@@ -51,14 +52,28 @@ def _exercise_rows(folder: str, chapter: str | None, lang: str) -> tuple[list[Ex
     return rows, str(workspace.root)
 
 
-@click.command("report")
-@click.option("--html", "html_path", type=click.Path(dir_okay=False), default=None,
-              help="Write every lab's lesson and results into this one self-contained HTML page.")
-@click.option("--chapter", "chapter_id", default=None, metavar="ID",
-              help="Only the labs of this chapter (see 'conclab list').")
-@click.option("--quick", is_flag=True, help="Shortened figures: each lab finishes in about a second.")
+REPORT_HELP = Messages({
+    "short": {"en": "Run all labs into one HTML page with contents.",
+              "ja": "全ラボを実行し、目次付きの 1 ページにまとめます。"},
+    "help": {"en": "Run all labs (of a chapter, or all) and put them in one page with a table of contents.",
+             "ja": "すべてのラボ（または 1 つの章のラボ）を実行し、目次付きの 1 ページにまとめます。"},
+    "--html": {"en": "Write every lab's lesson and results into this one self-contained HTML page.",
+               "ja": "全ラボのレッスンと結果を、単体で開ける HTML ページ 1 枚に書き出します。"},
+    "--chapter": {"en": "Only the labs of this chapter (see 'conclab list').",
+                  "ja": "この章のラボだけを実行します（章の ID は conclab list で確かめられます）。"},
+    "--quick": {"en": "Shortened figures: each lab finishes in about a second.",
+                "ja": "数値を短縮して測ります: 各ラボが 1 秒ほどで終わります。"},
+    "--dir": {"en": "Include the exercise progress of this workspace.",
+              "ja": "このワークスペースの演習の進み具合も載せます。"},
+})
+
+
+@click.command("report", cls=LocalizedCommand, texts=REPORT_HELP)
+@click.option("--html", "html_path", type=click.Path(dir_okay=False), default=None)
+@click.option("--chapter", "chapter_id", default=None, metavar="ID")
+@click.option("--quick", is_flag=True)
 @click.option("--dir", "workspace_dir", type=click.Path(file_okay=False), default=None,
-              metavar="WORKSPACE", help="Include the exercise progress of this workspace.")
+              metavar="WORKSPACE")
 @lang_option
 def report_command(html_path: str | None, chapter_id: str | None, quick: bool,
                    workspace_dir: str | None, lang: str | None) -> None:
@@ -72,7 +87,8 @@ def report_command(html_path: str | None, chapter_id: str | None, quick: bool,
     chapters = [reg.chapter(chapter_id)] if chapter_id else reg.chapters()
     labs = [lab for chapter in chapters for lab in reg.labs(chapter.id)]
     if not labs:
-        raise ConclabError(MESSAGES.get("no-labs", lang, chapter=chapter_id or ""))
+        raise ConclabError(MESSAGES.get("no-labs", "en", chapter=chapter_id or ""),
+                           ja=MESSAGES.get("no-labs", "ja", chapter=chapter_id or ""))
     if html_path:
         check_writable(html_path)
     extra = ""

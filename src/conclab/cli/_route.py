@@ -15,6 +15,7 @@ from typing import Any
 import click
 
 from conclab.cli._common import lang_option, print_json, resolve_lang
+from conclab.cli._help import LocalizedCommand
 from conclab.errors import ConclabError
 from conclab.i18n import Messages, pick
 from conclab.text import wrap
@@ -105,13 +106,28 @@ def _show(route: Any, done: list[bool], lang: str) -> None:
         click.echo(MESSAGES.get("next", lang, command=route.steps[following].command))
 
 
-@click.command("route")
+ROUTE_HELP = Messages({
+    "short": {"en": "Routes through the material, and where you are.",
+              "ja": "教材を進む順路と、今の位置を表示します。"},
+    "help": {"en": "Routes through the labs, exercises and hands-on: bootcamp-90, full, one per source text.\n\n"
+                   "Without NAME, list the routes. With NAME, show its stops with minutes and\nthe command for "
+                   "each, what you have done, and what comes next.",
+             "ja": "ラボ、演習、ハンズオンを進む順路です: bootcamp-90、full、元になったテキストごとの順路。"
+                   "\n\n"
+                   "NAME を省くと順路の一覧を表示します。NAME を指定すると、各地点の所要時間とコマンド、済んだもの、"
+                   "次にすることを表示します。"},
+    "--file": {"en": "The hands-on's main.py (its progress is kept beside it).",
+               "ja": "ハンズオンの main.py（進み具合はその隣に保存されます）。"},
+    "--json": {"en": "Print the route as one JSON object.",
+               "ja": "順路を JSON オブジェクト 1 つで出力します。"},
+})
+
+
+@click.command("route", cls=LocalizedCommand, texts=ROUTE_HELP)
 @click.argument("name", required=False)
-@click.option("--file", "file", type=click.Path(dir_okay=False), default="main.py", show_default=True,
-              help="The hands-on's main.py (its progress is kept beside it).")
-@click.option("--dir", "directory", type=click.Path(file_okay=False), default=None,
-              help="The exercises workspace (default: found from the current folder).")
-@click.option("--json", "as_json", is_flag=True, help="Print the route as one JSON object.")
+@click.option("--file", "file", type=click.Path(dir_okay=False), default="main.py", show_default=True)
+@click.option("--dir", "directory", type=click.Path(file_okay=False), default=None)
+@click.option("--json", "as_json", is_flag=True)
 @lang_option
 def route_command(name: str | None, file: str, directory: str | None, as_json: bool, lang: str | None) -> None:
     """Routes through the labs, exercises and hands-on: bootcamp-90, full, one per source text.

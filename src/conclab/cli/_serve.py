@@ -16,6 +16,7 @@ from typing import Any
 import click
 
 from conclab.cli._common import lang_option, resolve_lang
+from conclab.cli._help import LocalizedGroup
 from conclab.i18n import Messages
 from conclab.services import (
     COUNTERS,
@@ -109,26 +110,60 @@ def run_until_signal(server: BackgroundServer, banner: Callable[[str], str]) -> 
             signal.signal(sig, handler)
 
 
-@click.group("serve")
+SERVE_HELP = Messages({
+    "short": {"en": "Run a local server (counter or practice).",
+              "ja": "ローカルのサーバー（counter か practice）を動かします。"},
+    "help": {"en": "Run a local server (counter or practice) on 127.0.0.1 until Ctrl-C.",
+             "ja": "ローカルのサーバー（counter か practice）を 127.0.0.1 で、Ctrl-C "
+                   "を押すまで動かします。"},
+})
+
+
+@click.group("serve", cls=LocalizedGroup, texts=SERVE_HELP)
 def serve() -> None:
     """Run a local server (counter or practice) on 127.0.0.1 until Ctrl-C."""
 
 
-@serve.command("counter")
-@click.option("--mode", default="threading", show_default=True, metavar="|".join(MODES),
-              help="How requests are served: one at a time, a thread, a child process, or a task each.")
-@click.option("--counter", default="unsafe", show_default=True, metavar="|".join(COUNTERS),
-              help="How the count is kept: unprotected, hand-made spin lock, Lock around "
-                   "everything, Lock around the increment only.")
-@click.option("--work", type=float, default=MANUAL_WORK_S, show_default=True,
-              help="Seconds each request works (sleeps) between reading and writing the count; "
-                   "the default leaves time to fire three curls by hand.")
-@click.option("--port", type=int, default=8000, show_default=True,
-              help="Port to listen on; 0 picks a free one (printed).")
-@click.option("--host", default=None, help="Address to listen on [default: 127.0.0.1; 0.0.0.0 in conclab's container].")
-@click.option("--spin-gap/--no-spin-gap", default=True, show_default=True,
-              help="spinlock only: yield between the flag's test and set, so the flaw shows.")
-@click.option("--quiet", is_flag=True, help="Do not print a log line per request.")
+SERVE_COUNTER_HELP = Messages({
+    "short": {"en": "A web server that counts its requests.",
+              "ja": "リクエストを数える Web サーバーです。"},
+    "help": {"en": "A web server that counts its requests (GET /count reads the count as JSON).\n\n"
+                   "Each request logs start and end with the count before and after. Try\n'curl localhost:8000 "
+                   "&' three times from another terminal (each request\nworks 5 s by default), then the other counters.",
+             "ja": "リクエストを数える Web サーバーです（GET /count でカウントを JSON で読めます）"
+                   "。\n\n"
+                   "各リクエストは、開始と終了を前後のカウントと一緒にログに出します。別のターミナルから curl "
+                   "localhost:8000 & を 3 回試してください（既定では各リクエストが 5 秒かかります）"
+                   "。次に、ほかのカウンターも試してください。"},
+    "--mode": {"en": "How requests are served: one at a time, a thread, a child process, or a task each.",
+               "ja": "リクエストの処理のしかた: 1 つずつ、1 件ごとにスレッド、子プロセス、タスクのどれか。"},
+    "--counter": {"en": "How the count is kept: unprotected, hand-made spin lock, Lock around everything, Lock around "
+                        "the increment only.",
+                  "ja": "カウントの保ち方: 保護なし、手作りのスピンロック、全体を Lock で囲む、インクリメントだけを "
+                        "Lock で囲む。"},
+    "--work": {"en": "Seconds each request works (sleeps) between reading and writing the count; the default leaves "
+                     "time to fire three curls by hand.",
+               "ja": "各リクエストがカウントを読んでから書くまでに働く（sleep する）秒数。既定値なら、手で curl "
+                     "を 3 回打つ時間があります。"},
+    "--port": {"en": "Port to listen on; 0 picks a free one (printed).",
+               "ja": "待ち受けるポート。0 なら空いているポートを選びます（表示します）。"},
+    "--host": {"en": "Address to listen on [default: 127.0.0.1; 0.0.0.0 in conclab's container].",
+               "ja": "待ち受けるアドレス [既定値: 127.0.0.1。conclab のコンテナー内では 0.0.0.0]。"},
+    "--spin-gap": {"en": "spinlock only: yield between the flag's test and set, so the flaw shows.",
+                   "ja": "spinlock のときだけ: フラグを確かめてからセットするまでの間で譲り、欠陥が見えるようにします。"},
+    "--quiet": {"en": "Do not print a log line per request.",
+                "ja": "リクエストごとのログ行を出しません。"},
+})
+
+
+@serve.command("counter", texts=SERVE_COUNTER_HELP)
+@click.option("--mode", default="threading", show_default=True, metavar="|".join(MODES))
+@click.option("--counter", default="unsafe", show_default=True, metavar="|".join(COUNTERS))
+@click.option("--work", type=float, default=MANUAL_WORK_S, show_default=True)
+@click.option("--port", type=int, default=8000, show_default=True)
+@click.option("--host", default=None)
+@click.option("--spin-gap/--no-spin-gap", default=True, show_default=True)
+@click.option("--quiet", is_flag=True)
 @lang_option
 def serve_counter(mode: str, counter: str, work: float, port: int, host: str | None, spin_gap: bool,
                   quiet: bool, lang: str | None) -> None:
@@ -151,11 +186,29 @@ def serve_counter(mode: str, counter: str, work: float, port: int, host: str | N
                             count=stats["count"]))
 
 
-@serve.command("practice")
-@click.option("--port", type=int, default=8001, show_default=True,
-              help="Port to listen on; 0 picks a free one (printed).")
-@click.option("--host", default=None, help="Address to listen on [default: 127.0.0.1; 0.0.0.0 in conclab's container].")
-@click.option("--quiet", is_flag=True, help="Do not print a log line per request.")
+SERVE_PRACTICE_HELP = Messages({
+    "short": {"en": "A local stand-in for public echo services.",
+              "ja": "公開のエコーサービスの代わりの練習用サーバーです。"},
+    "help": {"en": "A local practice server standing in for public echo services.\n\n"
+                   "Endpoints: /delay/N, /status/CODE, /html, /json, /xml, /robots.txt,\n/bytes/N, and /stats with "
+                   "live in-flight gauges (POST /stats/reset).",
+             "ja": "公開のエコーサービスの代わりになる、ローカルの練習用サーバーです。\n\n"
+                   "エンドポイント: /delay/N、/status/CODE、/html、/json、/xml、"
+                   "/robots.txt、/bytes/N、それに処理中の数をその場で示すゲージ付きの /stats（POST "
+                   "/stats/reset）。"},
+    "--port": {"en": "Port to listen on; 0 picks a free one (printed).",
+               "ja": "待ち受けるポート。0 なら空いているポートを選びます（表示します）。"},
+    "--host": {"en": "Address to listen on [default: 127.0.0.1; 0.0.0.0 in conclab's container].",
+               "ja": "待ち受けるアドレス [既定値: 127.0.0.1。conclab のコンテナー内では 0.0.0.0]。"},
+    "--quiet": {"en": "Do not print a log line per request.",
+                "ja": "リクエストごとのログ行を出しません。"},
+})
+
+
+@serve.command("practice", texts=SERVE_PRACTICE_HELP)
+@click.option("--port", type=int, default=8001, show_default=True)
+@click.option("--host", default=None)
+@click.option("--quiet", is_flag=True)
 @lang_option
 def serve_practice(port: int, host: str | None, quiet: bool, lang: str | None) -> None:
     """A local practice server standing in for public echo services.

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from conclab.cli._common import Seconds, lang_option, make_console, print_json, resolve_lang
+from conclab.cli._help import LocalizedCommand
 from conclab.errors import ConclabError
 from conclab.i18n import Messages
 
@@ -37,20 +38,44 @@ MESSAGES = Messages({
 })
 
 
-@click.command("trace", context_settings={"ignore_unknown_options": True})
+TRACE_HELP = Messages({
+    "short": {"en": "Draw what your own script ran, and when.",
+              "ja": "自分のスクリプトが何をいつ実行したかを描きます。"},
+    "help": {"en": "Run your own SCRIPT under VizTracer and draw its threads, processes and asyncio tasks.\n\n"
+                   "Only your functions (files in the script's folder) and the sleeps, lock\nwaits, joins and I/O "
+                   "waits inside them are drawn. Options of conclab go\nanywhere; put '--' before arguments of "
+                   "your script that look like them.",
+             "ja": "自分の SCRIPT を VizTracer の下で実行し、そのスレッド、プロセス、asyncio "
+                   "のタスクを描きます。\n\n"
+                   "描くのは自分の関数（スクリプトと同じフォルダーのファイル）と、その中の sleep、ロック待ち、"
+                   "join、I/O 待ちだけです。conclab のオプションはどこに置いても構いません。conclab "
+                   "のオプションと紛らわしいスクリプトの引数には、前に -- を置いてください。"},
+    "--html": {"en": "Also write the timeline as a self-contained HTML page.",
+               "ja": "タイムラインを、単体で開ける HTML ページとしても書き出します。"},
+    "--trace": {"en": "Also write Chrome trace-event JSON (opens in Perfetto).",
+                "ja": "Chrome のトレースイベント JSON としても書き出します（Perfetto で開けます）"
+                      "。"},
+    "--timeout": {"en": "Stop the script after this many seconds.",
+                  "ja": "この秒数が過ぎたらスクリプトを止めます。"},
+    "--min-wait": {"en": "Hide sleeps and waits shorter than this many milliseconds.",
+                   "ja": "これより短い（ミリ秒）sleep と待ちは描きません。"},
+    "--json": {"en": "Print one JSON object (script, exit status, lanes, spans) instead of the chart.",
+               "ja": "図の代わりに JSON オブジェクトを 1 つ出力します（スクリプト、終了状態、レーン、スパン）"
+                     "。"},
+})
+
+
+@click.command("trace", cls=LocalizedCommand, texts=TRACE_HELP, context_settings={"ignore_unknown_options": True})
 @click.argument("script", type=click.Path(dir_okay=True))
 @click.argument("script_args", nargs=-1, type=click.UNPROCESSED, metavar="[ARGS]...")
-@click.option("--html", "html_path", type=click.Path(dir_okay=False), default=None,
-              help="Also write the timeline as a self-contained HTML page.")
-@click.option("--trace", "trace_path", type=click.Path(dir_okay=False), default=None,
-              help="Also write Chrome trace-event JSON (opens in Perfetto).")
+@click.option("--html", "html_path", type=click.Path(dir_okay=False), default=None)
+@click.option("--trace", "trace_path", type=click.Path(dir_okay=False), default=None)
 @click.option("--timeout", "limit_s", type=Seconds(), default=60.0,
               metavar="SECONDS",
-              show_default=True, help="Stop the script after this many seconds.")
+              show_default=True)
 @click.option("--min-wait", "min_wait_ms", type=click.FloatRange(min=0), default=1.0, metavar="MS",
-              show_default=True, help="Hide sleeps and waits shorter than this many milliseconds.")
-@click.option("--json", "as_json", is_flag=True,
-              help="Print one JSON object (script, exit status, lanes, spans) instead of the chart.")
+              show_default=True)
+@click.option("--json", "as_json", is_flag=True)
 @lang_option
 def trace_command(script: str, script_args: tuple[str, ...], html_path: str | None,
                   trace_path: str | None, limit_s: float, min_wait_ms: float, as_json: bool,
@@ -80,16 +105,19 @@ def trace_command(script: str, script_args: tuple[str, ...], html_path: str | No
     elif result.stderr and not as_json:
         click.echo(result.stderr.rstrip("\n"), err=True)
     if result.conversion is None:
-        raise ConclabError(MESSAGES.get("no-trace", lang, script=name, code=result.returncode))
+        raise ConclabError(MESSAGES.get("no-trace", "en", script=name, code=result.returncode),
+                           ja=MESSAGES.get("no-trace", "ja", script=name, code=result.returncode))
     _write_files(result, lang, min_wait_s, html_path, trace_path)
     if as_json:
         print_json(_as_json(result))
     else:
         _print_chart(result, lang, min_wait_s, (html_path, trace_path))
     if result.timed_out:
-        raise ConclabError(MESSAGES.get("timed-out", lang, script=name, limit=limit_s))
+        raise ConclabError(MESSAGES.get("timed-out", "en", script=name, limit=limit_s),
+                           ja=MESSAGES.get("timed-out", "ja", script=name, limit=limit_s))
     if result.crashed:
-        raise ConclabError(MESSAGES.get("crashed", lang, script=name, code=result.returncode))
+        raise ConclabError(MESSAGES.get("crashed", "en", script=name, code=result.returncode),
+                           ja=MESSAGES.get("crashed", "ja", script=name, code=result.returncode))
 
 
 def _write_files(result: ScriptTrace, lang: str, min_wait_s: float, html_path: str | None,

@@ -140,4 +140,5 @@ def find_route(name: str) -> Route:
     for route in known:
         if route.name == name.strip():
             return route
-    raise ConclabError(f"unknown route '{name}'; known routes: {', '.join(r.name for r in known)}")
+    raise ConclabError(f"unknown route '{name}'; known routes: {', '.join(r.name for r in known)}",
+                       ja=f"順路 '{name}' はありません。ある順路: {'、'.join(r.name for r in known)}")

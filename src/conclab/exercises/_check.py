@@ -194,19 +194,24 @@ def _check_readable(path: Path, exercise: Exercise) -> None:
     try:
         mode = path.stat().st_mode
     except FileNotFoundError:
-        raise ConclabError(MESSAGES.get("missing", "en", path=path, exercise=exercise.id)) from None
+        raise ConclabError(MESSAGES.get("missing", "en", path=path, exercise=exercise.id),
+                           ja=MESSAGES.get("missing", "ja", path=path, exercise=exercise.id)) from None
     except OSError as error:
-        raise ConclabError(f"cannot read {path}: {error.strerror or error}") from None
+        raise ConclabError(f"cannot read {path}: {error.strerror or error}",
+                           ja=f"{path} を読めません: {error.strerror or error}") from None
     if not stat.S_ISREG(mode):
         kind = "a folder" if stat.S_ISDIR(mode) else "not a regular file (a FIFO, device or socket)"
+        kind_ja = "フォルダー" if stat.S_ISDIR(mode) else "通常のファイルではないもの（FIFO、デバイス、ソケット）"
         raise ConclabError(f"{path} is {kind}, not an exercise file; move it away and run "
-                           f"'conclab reset {exercise.id}' to get the starter")
+                           f"'conclab reset {exercise.id}' to get the starter",
+                           ja=f"{path} は{kind_ja}で、演習のファイルではありません。別の場所に移してから 'conclab reset {exercise.id}' を実行し、スターターを取り直してください")
     try:
         with open(path, "rb"):
             pass
     except OSError as error:
         raise ConclabError(f"cannot read {path}: {error.strerror or error}; "
-                           f"check its permissions (chmod u+r {path.name})") from None
+                           f"check its permissions (chmod u+r {path.name})",
+                           ja=f"{path} を読めません: {error.strerror or error}。権限を確かめてください（chmod u+r {path.name}）") from None
 
 
 def run_check(exercise: Exercise, path: Path, *, lang: str = "en", limit_s: float | None = None,

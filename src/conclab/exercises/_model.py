@@ -100,7 +100,8 @@ class Catalogue:
         key = key.replace("_", "-")
         if key in self._by_id:
             return self._by_id[key]
-        raise ConclabError(f"unknown exercise '{name}'; known exercises: {', '.join(self.ids())}")
+        raise ConclabError(f"unknown exercise '{name}'; known exercises: {', '.join(self.ids())}",
+                           ja=f"演習 '{name}' はありません。ある演習: {'、'.join(self.ids())}")
 
     def next_unfinished(self, passed: Iterable[str]) -> Exercise | None:
         done = set(passed)

@@ -193,7 +193,10 @@ class ProgressStore:
             self._write_atomically(data)
         except OSError as error:
             raise ConclabError(f"cannot save progress in {self.path.parent}: {error.strerror or error}; "
-                               "make the workspace writable (or pass --dir to another one)") from None
+                               "make the workspace writable (or pass --dir to another one)",
+                               ja=f"{self.path.parent} に進み具合を保存できません: {error.strerror or error}。"
+                                  "ワークスペースを書き込めるようにしてください（または --dir で別のワークスペースを指定してください）"
+                               ) from None
 
     def _write_atomically(self, data: ProgressData) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -225,7 +228,10 @@ class ProgressStore:
             lock = open(self.path.with_name("progress.lock"), "a")  # noqa: SIM115 - closed below
         except OSError as error:
             raise ConclabError(f"cannot save progress in {self.path.parent}: {error.strerror or error}; "
-                               "make the workspace writable (or pass --dir to another one)") from None
+                               "make the workspace writable (or pass --dir to another one)",
+                               ja=f"{self.path.parent} に進み具合を保存できません: {error.strerror or error}。"
+                                  "ワークスペースを書き込めるようにしてください（または --dir で別のワークスペースを指定してください）"
+                               ) from None
         with lock:
             fcntl.flock(lock.fileno(), fcntl.LOCK_EX)
             try:

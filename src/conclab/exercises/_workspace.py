@@ -62,7 +62,8 @@ class Workspace:
             if (explicit / MARKER).is_file():
                 return cls(explicit)
             raise ConclabError(f"{explicit} is not a conclab exercises workspace; "
-                               f"create one with 'conclab exercises init {explicit}'")
+                               f"create one with 'conclab exercises init {explicit}'",
+                               ja=f"{explicit} は conclab の演習ワークスペースではありません。'conclab exercises init {explicit}' で作ってください")
         here = (start or Path.cwd()).resolve()
         for folder in (here, *here.parents):
             if (folder / MARKER).is_file():
@@ -70,17 +71,20 @@ class Workspace:
         if (here / DEFAULT_DIR / MARKER).is_file():
             return cls(here / DEFAULT_DIR)
         raise ConclabError("no exercises workspace here or above; create one with "
-                           "'conclab exercises init' (or pass --dir DIR)")
+                           "'conclab exercises init' (or pass --dir DIR)",
+                           ja="ここにも上のフォルダーにも演習ワークスペースがありません。'conclab exercises init' で作るか、--dir DIR で指定してください")
 
     @classmethod
     def init(cls, root: Path, exercises: Iterable[Exercise], *, lang: str, readme: str) -> InitReport:
         """Write starters, data files and the README; keep every file that already exists."""
         if root.exists() and not root.is_dir():
-            raise ConclabError(f"{root} exists and is not a folder; choose another DIR")
+            raise ConclabError(f"{root} exists and is not a folder; choose another DIR",
+                               ja=f"{root} はすでにあり、フォルダーではありません。別の DIR を指定してください")
         try:
             root.mkdir(parents=True, exist_ok=True)
         except OSError as error:
-            raise ConclabError(f"cannot create {root}: {error.strerror}; choose another DIR") from error
+            raise ConclabError(f"cannot create {root}: {error.strerror}; choose another DIR",
+                               ja=f"{root} を作れません: {error.strerror}。別の DIR を指定してください") from error
         written: list[str] = []
         kept: list[str] = []
         files: dict[str, str] = {"README.md": readme}
@@ -105,7 +109,8 @@ class Workspace:
         kind = _not_a_file(target)
         if kind is not None:
             raise ConclabError(f"{target} is {kind}, not an exercise file; move it away and run "
-                               f"'conclab reset {exercise.id}' again")
+                               f"'conclab reset {exercise.id}' again",
+                               ja=f"{target} は演習のファイルではありません（{kind}）。別の場所に移してから、もう一度 'conclab reset {exercise.id}' を実行してください")
         backup: Path | None = None
         if target.exists():  # a link to a regular file: its content is what the learner sees
             backup = self._back_up(target)
@@ -122,7 +127,8 @@ class Workspace:
             backup_dir.mkdir(parents=True, exist_ok=True)
         except OSError as error:
             raise ConclabError(f"cannot keep a backup in {backup_dir}: {error.strerror or error} "
-                               "(it must be a folder); move it away and reset again") from None
+                               "(it must be a folder); move it away and reset again",
+                               ja=f"{backup_dir} にバックアップを置けません: {error.strerror or error}（フォルダーである必要があります）。別の場所に移してから、もう一度リセットしてください") from None
         content = target.read_bytes()
         stem = f"{target.stem}-{time.strftime('%Y%m%d-%H%M%S')}"
         for number in range(1, 10_000):
@@ -133,7 +139,8 @@ class Workspace:
                 return backup
             except FileExistsError:
                 continue
-        raise ConclabError(f"too many backups named {stem}* in {backup_dir}; remove some and reset again")
+        raise ConclabError(f"too many backups named {stem}* in {backup_dir}; remove some and reset again",
+                           ja=f"{backup_dir} に {stem}* という名前のバックアップが多すぎます。いくつか削除してから、もう一度リセットしてください")
 
 
 def _not_a_file(path: Path) -> str | None:

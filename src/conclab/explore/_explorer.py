@@ -38,21 +38,29 @@ def _check_args(strategy: str, schedules: int, seed: int, preemptions: int, gran
                 step_limit: int, lang: str, timeout: float | None) -> None:
     """Validate at the door, naming the bad value and the fix."""
     if strategy not in STRATEGIES:
-        raise ConclabError(f"unknown strategy {strategy!r}; use one of {', '.join(STRATEGIES)}")
+        raise ConclabError(f"unknown strategy {strategy!r}; use one of {', '.join(STRATEGIES)}",
+                           ja=f"戦略 {strategy!r} はありません。{'、'.join(STRATEGIES)} のどれかを使ってください")
     if not isinstance(schedules, int) or schedules < 1:
-        raise ConclabError(f"schedules must be a whole number of at least 1, not {schedules!r}")
+        raise ConclabError(f"schedules must be a whole number of at least 1, not {schedules!r}",
+                           ja=f"schedules は 1 以上の整数にしてください（今は {schedules!r}）")
     if not isinstance(seed, int):
-        raise ConclabError(f"seed must be an integer, not {seed!r}")
+        raise ConclabError(f"seed must be an integer, not {seed!r}",
+                           ja=f"seed は整数にしてください（今は {seed!r}）")
     if not isinstance(preemptions, int) or preemptions < 0:
-        raise ConclabError(f"preemptions must be 0 or more, not {preemptions!r}")
+        raise ConclabError(f"preemptions must be 0 or more, not {preemptions!r}",
+                           ja=f"preemptions は 0 以上にしてください（今は {preemptions!r}）")
     if granularity not in GRANULARITIES:
-        raise ConclabError(f"unknown granularity {granularity!r}; use 'opcode' or 'line'")
+        raise ConclabError(f"unknown granularity {granularity!r}; use 'opcode' or 'line'",
+                           ja=f"粒度 {granularity!r} はありません。'opcode' か 'line' を使ってください")
     if not isinstance(step_limit, int) or step_limit < 10:
-        raise ConclabError(f"step_limit must be at least 10, not {step_limit!r}")
+        raise ConclabError(f"step_limit must be at least 10, not {step_limit!r}",
+                           ja=f"step_limit は 10 以上にしてください（今は {step_limit!r}）")
     if lang not in LANGS:
-        raise ConclabError(f"unknown language {lang!r}; use 'en' or 'ja'")
+        raise ConclabError(f"unknown language {lang!r}; use 'en' or 'ja'",
+                           ja=f"言語 {lang!r} はありません。'en' か 'ja' を使ってください")
     if timeout is not None and timeout <= 0:
-        raise ConclabError(f"timeout must be a positive number of seconds, not {timeout!r}")
+        raise ConclabError(f"timeout must be a positive number of seconds, not {timeout!r}",
+                           ja=f"timeout は正の秒数にしてください（今は {timeout!r}）")
 
 
 class _SameAsTimeout:
@@ -102,7 +110,8 @@ def run(
         granularity = named or granularity
     loaded = load(scenario)
     if not _BUSY.acquire(blocking=False):
-        raise ConclabError("another exploration is running in this process; run them one after another")
+        raise ConclabError("another exploration is running in this process; run them one after another",
+                           ja="このプロセスでは別の探索が動いています。探索は 1 つずつ順に実行してください")
     try:
         with installed(socket_timeout=(SOCKET_FACTOR * timeout) if timeout else None), _one_cpu():
             _validate_within(loaded, timeout if isinstance(load_timeout, _SameAsTimeout) else load_timeout)
@@ -149,7 +158,8 @@ def _validate_within(scenario: Scenario, timeout: float | None) -> None:
         del frame
         stop_thread(loader)  # a spin loop ends; a real blocking call stays, as a daemon
         raise ConclabError(f"{where}the scenario's module-level code did not finish within {timeout:g} s; "
-                           "keep slow or endless code in the thread functions")
+                           "keep slow or endless code in the thread functions",
+                           ja=f"{where}シナリオのモジュールの最上位のコードが {timeout:g} 秒以内に終わりませんでした。遅いコードや終わらないコードはスレッドの関数の中に置いてください")
     if outcome[0] is not None:
         raise outcome[0]
 
@@ -199,7 +209,8 @@ def _explore(session: Session, scenario: Scenario, *, strategy: str, schedules: 
             raise ConclabError(
                 f"replay diverged: the run made only {len(record.choices)} choices but the schedule has "
                 f"{len(replay)}; it was recorded from another version of the scenario, another "
-                f"granularity or another Python (this is {platform.python_version()})")
+                f"granularity or another Python (this is {platform.python_version()})",
+                ja=f"再生がずれました: 実行での選択は {len(record.choices)} 回だけでしたが、スケジュールには {len(replay)} 回あります。別の版のシナリオ、別の粒度、または別の Python で記録されたスケジュールです（ここは {platform.python_version()}）")
         explored = 1
     elif interactive is not None:
         strategy = "interactive"
@@ -246,7 +257,8 @@ def _raise_fatal(record: Run, replay_of: list[int] | None = None) -> None:
     if isinstance(fatal, DivergenceError):
         raise ConclabError(
             f"replay diverged: {fatal}; the schedule was recorded from another version of the scenario, "
-            f"another granularity or another Python (this is {platform.python_version()})") from None
+            f"another granularity or another Python (this is {platform.python_version()})",
+            ja=f"再生がずれました: {fatal}。別の版のシナリオ、別の粒度、または別の Python で記録されたスケジュールです（ここは {platform.python_version()}）") from None
     raise fatal
 
 

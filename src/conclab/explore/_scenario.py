@@ -90,7 +90,8 @@ class Scenario:
         except Exception as exc:
             raise ConclabError(
                 f"{_where(exc, self.path)}: the scenario raised {type(exc).__name__}: {exc} while "
-                "loading; fix the module-level code") from None
+                "loading; fix the module-level code",
+                ja=f"{_where(exc, self.path)}: シナリオの読み込み中に {type(exc).__name__}: {exc} が起きました。モジュールの最上位のコードを直してください") from None
         finally:
             if previous is None:
                 sys.modules.pop(name, None)
@@ -119,7 +120,8 @@ class Scenario:
         except Exception as exc:
             raise ConclabError(
                 f"{_where(exc, self.path)}: setup() raised {type(exc).__name__}: {exc}; "
-                "setup() must only reset shared state") from None
+                "setup() must only reset shared state",
+                ja=f"{_where(exc, self.path)}: setup() が {type(exc).__name__}: {exc} を送出しました。setup() では共有状態のリセットだけをしてください") from None
 
     def call_check(self, namespace: dict[str, Any], session: Any) -> RawFinding | None:
         check = namespace.get("check")
@@ -168,7 +170,8 @@ def resolve(spec: str | os.PathLike[str] | types.ModuleType) -> tuple[str, Path]
         file = getattr(spec, "__file__", None)
         if not file:
             raise ConclabError(
-                f"module {spec.__name__!r} has no source file; pass the path of a scenario file instead")
+                f"module {spec.__name__!r} has no source file; pass the path of a scenario file instead",
+                ja=f"モジュール {spec.__name__!r} にはソースファイルがありません。シナリオファイルのパスを指定してください")
         return spec.__name__, Path(file)
     text = os.fspath(spec)
     path = Path(text)
@@ -177,12 +180,16 @@ def resolve(spec: str | os.PathLike[str] | types.ModuleType) -> tuple[str, Path]
     if path.is_file():
         return path.name, path
     if path.exists():
-        raise ConclabError(f"{text} is not a file; give a scenario .py file or a built-in name")
+        raise ConclabError(f"{text} is not a file; give a scenario .py file or a built-in name",
+                           ja=f"{text} はファイルではありません。シナリオの .py ファイルか、組み込みの名前を指定してください")
     if text.endswith(".py") or os.sep in text or "/" in text:
-        raise ConclabError(f"no such scenario file: {text}; check the path")
+        raise ConclabError(f"no such scenario file: {text}; check the path",
+                           ja=f"シナリオファイル {text} がありません。パスを確かめてください")
     close = difflib.get_close_matches(text, builtin_names(), n=3, cutoff=0.5)
     hint = f"did you mean {', '.join(close)}? " if close else ""
-    raise ConclabError(f"unknown built-in scenario {text!r}; {hint}see 'conclab explore --list'")
+    hint_ja = f"もしかして {'、'.join(close)} ですか？" if close else ""
+    raise ConclabError(f"unknown built-in scenario {text!r}; {hint}see 'conclab explore --list'",
+                       ja=f"組み込みのシナリオ {text!r} はありません。{hint_ja}'conclab explore --list' で確かめてください")
 
 
 def load(spec: str | os.PathLike[str] | types.ModuleType) -> Scenario:
@@ -191,13 +198,15 @@ def load(spec: str | os.PathLike[str] | types.ModuleType) -> Scenario:
     try:
         source = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        raise ConclabError(f"cannot read scenario {path}: {exc}") from None
+        raise ConclabError(f"cannot read scenario {path}: {exc}",
+                           ja=f"シナリオ {path} を読めません: {exc}") from None
     filename = str(path.resolve())
     try:
         code = compile(source, filename, "exec", dont_inherit=True)
     except SyntaxError as exc:
         raise ConclabError(
-            f"{path}:{exc.lineno}: syntax error: {exc.msg}; fix the scenario file") from None
+            f"{path}:{exc.lineno}: syntax error: {exc.msg}; fix the scenario file",
+            ja=f"{path}:{exc.lineno}: 構文エラー: {exc.msg}。シナリオファイルを直してください") from None
     linecache.checkcache(filename)
     return Scenario(name=name, path=filename, code=code)
 
@@ -212,29 +221,36 @@ def validate(scenario: Scenario) -> dict[str, Any]:
     has_threads = "THREADS" in namespace
     has_tasks = "TASKS" in namespace
     if has_threads and has_tasks:
-        raise ConclabError(f"{shown} defines both THREADS and TASKS; keep one of them")
+        raise ConclabError(f"{shown} defines both THREADS and TASKS; keep one of them",
+                           ja=f"{shown} は THREADS と TASKS の両方を定義しています。どちらか 1 つにしてください")
     if not has_threads and not has_tasks:
         raise ConclabError(
             f"{shown} defines neither THREADS nor TASKS; add for example 'THREADS = [worker, worker]' "
-            "(functions run as threads) or 'TASKS = [job, job]' (async functions run as asyncio tasks)")
+            "(functions run as threads) or 'TASKS = [job, job]' (async functions run as asyncio tasks)",
+            ja=f"{shown} は THREADS も TASKS も定義していません。たとえば 'THREADS = [worker, worker]'（関数をスレッドとして実行）か 'TASKS = [job, job]'（async 関数を asyncio のタスクとして実行）を加えてください")
     key = "THREADS" if has_threads else "TASKS"
     entries = namespace[key]
     if not isinstance(entries, (list, tuple)) or not entries:
-        raise ConclabError(f"{shown}: {key} must be a non-empty list of functions, not {entries!r}")
+        raise ConclabError(f"{shown}: {key} must be a non-empty list of functions, not {entries!r}",
+                           ja=f"{shown}: {key} は関数の空でないリストにしてください（今は {entries!r}）")
     for position, entry in enumerate(entries):
         if not callable(entry):
-            raise ConclabError(f"{shown}: {key}[{position}] is {entry!r}, not a function")
+            raise ConclabError(f"{shown}: {key}[{position}] is {entry!r}, not a function",
+                               ja=f"{shown}: {key}[{position}] は {entry!r} で、関数ではありません")
         if key == "TASKS" and not inspect.iscoroutinefunction(entry):
             raise ConclabError(
                 f"{shown}: TASKS[{position}] ({getattr(entry, '__name__', entry)!r}) is not an "
-                "'async def' function; use THREADS for plain functions")
+                "'async def' function; use THREADS for plain functions",
+                ja=f"{shown}: TASKS[{position}]（{getattr(entry, '__name__', entry)!r}）は 'async def' の関数ではありません。普通の関数は THREADS に入れてください")
         if key == "THREADS" and inspect.iscoroutinefunction(entry):
             raise ConclabError(
                 f"{shown}: THREADS[{position}] ({entry.__name__!r}) is an 'async def' function; "
-                "put coroutine functions in TASKS")
+                "put coroutine functions in TASKS",
+                ja=f"{shown}: THREADS[{position}]（{entry.__name__!r}）は 'async def' の関数です。コルーチン関数は TASKS に入れてください")
     for hook in ("setup", "check"):
         if hook in namespace and not callable(namespace[hook]):
-            raise ConclabError(f"{shown}: {hook} must be a function, not {namespace[hook]!r}")
+            raise ConclabError(f"{shown}: {hook} must be a function, not {namespace[hook]!r}",
+                               ja=f"{shown}: {hook} は関数にしてください（今は {namespace[hook]!r}）")
     scenario.kind = "tasks" if key == "TASKS" else "threads"
     scenario.labels = [getattr(f, "__name__", "thread") for f in entries]
     scenario.has_setup = callable(namespace.get("setup"))

@@ -67,17 +67,20 @@ def decode(text: str, limit: int = MAX_CHOICES) -> tuple[list[int], str | None]:
             raise ConclabError(
                 f"bad schedule string {original!r}: part {position} ({part!r}) is not a thread "
                 "number with an optional xCOUNT; copy the schedule a finding printed, "
-                "for example '0x5,1x3,0'")
+                "for example '0x5,1x3,0'",
+                ja=f"スケジュール文字列 {original!r} が正しくありません: {position} 番目の部分（{part!r}）が、スレッド番号（後ろに xCOUNT を付けてもよい）になっていません。発見と一緒に表示されたスケジュールをコピーしてください（例: '0x5,1x3,0'）")
         count = int(match.group(2) or 1)
         if count < 1:
             raise ConclabError(
                 f"bad schedule string {original!r}: part {position} ({part!r}) repeats zero times; "
-                "use a count of 1 or more")
+                "use a count of 1 or more",
+                ja=f"スケジュール文字列 {original!r} が正しくありません: {position} 番目の部分（{part!r}）の繰り返しが 0 回です。1 以上の回数にしてください")
         total += count
         if total > limit:
             raise ConclabError(
                 f"bad schedule string {_short(original)}: it stands for more than {limit} choices, "
-                "more than any run makes; copy the schedule a finding printed")
+                "more than any run makes; copy the schedule a finding printed",
+                ja=f"スケジュール文字列 {_short(original)} が正しくありません: 選択が {limit} 回を超え、どの実行よりも長くなります。発見と一緒に表示されたスケジュールをコピーしてください")
         choices.extend([int(match.group(1))] * count)
     return choices, granularity
 

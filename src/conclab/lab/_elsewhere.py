@@ -41,19 +41,22 @@ def check_scheduler_address(address: str, allow_remote: bool = False, timeout_s:
         port = None
     if parts.scheme != "tcp" or not parts.hostname or port is None or port == 0:
         raise ConclabError(f"bad scheduler address {address!r}: give tcp://HOST:PORT, "
-                           "as 'dask scheduler' prints it (e.g. tcp://127.0.0.1:8786)")
+                           "as 'dask scheduler' prints it (e.g. tcp://127.0.0.1:8786)",
+                           ja=f"スケジューラーのアドレス {address!r} が正しくありません。'dask scheduler' が表示するとおり、tcp://HOST:PORT の形で指定してください（例: tcp://127.0.0.1:8786）")
     from conclab.services import is_loopback_host
 
     host = parts.hostname
     if not allow_remote and not is_loopback_host(host):
         raise ConclabError(f"the scheduler {host} is not this machine's loopback; add --allow-remote "
-                           "to use a cluster on other machines (only one you own)")
+                           "to use a cluster on other machines (only one you own)",
+                           ja=f"スケジューラー {host} はこのマシンのループバックではありません。ほかのマシンのクラスター（自分のものだけ）を使うには --allow-remote を付けてください")
     try:
         with socket.create_connection((host, port), timeout=timeout_s):
             pass
     except OSError as error:
         raise ConclabError(f"no Dask scheduler answers at tcp://{host}:{port} ({error.strerror or error}); "
-                           "start one with 'dask scheduler' or leave out --scheduler") from None
+                           "start one with 'dask scheduler' or leave out --scheduler",
+                           ja=f"tcp://{host}:{port} で応答する Dask のスケジューラーがありません（{error.strerror or error}）。'dask scheduler' で起動するか、--scheduler を外してください") from None
     return f"tcp://{host}:{port}"
 
 
@@ -110,13 +113,16 @@ def resolve_python(name: str) -> str:
             continue
         if version < OLDEST:
             raise ConclabError(f"{name} is Python {version[0]}.{version[1]}; conclab needs "
-                               f"{OLDEST[0]}.{OLDEST[1]} or newer")
+                               f"{OLDEST[0]}.{OLDEST[1]} or newer",
+                               ja=f"{name} は Python {version[0]}.{version[1]} です。conclab には {OLDEST[0]}.{OLDEST[1]} 以降が必要です")
         return str(Path(candidate).absolute())
     if candidates == [name]:
         raise ConclabError(f"no Python interpreter that runs at {name!r}; give the path of one, "
-                           "or a name such as python3.12")
+                           "or a name such as python3.12",
+                           ja=f"{name!r} で動く Python のインタープリターがありません。インタープリターのパスか、python3.12 のような名前を指定してください")
     raise ConclabError(f"no Python interpreter {name!r} that runs here (looked on PATH and in pyenv); "
-                       "give its full path")
+                       "give its full path",
+                       ja=f"ここで動く Python のインタープリター {name!r} が見つかりません（PATH と pyenv を探しました）。フルパスで指定してください")
 
 
 def _plain_env() -> dict[str, str]:
@@ -153,7 +159,8 @@ def preflight(python: str) -> None:
     if done.returncode != 0:
         last = (done.stderr.strip().splitlines() or ["(no message)"])[-1]
         raise ConclabError(f"{python} cannot run conclab from this installation ({last}); "
-                           f"install it there: {python} -m pip install conclab")
+                           f"install it there: {python} -m pip install conclab",
+                           ja=f"{python} では、このインストールの conclab を動かせません（{last}）。そちらにインストールしてください: {python} -m pip install conclab")
 
 
 def conclab_argv(python: str, args: Sequence[str]) -> list[str]:
@@ -172,11 +179,13 @@ def run_json(python: str, args: Sequence[str], timeout_s: float = 600.0) -> dict
         code = tree.wait(timeout_s)
     if code not in (0, 1):
         last = (err or ["(no message)"])[-1].strip()
-        raise ConclabError(f"conclab under {python} stopped with exit {code}: {last}")
+        raise ConclabError(f"conclab under {python} stopped with exit {code}: {last}",
+                           ja=f"{python} の conclab が終了コード {code} で止まりました: {last}")
     try:
         return dict(json.loads("".join(out)))
     except ValueError:
-        raise ConclabError(f"conclab under {python} printed no JSON result") from None
+        raise ConclabError(f"conclab under {python} printed no JSON result",
+                           ja=f"{python} の conclab は JSON の結果を出力しませんでした") from None
 
 
 def run_passthrough(python: str, args: Sequence[str], width: int | None = None) -> int:

@@ -45,7 +45,8 @@ class Registry:
         try:
             return self._chapters[chapter_id]
         except KeyError:
-            raise ConclabError(_unknown("chapter", chapter_id, list(self._chapters))) from None
+            raise ConclabError(_unknown("chapter", chapter_id, list(self._chapters)),
+                               ja=_unknown("chapter", chapter_id, list(self._chapters), "ja")) from None
 
     def labs(self, chapter: str | None = None) -> list[Lab]:
         order = {c.id: c.number for c in self._chapters.values()}
@@ -62,7 +63,8 @@ class Registry:
         try:
             return self._labs[lab_id.strip().replace("_", "-")]
         except KeyError:
-            raise ConclabError(_unknown("lab", lab_id, list(self._labs))) from None
+            raise ConclabError(_unknown("lab", lab_id, list(self._labs)),
+                               ja=_unknown("lab", lab_id, list(self._labs), "ja")) from None
 
     def prose(self, lab_id: str, lang: str) -> str:
         """The lesson text in ``lang`` (Markdown), or an empty string when there is none."""
@@ -90,8 +92,15 @@ class Registry:
         return sources
 
 
-def _unknown(kind: str, name: str, known: list[str]) -> str:
+def _unknown(kind: str, name: str, known: list[str], lang: str = "en") -> str:
+    """"no lab named 'x'", with the close names if any, in ``lang``."""
     close = difflib.get_close_matches(name, known, n=3, cutoff=0.5)
+    if lang == "ja":
+        what = {"lab": "ラボ", "chapter": "章"}.get(kind, kind)
+        if close:
+            return (f"{what} {name!r} はありません。もしかして {'、'.join(repr(c) for c in close)} ですか？"
+                    "（一覧は 'conclab list' で確かめられます）")
+        return f"{what} {name!r} はありません。'conclab list' で一覧を確かめてください"
     if close:
         return f"no {kind} named {name!r}; did you mean {', '.join(repr(c) for c in close)}? (see 'conclab list')"
     return f"no {kind} named {name!r}; run 'conclab list' to see them all"

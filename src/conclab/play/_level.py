@@ -66,16 +66,19 @@ def _literal(tree: ast.Module, path: Path) -> dict[str, Any]:
                 value = ast.literal_eval(node.value)
             except ValueError:
                 raise ConclabError(f"{path}:{node.lineno}: LEVEL must be a literal dict "
-                                   "(strings, numbers, lists); no names or calls") from None
+                                   "(strings, numbers, lists); no names or calls",
+                                   ja=f"{path}:{node.lineno}: LEVEL はリテラルの dict（文字列、数値、リスト）で書いてください。名前や呼び出しは使えません") from None
             if isinstance(value, dict):
                 return value
-    raise ConclabError(f"{path}: no 'LEVEL = {{...}}' dict; every level describes itself in one")
+    raise ConclabError(f"{path}: no 'LEVEL = {{...}}' dict; every level describes itself in one",
+                       ja=f"{path}: 'LEVEL = {{...}}' の dict がありません。どのレベルも、その中で自分自身を説明します")
 
 
 def _bilingual(meta: dict[str, Any], key: str, path: Path) -> dict[str, str]:
     value = meta.get(key)
     if not isinstance(value, dict) or not isinstance(value.get("en"), str) or not isinstance(value.get("ja"), str):
-        raise ConclabError(f"{path}: LEVEL[{key!r}] must be {{'en': '...', 'ja': '...'}}, not {value!r}")
+        raise ConclabError(f"{path}: LEVEL[{key!r}] must be {{'en': '...', 'ja': '...'}}, not {value!r}",
+                           ja=f"{path}: LEVEL[{key!r}] は {{'en': '...', 'ja': '...'}} の形にしてください（今は {value!r}）")
     return {"en": value["en"], "ja": value["ja"]}
 
 
@@ -86,13 +89,16 @@ def load_level(name: str, path: Path) -> Level:
     meta = _literal(tree, path)
     win = meta.get("win")
     if win not in WIN_KINDS:
-        raise ConclabError(f"{path}: LEVEL['win'] is {win!r}; use one of {', '.join(WIN_KINDS)}")
+        raise ConclabError(f"{path}: LEVEL['win'] is {win!r}; use one of {', '.join(WIN_KINDS)}",
+                           ja=f"{path}: LEVEL['win'] が {win!r} です。{'、'.join(WIN_KINDS)} のどれかにしてください")
     granularity = meta.get("granularity", "line")
     if granularity not in ("line", "opcode"):
-        raise ConclabError(f"{path}: LEVEL['granularity'] is {granularity!r}; use 'line' or 'opcode'")
+        raise ConclabError(f"{path}: LEVEL['granularity'] is {granularity!r}; use 'line' or 'opcode'",
+                           ja=f"{path}: LEVEL['granularity'] が {granularity!r} です。'line' か 'opcode' にしてください")
     hints = meta.get("hints", {})
     if not isinstance(hints, dict) or not hints.get("en") or not hints.get("ja"):
-        raise ConclabError(f"{path}: LEVEL['hints'] must give a list of hints for 'en' and for 'ja'")
+        raise ConclabError(f"{path}: LEVEL['hints'] must give a list of hints for 'en' and for 'ja'",
+                           ja=f"{path}: LEVEL['hints'] には 'en' と 'ja' の両方にヒントのリストが必要です")
     functions: dict[str, tuple[int, int]] = {}
     body_start: dict[str, int] = {}
     for node in tree.body:

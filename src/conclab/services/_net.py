@@ -15,7 +15,7 @@ import socket
 import sys
 
 from conclab.errors import ConclabError
-from conclab.i18n import Messages, choose_lang
+from conclab.i18n import Messages
 
 LOOPBACK = "127.0.0.1"
 
@@ -77,9 +77,9 @@ def open_listener(host: str = LOOPBACK, port: int = 0, *, backlog: int = LISTEN_
     use" surfaces as one :class:`ConclabError` in the caller's thread instead of
     a traceback in a background thread.
     """
-    language = choose_lang(lang)
     if not isinstance(port, int) or isinstance(port, bool) or not 0 <= port <= 65535:
-        raise ConclabError(MESSAGES.get("bad_port", language, port=port))
+        raise ConclabError(MESSAGES.get("bad_port", "en", port=port),
+                           ja=MESSAGES.get("bad_port", "ja", port=port))
     bare = host[1:-1] if host.startswith("[") and host.endswith("]") else host
     family = socket.AF_INET6 if ":" in bare else socket.AF_INET
     sock = socket.socket(family, socket.SOCK_STREAM)
@@ -93,8 +93,11 @@ def open_listener(host: str = LOOPBACK, port: int = 0, *, backlog: int = LISTEN_
     except OSError as exc:
         sock.close()
         if exc.errno in (errno.EADDRINUSE, getattr(errno, "WSAEADDRINUSE", -1)):
-            raise ConclabError(MESSAGES.get("port_in_use", language, host=bare, port=port)) from None
+            raise ConclabError(MESSAGES.get("port_in_use", "en", host=bare, port=port),
+                               ja=MESSAGES.get("port_in_use", "ja", host=bare, port=port)) from None
         reason = exc.strerror or str(exc)
-        raise ConclabError(MESSAGES.get("cannot_bind", language, host=bare, port=port,
+        raise ConclabError(MESSAGES.get("cannot_bind", "en", host=bare, port=port,
+                                        reason=reason),
+                           ja=MESSAGES.get("cannot_bind", "ja", host=bare, port=port,
                                         reason=reason)) from None
     return sock

@@ -42,7 +42,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from conclab.errors import ConclabError
-from conclab.i18n import Messages, choose_lang
+from conclab.i18n import Messages
 from conclab.services._base import (
     CLIENT_TIMEOUT_S,
     BackgroundServer,
@@ -99,16 +99,20 @@ def _is_seconds(value: object) -> bool:
 
 def check_counter_options(mode: str, counter: str, work: Work, lang: str | None = None) -> None:
     """Validate a mode/counter/work triple at the door, with the fix in the message."""
-    language = choose_lang(lang)
     if mode not in MODES:
-        raise ConclabError(MESSAGES.get("bad_mode", language, value=mode, choices=", ".join(MODES)))
+        raise ConclabError(MESSAGES.get("bad_mode", "en", value=mode, choices=", ".join(MODES)),
+                           ja=MESSAGES.get("bad_mode", "ja", value=mode, choices=", ".join(MODES)))
     if counter not in COUNTERS:
-        raise ConclabError(MESSAGES.get("bad_counter", language, value=counter,
+        raise ConclabError(MESSAGES.get("bad_counter", "en", value=counter,
+                                        choices=", ".join(COUNTERS)),
+                           ja=MESSAGES.get("bad_counter", "ja", value=counter,
                                         choices=", ".join(COUNTERS)))
     if not callable(work) and not _is_seconds(work):
-        raise ConclabError(MESSAGES.get("bad_work", language, value=work))
+        raise ConclabError(MESSAGES.get("bad_work", "en", value=work),
+                           ja=MESSAGES.get("bad_work", "ja", value=work))
     if mode == "forking" and not hasattr(os, "fork"):
-        raise ConclabError(MESSAGES.get("no_fork", language))
+        raise ConclabError(MESSAGES.get("no_fork", "en"),
+                           ja=MESSAGES.get("no_fork", "ja"))
 
 
 class CounterServer(BackgroundServer):

@@ -71,21 +71,25 @@ def check_target(url: str, allow_remote: bool = False, lang: str | None = None) 
     machine has (a DNS server, for ``*.localhost`` on most systems), and what
     comes back is not checked. So the target's ``host`` is always a literal.
     """
-    language = choose_lang(lang)
     try:
         parts = urlsplit(url)
         port = parts.port or 80
     except ValueError:
-        raise ConclabError(MESSAGES.get("bad_url", language, url=url)) from None
+        raise ConclabError(MESSAGES.get("bad_url", "en", url=url),
+                           ja=MESSAGES.get("bad_url", "ja", url=url)) from None
     if parts.scheme.lower() != "http":
         if not parts.scheme or not parts.netloc:
-            raise ConclabError(MESSAGES.get("bad_url", language, url=url))
-        raise ConclabError(MESSAGES.get("bad_scheme", language, url=url))
+            raise ConclabError(MESSAGES.get("bad_url", "en", url=url),
+                               ja=MESSAGES.get("bad_url", "ja", url=url))
+        raise ConclabError(MESSAGES.get("bad_scheme", "en", url=url),
+                           ja=MESSAGES.get("bad_scheme", "ja", url=url))
     host = parts.hostname
     if not host:
-        raise ConclabError(MESSAGES.get("bad_url", language, url=url))
+        raise ConclabError(MESSAGES.get("bad_url", "en", url=url),
+                           ja=MESSAGES.get("bad_url", "ja", url=url))
     if not allow_remote and not is_loopback_host(host):
-        raise ConclabError(MESSAGES.get("remote", language, host=host))
+        raise ConclabError(MESSAGES.get("remote", "en", host=host),
+                           ja=MESSAGES.get("remote", "ja", host=host))
     if not allow_remote and not _is_literal(host):
         host = LOOPBACK
     path = parts.path or "/"
@@ -232,11 +236,14 @@ def run_load(url: str, concurrency: int = 10, requests: int = 100, *, timeout: f
     target = check_target(url, allow_remote, language)
     if isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or not math.isfinite(timeout) \
             or timeout <= 0:
-        raise ConclabError(f"the timeout must be a positive number of seconds, got {timeout!r}")
+        raise ConclabError(f"the timeout must be a positive number of seconds, got {timeout!r}",
+                           ja=f"タイムアウトは正の秒数で指定してください（指定された値: {timeout!r}）")
     for name, value, limit in (("requests", requests, 10_000_000),
                                ("concurrency", concurrency, MAX_CONCURRENCY)):
         if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= limit:
-            raise ConclabError(MESSAGES.get("bad_count", language, name=name, limit=limit,
+            raise ConclabError(MESSAGES.get("bad_count", "en", name=name, limit=limit,
+                                            value=value),
+                               ja=MESSAGES.get("bad_count", "ja", name=name, limit=limit,
                                             value=value))
     concurrency = min(concurrency, requests)
     before = read_count(target) if check_count else None

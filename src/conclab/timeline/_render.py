@@ -35,7 +35,8 @@ class Renderer:
         except OSError as exc:
             reason = exc.strerror or str(exc)
             raise ConclabError(
-                f"cannot write {os.fspath(path)!r}: {reason}; choose a writable path"
+                f"cannot write {os.fspath(path)!r}: {reason}; choose a writable path",
+                ja=f"{os.fspath(path)!r} に書き込めません: {reason}。書き込める場所を指定してください"
             ) from None
 
     def __rich_console__(self, console: Any, options: Any) -> Any:
@@ -71,8 +72,11 @@ def check_writable(path: str | os.PathLike[str]) -> None:
     path = os.fspath(path)
     folder = os.path.dirname(os.path.abspath(path)) or "."
     if os.path.isdir(path):
-        raise ConclabError(f"cannot write {path!r}: it is a directory; give a file name")
+        raise ConclabError(f"cannot write {path!r}: it is a directory; give a file name",
+                           ja=f"{path!r} に書き込めません: フォルダーです。ファイル名を指定してください")
     if not os.path.isdir(folder):
-        raise ConclabError(f"cannot write {path!r}: folder {folder!r} does not exist")
+        raise ConclabError(f"cannot write {path!r}: folder {folder!r} does not exist",
+                           ja=f"{path!r} に書き込めません: フォルダー {folder!r} がありません")
     if not os.access(folder, os.W_OK) or (os.path.exists(path) and not os.access(path, os.W_OK)):
-        raise ConclabError(f"cannot write {path!r}: permission denied; choose a writable path")
+        raise ConclabError(f"cannot write {path!r}: permission denied; choose a writable path",
+                           ja=f"{path!r} に書き込めません: 権限がありません。書き込める場所を指定してください")

@@ -114,11 +114,14 @@ def trace_script(script: str | os.PathLike[str], args: Sequence[str] = (), *, li
     """
     path = Path(script)
     if not path.exists():
-        raise ConclabError(f"no such script {os.fspath(script)!r}; give the path of a Python file")
+        raise ConclabError(f"no such script {os.fspath(script)!r}; give the path of a Python file",
+                           ja=f"スクリプト {os.fspath(script)!r} がありません。Python ファイルのパスを指定してください")
     if not path.is_file():
-        raise ConclabError(f"{os.fspath(script)!r} is not a file; give the path of a Python file")
+        raise ConclabError(f"{os.fspath(script)!r} is not a file; give the path of a Python file",
+                           ja=f"{os.fspath(script)!r} はファイルではありません。Python ファイルのパスを指定してください")
     if limit_s <= 0:
-        raise ConclabError(f"time limit must be positive, got {limit_s}")
+        raise ConclabError(f"time limit must be positive, got {limit_s}",
+                           ja=f"制限時間は正の値で指定してください（指定された値: {limit_s}）")
     path = path.resolve()
     workdir = tempfile.mkdtemp(prefix="conclab-trace-")
     out_json = os.path.join(workdir, "viztracer.json")

@@ -61,7 +61,8 @@ class Handson:
             if text in (str(step.number), step.name):
                 return step
         names = ", ".join(f"{s.number} ({s.name})" for s in self.steps)
-        raise ConclabError(f"{self.id} has no step '{key}'; its steps are {names}")
+        raise ConclabError(f"{self.id} has no step '{key}'; its steps are {names}",
+                           ja=f"{self.id} にステップ '{key}' はありません。ステップは {names} です")
 
     def change(self, step: Step) -> str:
         """What changes in the file from the step before (a unified diff), or the whole file for step 1."""
@@ -82,4 +83,5 @@ def find_handson(handsons: tuple[Handson, ...], name: str) -> Handson:
     for handson in handsons:
         if handson.id == name.strip().replace("_", "-"):
             return handson
-    raise ConclabError(f"unknown hands-on '{name}'; known: {', '.join(h.id for h in handsons)}")
+    raise ConclabError(f"unknown hands-on '{name}'; known: {', '.join(h.id for h in handsons)}",
+                       ja=f"ハンズオン '{name}' はありません。あるもの: {'、'.join(h.id for h in handsons)}")

@@ -52,7 +52,9 @@ def load(name: str) -> Level:
 
         close = difflib.get_close_matches(name, level_names(), n=3, cutoff=0.5)
         hint = f"did you mean {', '.join(close)}? " if close else ""
-        raise ConclabError(f"unknown level {name!r}; {hint}see 'conclab play --list'")
+        hint_ja = f"もしかして {'、'.join(close)} ですか？" if close else ""
+        raise ConclabError(f"unknown level {name!r}; {hint}see 'conclab play --list'",
+                           ja=f"レベル {name!r} はありません。{hint_ja}'conclab play --list' で確かめてください")
     return load_level(name, level_path(name))
 
 
@@ -65,4 +67,5 @@ def act_of(name: str) -> int:
     for number, act in enumerate(ACTS, start=1):
         if name in act.levels:
             return number
-    raise ConclabError(f"unknown level {name!r}")
+    raise ConclabError(f"unknown level {name!r}",
+                       ja=f"レベル {name!r} はありません")
