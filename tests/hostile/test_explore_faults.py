@@ -160,3 +160,39 @@ def test_a_spinning_check_or_module_leaves_no_thread_spinning(tmp_path: Path) ->
     started = time.perf_counter()
     assert explore.run("lost-update").finding is not None
     assert time.perf_counter() - started < 5
+
+
+def test_a_segfault_in_a_scenario_is_one_line_with_the_stacks_not_the_death_of_conclab(tmp_path: Path) -> None:
+    """A scenario thread that crashed in C took the whole command with it: exit 139 and no word."""
+    source = "import ctypes\ndef w():\n    ctypes.string_at(0)\ndef v():\n    pass\nTHREADS = [w, v]\n"
+    ran, _ = _explore(tmp_path, source)
+    assert ran.returncode == 2, (ran.returncode, ran.stdout, ran.stderr)
+    last = ran.stderr.strip().splitlines()[-1]
+    assert last.startswith("conclab: error: the scenario") and "SIGSEGV" in last, ran.stderr
+    assert 'line 3 in w' in ran.stderr  # faulthandler: where the scenario's thread was
+    assert "Traceback" not in ran.stderr
+
+
+def test_os_exit_at_module_level_is_one_line_not_a_silent_exit(tmp_path: Path) -> None:
+    """``os._exit(3)`` in the scenario's module-level code ended conclab with exit 3 and no output."""
+    ran, _ = _explore(tmp_path, "import os\nos._exit(3)\n")
+    assert ran.returncode == 2, (ran.returncode, ran.stdout, ran.stderr)
+    assert ran.stderr.count("\n") == 1 and "exit code 3" in ran.stderr, ran.stderr
+    ja = subprocess.run([sys.executable, "-m", "conclab", "--lang", "ja", "explore", str(tmp_path / "s.py")],
+                        cwd=tmp_path, env=ENV, capture_output=True, text=True, timeout=20)
+    assert ja.returncode == 2 and "終了コード 3" in ja.stderr, ja.stderr
+
+
+def test_the_contained_exploration_reports_what_the_in_process_one_does(tmp_path: Path) -> None:
+    """The forked child sends the Result back whole: the same finding, schedule and steps as in place."""
+    import json
+
+    from conclab import explore
+
+    ran = subprocess.run([sys.executable, "-m", "conclab", "explore", "lost-update", "--json"], cwd=tmp_path,
+                         env=ENV, capture_output=True, text=True, timeout=20)
+    assert ran.returncode == 1, ran.stderr
+    here = explore.run("lost-update").to_json()
+    there = json.loads(ran.stdout)
+    for key in ("verdict", "finding", "steps", "threads"):
+        assert there.get(key) == here.get(key), key

@@ -283,9 +283,14 @@ def explore_command(scenario: str | None, list_builtins: bool, strategy: str, sc
         make_console().print(MESSAGES.get("play-intro", lang), highlight=False, markup=False)
     try:
         with reaping_children():  # a scenario that starts processes leaves none behind the command
-            result = explore.run(scenario, strategy=strategy, schedules=schedules, seed=seed,
-                                 preemptions=preemptions, replay=replay, granularity=granularity,
-                                 step_limit=step_limit, lang=lang, timeout=timeout, interactive=player)
+            options: dict[str, Any] = {
+                "strategy": strategy, "schedules": schedules, "seed": seed, "preemptions": preemptions,
+                "replay": replay, "granularity": granularity, "step_limit": step_limit, "lang": lang,
+                "timeout": timeout}
+            # A scenario that calls os._exit or crashes in C ends a forked child, not conclab;
+            # the player talks to the learner, so it stays in this process.
+            result = (explore.run(scenario, interactive=player, **options) if player is not None
+                      else explore.run_contained(scenario, **options))
     except explore.Stop:
         click.echo(MESSAGES.get("play-stopped", lang))
         return

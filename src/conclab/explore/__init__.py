@@ -17,6 +17,7 @@ See ``docs/explore.md`` for how control works and for the
 scenario format.
 """
 
+from conclab.explore._contained import can_contain, run_contained
 from conclab.explore._enums import ChoiceKind, FindingKind, ThreadState, Verdict
 from conclab.explore._explorer import GRANULARITIES, STRATEGIES, run
 from conclab.explore._interactive import ChoicePoint, Stop, ThreadView, shared_state
@@ -51,12 +52,14 @@ __all__ = [
     "ThreadView",
     "Verdict",
     "builtin_info",
+    "can_contain",
     "builtin_names",
     "builtin_path",
     "parse_schedule",
     "StepTable",
     "render_step_table",
     "run",
+    "run_contained",
     "shared_state",
     "step_columns",
     "step_rows",

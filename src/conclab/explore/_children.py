@@ -47,6 +47,12 @@ _real_exit = os._exit
 _PID = os.getpid()
 
 
+def own_process() -> None:
+    """Make this process the explorer's own: a forked child that explores (``run_contained``) calls it."""
+    global _PID
+    _PID = os.getpid()
+
+
 def _exit(code: int) -> None:
     """``os._exit`` in a scenario thread: ``SystemExit``, so the exploration reports it as a finding.
 
