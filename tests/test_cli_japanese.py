@@ -27,6 +27,7 @@ from conclab.cli._help import (
     option_key,
 )
 from conclab.errors import ConclabError
+from conclab.i18n import Messages
 from ja_text import latin_prose
 
 COMMANDS = [(), *(path for path, _ in all_commands(cli))]
@@ -245,7 +246,9 @@ def _ja_text(path: Path, node: ast.expr) -> str | None:
     if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "get"
             and isinstance(node.func.value, ast.Name) and isinstance(node.args[0], ast.Constant)):
         parts = path.relative_to(Path(conclab.__file__).parent.parent).with_suffix("").parts
-        table = getattr(importlib.import_module(".".join(parts)), node.func.value.id)
+        table = getattr(importlib.import_module(".".join(parts)), node.func.value.id, None)
+        if not isinstance(table, Messages):  # a dict passed along (a child's reply), checked where it is made
+            return None
         return re.sub(r"\{[^}]*\}", "`x`", table.table[node.args[0].value]["ja"])
     return None
 
