@@ -73,10 +73,21 @@ def _last_resort(grace_s: float, finished: threading.Event, code: int = 130) -> 
 _said = threading.Lock()
 
 
+#: The line an interrupt prints, in the language the running command chose (:func:`use_lang`).
+INTERRUPTED = {"en": "conclab: error: interrupted", "ja": "conclab: エラー: 中断しました"}
+_lang = "en"
+
+
+def use_lang(lang: str) -> None:
+    """Say the interrupt in ``lang``: the watchdog may print it after the command has lost its context."""
+    global _lang
+    _lang = lang if lang in INTERRUPTED else "en"
+
+
 def say_interrupted() -> None:
     """The one line an interrupt prints, once, whether the command or the watchdog gets there first."""
     if _said.acquire(blocking=False):
-        sys.stderr.write("conclab: error: interrupted\n")
+        sys.stderr.write(INTERRUPTED[_lang] + "\n")
         sys.stderr.flush()
 
 

@@ -9,6 +9,8 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 ENV = {**os.environ, "CONCLAB_LANG": "en", "NO_COLOR": "1", "PYTHONWARNINGS": "ignore"}
 
 # Module-level code runs once per schedule: the marker says the exploration is under way.
@@ -34,13 +36,14 @@ def _wait_for(path: Path, process: subprocess.Popen[str], limit_s: float = 20.0)
         time.sleep(0.01)
 
 
-def test_ctrl_c_in_explore_prints_one_line_and_exits_130_at_once(tmp_path: Path) -> None:
+@pytest.mark.parametrize("lang", ["en", "ja"])
+def test_ctrl_c_in_explore_prints_one_line_and_exits_130_at_once(tmp_path: Path, lang: str) -> None:
     """Case 15: exit only through the 2 s watchdog, with "release unlocked lock" tracebacks."""
     marker = tmp_path / "started"
     scenario = tmp_path / "s.py"
     scenario.write_text(BUSY.format(marker=str(marker)), encoding="utf-8")
     process = subprocess.Popen([sys.executable, "-m", "conclab", "explore", str(scenario), "--schedules", "100000"],
-                               cwd=tmp_path, env=ENV, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                               cwd=tmp_path, env={**ENV, "CONCLAB_LANG": lang}, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                                stdin=subprocess.DEVNULL, start_new_session=True)
     try:
         _wait_for(marker, process)
@@ -54,7 +57,7 @@ def test_ctrl_c_in_explore_prints_one_line_and_exits_130_at_once(tmp_path: Path)
             process.kill()
             process.wait()
     assert process.returncode == 130
-    assert err == "conclab: error: interrupted\n", err
+    assert err == {"en": "conclab: error: interrupted\n", "ja": "conclab: エラー: 中断しました\n"}[lang], err
     assert took < 1.5, f"took {took:.1f} s after Ctrl-C"
 
 

@@ -13,7 +13,7 @@ from typing import Any
 
 import click
 
-from conclab._interrupt import interrupt_guard, say_interrupted
+from conclab._interrupt import interrupt_guard, say_interrupted, use_lang
 from conclab.cli._class import class_group
 from conclab.cli._common import LANG_CHOICE, context_lang, print_error
 from conclab.cli._compare import compare_command
@@ -83,6 +83,7 @@ class ConclabGroup(LocalizedGroup):
     def main(self, *args: Any, **kwargs: Any) -> Any:  # type: ignore[override]  # long: one branch per way out
         kwargs["standalone_mode"] = False
         argv = kwargs.get("args", args[0] if args else None)
+        use_lang(_argv_lang(argv))  # until a command chooses: Ctrl-C during start-up is said in it too
         try:
             with interrupt_guard():
                 return super().main(*args, **kwargs)

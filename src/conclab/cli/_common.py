@@ -9,6 +9,7 @@ from typing import Any
 
 import click
 
+from conclab._interrupt import use_lang
 from conclab.i18n import LANGS, Messages, choose_lang
 
 LANG_CHOICE = click.Choice(LANGS, case_sensitive=False)
@@ -92,6 +93,7 @@ def remember_lang(lang: str) -> str:
     ctx = click.get_current_context(silent=True)
     if ctx is not None:
         ctx.meta[LANG_KEY] = lang
+    use_lang(lang)  # Ctrl-C's line, which the watchdog may print outside any context
     return lang
 
 
