@@ -101,7 +101,7 @@ def _print_list(lang: str, as_json: bool) -> None:
 
     from conclab import explore
 
-    infos = [explore.builtin_info(name) for name in explore.builtin_names()]
+    infos = [explore.builtin_info(name, lang) for name in explore.builtin_names()]
     if as_json:
         print_json({"scenarios": infos})
         return

@@ -1,8 +1,11 @@
 """A cache filled on a miss: both threads see the miss and both fill it.
+ja: ないときに埋めるキャッシュ。2 本のスレッドがどちらも「ない」と判断し、どちらも埋めます。
 
 `if key not in cache: cache[key] = load(key)` checks and acts in two steps;
 another thread can act in between, so the expensive load runs twice.
 """
+
+from conclab.explore import Bilingual
 
 cache: dict[str, str] = {}
 loads = 0
@@ -24,4 +27,6 @@ THREADS = [get_user, get_user]
 
 
 def check():
-    assert loads == 1, f"the cache was filled {loads} times, expected once"
+    assert loads == 1, Bilingual(
+        f"the cache was filled {loads} times, expected once",
+        ja=f"キャッシュが {loads} 回埋められました（期待値は 1 回）")

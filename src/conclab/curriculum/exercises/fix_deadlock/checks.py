@@ -26,6 +26,9 @@ SEED = 0
 FUNCTIONS = ("pay_a_to_b", "pay_b_to_a", "audit")
 
 HARNESS = '''
+from conclab.explore import Bilingual as _conclab_Bilingual
+
+
 _conclab_audits = []
 
 
@@ -46,9 +49,12 @@ THREADS = [_conclab_pay_a_to_b, _conclab_pay_b_to_a, _conclab_audit]
 
 def check():
     seen = _conclab_audits[0] if _conclab_audits else None
-    assert seen == 200, f"audit() saw a total of {seen}, not 200"
-    assert (balance_a, balance_b) == (100, 100), (
-        f"after paying 10 each way: a = {balance_a}, b = {balance_b}, expected 100 and 100")
+    assert seen == 200, _conclab_Bilingual(
+        f"audit() saw a total of {seen}, not 200",
+        ja=f"audit() が見た合計は {seen} で、200 ではありません")
+    assert (balance_a, balance_b) == (100, 100), _conclab_Bilingual(
+        f"after paying 10 each way: a = {balance_a}, b = {balance_b}, expected 100 and 100",
+        ja=f"双方向に 10 ずつ送金した後: a = {balance_a}、b = {balance_b}（期待値はどちらも 100）")
 '''
 
 MESSAGES = Messages({
@@ -96,7 +102,7 @@ def _headline(ctx: CheckContext, outcome: ExploreRun) -> str:
                 if entry.get("holds") == ["lock_b"] and str(entry.get("thread", "T9"))[1:].isdigit()
                 and int(entry["thread"][1:]) < len(FUNCTIONS)]
         key, values = "deadlock", {"late": ", ".join(late) or "one of them"}
-    elif outcome.kind == "assertion" and finding is not None and "audit() saw" in finding.message:
+    elif outcome.kind == "assertion" and finding is not None and "seen == 200" in finding.source:
         key, values = "in-flight", {}
     elif outcome.kind == "assertion":
         key, values = "gave-up", {}
