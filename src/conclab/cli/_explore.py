@@ -154,7 +154,7 @@ def _print_timeline(result: Any) -> None:
 
     spans = result.spans()
     if spans:
-        make_console().print(TerminalTimeline(spans, width=make_console().width))
+        make_console().print(TerminalTimeline(spans, width=make_console().width, lang=result.lang))
 
 
 class _Player:

@@ -31,12 +31,12 @@ def run(ctx: LabContext) -> None:
                           ("as_completed", example.with_as_completed)):
             with ctx.measure(way):
                 m[f"{way}_results"] = func(jobs)
-        with ctx.measure("errors"):
+        with ctx.measure("errors", label={"ja": "例外"}):
             m["future_error"] = example.error_through_future()
             m["unconsumed"] = example.map_unconsumed(rows)
             m["consumed"] = example.map_consumed(rows)
         for workers in SIZES:
-            with ctx.measure(f"pool{workers}"):
+            with ctx.measure(f"pool{workers}", label={"ja": f"ワーカー {workers} 本"}):
                 example.run_pool(workers, count, wait)
             m[f"pool{workers}_ideal_s"] = math.ceil(count / workers) * wait
     spans = ctx.recorder.spans()

@@ -26,7 +26,7 @@ def run(ctx: LabContext) -> None:
     with ctx.trace(example, producer="producer", consumer="consumer", handle="handle {0}",
                    joinable_worker="joinable_worker"):
         began = ctx.now()
-        with ctx.measure("Manager queue"):
+        with ctx.measure("Manager queue", label={"ja": "Manager のキュー"}):
             received, exits = example.with_manager_queue(count, 2, work, report)
         manager_spans = child_spans(ctx, since=began)
         with ctx.measure("Queue"):
