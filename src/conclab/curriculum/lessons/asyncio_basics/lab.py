@@ -25,11 +25,11 @@ async def _drive(ctx: LabContext, delay: float, wait: float, work: float) -> Non
     task.set_name("main")
     with ctx.measure("sequential", label={"ja": "1 つずつ await"}):
         await example.one_after_another(delay)
-    with ctx.measure("create_task"):
+    with ctx.measure("create_task", label={"ja": "create_task"}):  # the API's name reads as code
         await example.with_create_task(delay)
-    with ctx.measure("gather"):
+    with ctx.measure("gather", label={"ja": "gather"}):
         await example.with_gather(delay)
-    with ctx.measure("taskgroup"):
+    with ctx.measure("taskgroup", label={"ja": "TaskGroup"}):
         await example.with_task_group(delay)
     with ctx.measure("states", label={"ja": "タスクの状態"}):
         await example.states(wait, work)

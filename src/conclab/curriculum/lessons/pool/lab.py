@@ -29,7 +29,7 @@ def run(ctx: LabContext) -> None:
             began = ctx.now()
             with ctx.measure("pool", label={"ja": "プール"}):
                 got = example.with_pool(pool, sizes)
-            with ctx.measure("chunksize 1"):
+            with ctx.measure("chunksize 1", label={"ja": "chunksize 1"}):
                 one = example.squares(pool, items, 1)
             with ctx.measure("chunksize default", label={"ja": "chunksize 既定値"}):
                 chunked = example.squares(pool, items, None)

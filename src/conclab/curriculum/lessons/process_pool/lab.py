@@ -22,11 +22,11 @@ def run(ctx: LabContext) -> None:
     with ctx.trace(example, crunch="crunch {0:,}", check_size="check_size {0}"):
         with ctx.measure("sequential", label={"ja": "順番に"}):
             expected = [example.crunch(n) for n in sizes]
-        with ctx.measure("executor"), ProcessPoolExecutor(max_workers=workers) as executor:
+        with ctx.measure("executor", label={"ja": "ProcessPoolExecutor"}), ProcessPoolExecutor(max_workers=workers) as executor:
             example.with_map(executor, [1] * (2 * workers))  # start every worker first
-            with ctx.measure("map"):
+            with ctx.measure("map", label={"ja": "map"}):
                 got = example.with_map(executor, sizes)
-            with ctx.measure("as_completed"):
+            with ctx.measure("as_completed", label={"ja": "as_completed"}):
                 m["finished"] = example.first_come_first_served(executor, jobs)
             m["error"] = example.error_through_future(executor, -1)
     m["same_results"] = got == expected
