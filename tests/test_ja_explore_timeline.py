@@ -244,3 +244,15 @@ def test_the_same_japanese_labels_on_every_renderer(ja_results: dict[str, object
         assert f'data-name="{label}"' in page
         assert any(event.get("name") == label for event in trace["traceEvents"])
     assert 'data-name="sequential"' not in page
+
+
+def test_a_japanese_name_is_written_in_its_bar_and_every_row_keeps_its_width() -> None:
+    from rich.cells import cell_len
+
+    spans = [Span("順番に", "MainThread", 0.0, 0.5), Span("スレッド", "MainThread", 0.5, 1.0),
+             Span("待ち", "MainThread", 0.49, 0.52), Span("x", "other", 0.0, 1.0)]
+    lines = TerminalTimeline(spans, width=60, lang="ja").render_text().splitlines()
+    assert any("順番に" in line and "スレッド" in line for line in lines)
+    bars = [line for line in lines if line.startswith(("MainThread", "           ")) and "█" in line]
+    assert bars and all(cell_len(line) <= 60 for line in lines)
+    assert len({cell_len(line) for line in bars}) == 1

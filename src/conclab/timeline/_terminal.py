@@ -48,6 +48,28 @@ def family(name: str) -> str:
     return name.split(" ", 1)[0]
 
 
+def _cells(text: str) -> list[str]:
+    """``text`` one terminal cell per item: a wide (Japanese) character, then an empty cell it covers."""
+    cells: list[str] = []
+    for char in text:
+        cells += [char, ""] if cell_len(char) == 2 else [char]
+    return cells
+
+
+def _keep_wide_pairs(cells: list[tuple[str, str | None]], glyphs: list[str]) -> None:
+    """Where a later bar cut a wide character from the cell it covers, show the bar's glyph instead.
+
+    A row must stay exactly as wide as its cells: a wide character whose
+    second cell was overwritten, or a covered cell left without its
+    character, would make the row one column too wide or too narrow.
+    """
+    for index, (char, style) in enumerate(cells):
+        cut_off = cell_len(char) == 2 and (index + 1 == len(cells) or cells[index + 1][0] != "")
+        orphan = char == "" and (index == 0 or cell_len(cells[index - 1][0]) != 2)
+        if cut_off or orphan:
+            cells[index] = (glyphs[index], style)
+
+
 class TerminalTimeline(Renderer):
     """Render spans (or a :class:`Layout`) as a text Gantt chart ``width`` columns wide."""
 
@@ -111,18 +133,21 @@ class TerminalTimeline(Renderer):
         """One row of a lane: its spans as bars, named where the bar is long enough."""
         layout = self.layout
         cells: list[tuple[str, str | None]] = [(" ", None)] * bar_w
+        glyphs = [" "] * bar_w  # what each cell shows when a wide character has to give way
         for span in sorted(row, key=lambda s: s.start_s):
             glyph, style = self._style(span.name)
             first = min(bar_w - 1, int(layout.fraction(span.start_s) * bar_w))
             last = max(first + 1, min(bar_w, int(round(layout.fraction(span.end_s) * bar_w))))
             length = last - first
             bar = list(glyph * length)
-            if length >= len(span.name) + 2 and cell_len(span.name) == len(span.name):  # a wide name would push the row past the width
-                bar[1: 1 + len(span.name)] = list(span.name)
+            if length >= cell_len(span.name) + 2:
+                bar[1: 1 + cell_len(span.name)] = _cells(span.name)
             if first > 0 and cells[first - 1][0] != " " and length > 1:
                 bar[0] = "│"  # mark where back-to-back spans meet
             for offset, char in enumerate(bar):
                 cells[first + offset] = (char, style)
+                glyphs[first + offset] = glyph
+        _keep_wide_pairs(cells, glyphs)
         line: Line = [(prefix + " ", None)]
         for char, colour in cells:
             if line and line[-1][1] == colour:

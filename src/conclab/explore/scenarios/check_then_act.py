@@ -1,5 +1,5 @@
 """A cache filled on a miss: both threads see the miss and both fill it.
-ja: ないときに埋めるキャッシュ。2 本のスレッドがどちらも「ない」と判断し、どちらも埋めます。
+ja: キャッシュにないときだけ値を読み込む処理。2 本のスレッドがどちらも「ない」と判断し、どちらも読み込みます。
 
 `if key not in cache: cache[key] = load(key)` checks and acts in two steps;
 another thread can act in between, so the expensive load runs twice.
@@ -29,4 +29,4 @@ THREADS = [get_user, get_user]
 def check():
     assert loads == 1, Bilingual(
         f"the cache was filled {loads} times, expected once",
-        ja=f"キャッシュが {loads} 回埋められました（期待値は 1 回）")
+        ja=f"値を {loads} 回読み込んでキャッシュに入れました（期待値は 1 回）")

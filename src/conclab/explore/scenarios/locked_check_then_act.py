@@ -1,5 +1,5 @@
 """The cache fixed: the check and the fill happen under one Lock.
-ja: キャッシュを修正したもの。確認と埋める処理を 1 つの Lock の中で行います。
+ja: キャッシュを修正したもの。確認と読み込みを 1 つの Lock の中で行います。
 
 Expect: none
 Fixes: check-then-act
@@ -33,4 +33,4 @@ THREADS = [get_user, get_user]
 def check():
     assert loads == 1, Bilingual(
         f"the cache was filled {loads} times, expected once",
-        ja=f"キャッシュが {loads} 回埋められました（期待値は 1 回）")
+        ja=f"値を {loads} 回読み込んでキャッシュに入れました（期待値は 1 回）")

@@ -72,6 +72,7 @@ MESSAGES = Messages({
                  "ja": "スレッドがデッドロックしました。それぞれが一方のロックを持ったまま、もう一方のロックを"
                        "永遠に待っています。{late} はまだ lock_a より先に lock_b を取っています。両方のロックを"
                        "取るすべての関数（監査も含めて）で、同じ順序（lock_a、次に lock_b）で取ってください。"},
+    "one-of-them": {"en": "one of them", "ja": "どれか 1 つの関数"},
     "gave-up": {"en": "a transfer was lost: it gave up when the second lock did not come within its timeout, and "
                       "returned without moving the money, silently. A timeout hides the deadlock instead of "
                       "removing it. Take the locks in the same order everywhere, and simply wait.",
@@ -101,7 +102,7 @@ def _headline(ctx: CheckContext, outcome: ExploreRun) -> str:
         late = [FUNCTIONS[int(entry["thread"][1:])] + "()" for entry in (finding.cycle if finding else ())
                 if entry.get("holds") == ["lock_b"] and str(entry.get("thread", "T9"))[1:].isdigit()
                 and int(entry["thread"][1:]) < len(FUNCTIONS)]
-        key, values = "deadlock", {"late": ", ".join(late) or "one of them"}
+        key, values = "deadlock", {"late": ", ".join(late) or ctx.message(MESSAGES, "one-of-them")}
     elif outcome.kind == "assertion" and finding is not None and "seen == 200" in finding.source:
         key, values = "in-flight", {}
     elif outcome.kind == "assertion":

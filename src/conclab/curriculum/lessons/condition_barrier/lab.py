@@ -31,7 +31,7 @@ def run(ctx: LabContext) -> None:
     began = ctx.now()
     phase = ctx.text(PHASE)
     with ctx.trace(example, work=phase, at_barrier={"en": "barrier", "ja": "バリア"}), \
-            ctx.measure("phases", label={"ja": "フェーズ"}):
+            ctx.measure("phases", label={"ja": "フェーズ全体"}):
         example.phases(plan)
     spans = [s for s in ctx.recorder.spans() if s.start_s >= began]
     phase1 = [s for s in spans if s.name == phase.replace("{1}", "1")]
