@@ -210,7 +210,8 @@ def test_the_ja_legend_keeps_japanese_names_whole_and_fits_80_columns() -> None:
 def test_the_html_timeline_details_are_in_japanese() -> None:
     svg = HtmlTimeline(SPANS, lang="ja").svg()
     assert "MainThread の 順番に: 開始 0 秒、所要 0.12 秒" in svg
-    assert " on MainThread" not in svg and "took" not in svg
+    assert " on MainThread" not in svg and "took" not in svg and "(thread, pid" not in svg
+    assert "MainThread (スレッド, pid 0)" in svg
     assert "順番に on MainThread: start 0s, took 0.12s" in HtmlTimeline(SPANS).svg()
 
 

@@ -49,13 +49,13 @@ MESSAGES = Messages({
                           "ja": "{thread} が {where} で {detail} を送出"},
     "finding.check-exception": {"en": "check() raised {detail} at {where}",
                                 "ja": "check() が {where} で {detail} を送出"},
-    "finding.deadlock": {"en": "deadlock: {cycle}", "ja": "デッドロック: {cycle}"},
+    "finding.deadlock": {"en": "deadlock: {cycle}", "ja": "デッドロック: {cycle}。"},
     "finding.deadlock-edge": {"en": "{thread} holds {holds} and waits for {waits}",
                               "ja": "{thread} は {holds} を保持したまま {waits} を待っています"},
     "finding.deadlock-wait": {"en": "{thread} waits for {waits}", "ja": "{thread} は {waits} を待っています"},
     "finding.step-limit": {
         "en": "no progress after {limit} steps: {thread} keeps running {where} `{source}`",
-        "ja": "{limit} ステップ進んでも終わりません。{thread} が {where} の `{source}` を回り続けています"},
+        "ja": "{limit} ステップ進んでも終わりません。{thread} が {where} の `{source}` を回り続けています。"},
     "finding.hang": {
         "en": "{thread} did not come back to the scheduler for {seconds} s: it is blocked in a call "
               "conclab does not control at {where} `{source}` (real I/O or a lock from outside the scenario)",

@@ -105,6 +105,9 @@ def palette(families: Iterable[str]) -> dict[str, int]:
 #: The words of the SVG: its accessible name, the empty chart, a bar's hover detail.
 MESSAGES = Messages({
     "timeline": {"en": "timeline", "ja": "タイムライン"},
+    "kind-thread": {"en": "thread", "ja": "スレッド"},
+    "kind-process": {"en": "process", "ja": "プロセス"},
+    "kind-task": {"en": "task", "ja": "タスク"},
     "empty": {"en": "(no spans recorded)", "ja": "（記録された区間はありません）"},
     "detail": {"en": "{name} on {lane}: start {start}, took {took}",
                "ja": "{lane} の {name}: 開始 {start}、所要 {took}"},
@@ -171,13 +174,15 @@ class HtmlTimeline(Renderer):
                 f'data-pid="{lane.pid}">'
             )
             shown = title if len(title) <= 24 else title[:23] + "…"
+            kind = MESSAGES.get(f"kind-{lane.kind}", self.lang) if f"kind-{lane.kind}" in MESSAGES.table \
+                else lane.kind
             lanes.append(
                 f'<text class="cl-label" x="6" y="{y + self.row_height * 0.7:.1f}">'
-                f'<title>{_attr(title)} ({_attr(lane.kind)}, pid {lane.pid})</title>{_attr(shown)}</text>'
+                f'<title>{_attr(title)} ({_attr(kind)}, pid {lane.pid})</title>{_attr(shown)}</text>'
             )
             if len(lane.rows) > 1:
                 lanes.append(f'<text class="cl-kind" x="6" y="{y + self.row_height * 1.6:.1f}">'
-                             f'{_attr(lane.kind)}</text>')
+                             f'{_attr(kind)}</text>')
             for row_index, row in enumerate(lane.rows):
                 row_y = y + row_index * self.row_height + 2
                 for span in sorted(row, key=lambda s: s.start_s):
