@@ -257,3 +257,18 @@ def test_a_japanese_name_is_written_in_its_bar_and_every_row_keeps_its_width() -
     bars = [line for line in lines if line.startswith(("MainThread", "           ")) and "█" in line]
     assert bars and all(cell_len(line) <= 60 for line in lines)
     assert len({cell_len(line) for line in bars}) == 1
+
+
+def test_checkers_tell_the_explorers_finding_in_japanese(tmp_path: Path) -> None:
+    """The harness message reaches the learner in ja, and the check still tells which assert failed."""
+    from tests.exercises.helpers import check_source, exercise, failures
+
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    counter = failures(check_source("fix-counter-race", exercise("fix-counter-race").starter, tmp_path / "a",
+                                    lang="ja"))
+    assert "リクエストは 2 件なのに count = 1 です" in counter and "two requests" not in counter
+    deadlock = failures(check_source("fix-deadlock", exercise("fix-deadlock").wrong["wrong_one_lock_at_a_time"],
+                                     tmp_path / "b", lang="ja"))
+    assert "audit() が移動中のお金を見てしまいました" in deadlock
+    assert "audit() が見た合計は" in deadlock and "saw a total" not in deadlock
