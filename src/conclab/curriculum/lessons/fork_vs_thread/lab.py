@@ -77,7 +77,8 @@ def run(ctx: LabContext) -> None:
          "ja": f"{REQUESTS} 件のリクエストを 1 つずつ順に送信。このラボのプロセスは pid {parent}"},
         [{"en": "server", "ja": "サーバー"}, {"en": "request", "ja": "リクエスト"},
          {"en": "count", "ja": "カウント"}, {"en": "handled by", "ja": "処理したプロセス"}],
-        rows("threading", threads) + rows("forking", forks),
+        rows(ctx.label("threading", SPANS["threading"]), threads)
+        + rows(ctx.label("forking", SPANS["forking"]), forks),
     )
 
 
