@@ -37,7 +37,7 @@ def test_list_shows_bugs_and_fixes() -> None:
 def test_a_finding_exits_1_with_table_and_replay_line() -> None:
     result = invoke("explore", "lost-update")
     assert result.exit_code == 1
-    assert "check() failed at lost_update.py:19: lost update: counter=1, expected 2" in result.output
+    assert "check() failed at lost_update.py:22: lost update: counter=1, expected 2" in result.output
     assert "read counter -> 0" in result.output
     assert "Final state: counter = 1" in result.output
     # The schedule depends on the interpreter's bytecode: take it from the API, not a constant.

@@ -53,7 +53,7 @@ def test_the_rows_are_the_table_of_the_result(found: Result) -> None:
     rows = step_rows(found)
     assert rows == [StepRow(row["step"], row["thread"], row["location"], row["source"], row["operation"])
                     for row in found.table()]
-    assert list(rows[0]) == [1, "T0", "lost_update.py:12", "counter += 1", "read counter -> 0"]
+    assert list(rows[0]) == [1, "T0", "lost_update.py:15", "counter += 1", "read counter -> 0"]
 
 
 def test_rows_in_another_language_and_limited(found: Result) -> None:
@@ -83,7 +83,7 @@ def test_the_file_is_named_once_and_the_where_column_fits_80_columns() -> None:
     assert lines[0].strip() == "lock_order_deadlock.py"
     assert lines[1].split()[:3] == ["ステップ", "スレッド", "行"]
     assert all(len(line) <= 80 and ".py" not in line for line in lines[1:])
-    assert any(line.split()[:3] == ["1", "T0", "17"] for line in lines)
+    assert any(line.split()[:3] == ["1", "T0", "20"] for line in lines)
 
 
 def test_a_long_table_leaves_out_the_middle(tmp_path: Path) -> None:
@@ -102,7 +102,7 @@ def test_no_steps_no_table() -> None:
 
 def test_the_text_table_is_aligned_and_says_what_it_left_out(found: Result) -> None:
     lines = step_table_text(found, max_rows=2)
-    assert lines[0] == "    T0  lost_update.py:12  counter += 1   read counter -> 0"
+    assert lines[0] == "    T0  lost_update.py:15  counter += 1   read counter -> 0"
     assert lines[-1] == f"    ... {len(found.steps) - 2} more steps"
     assert step_table_text(found, "ja", max_rows=2)[-1] == f"    ... ほか {len(found.steps) - 2} ステップ"
 

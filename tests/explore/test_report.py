@@ -14,7 +14,7 @@ def test_every_message_has_japanese_and_english() -> None:
 def test_the_step_table_shows_reads_and_writes_with_values() -> None:
     result = explore.run("lost-update")
     rows = result.table()
-    assert rows[0]["thread"] == "T0" and rows[0]["location"] == "lost_update.py:12"
+    assert rows[0]["thread"] == "T0" and rows[0]["location"] == "lost_update.py:15"
     assert rows[0]["source"] == "counter += 1"
     assert rows[0]["operation"] == "read counter -> 0"
     assert any(row["operation"].startswith("write counter <- 1") for row in rows)
@@ -23,7 +23,7 @@ def test_the_step_table_shows_reads_and_writes_with_values() -> None:
 def test_the_step_table_in_japanese() -> None:
     result = explore.run("lost-update", lang="ja")
     assert result.table()[0]["operation"] == "counter を読む -> 0"
-    assert "check() が lost_update.py:19 で失敗" in result.message
+    assert "check() が lost_update.py:22 で失敗" in result.message
 
 
 def test_json_has_the_contract_keys() -> None:

@@ -33,7 +33,7 @@ def test_a_result_round_trips_through_json(results: dict[str, Result], name: str
 
 def test_a_step_carries_its_file_and_line_typed(results: dict[str, Result]) -> None:
     step = Result.from_json(results["race"].to_json()).steps[0]
-    assert step.file.endswith("lost_update.py") and step.line == 12 and step.location == "lost_update.py:12"
+    assert step.file.endswith("lost_update.py") and step.line == 15 and step.location == "lost_update.py:15"
     assert step.thread == 0 and step.thread_name == "T0" and step.end >= step.index
 
 

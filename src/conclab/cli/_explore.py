@@ -104,7 +104,7 @@ def _print_list(lang: str, as_json: bool) -> None:
 
     from conclab import explore
 
-    infos = [explore.builtin_info(name) for name in explore.builtin_names()]
+    infos = [explore.builtin_info(name, lang) for name in explore.builtin_names()]
     if as_json:
         print_json({"scenarios": infos})
         return
@@ -157,7 +157,7 @@ def _print_timeline(result: Any) -> None:
 
     spans = result.spans()
     if spans:
-        make_console().print(TerminalTimeline(spans, width=make_console().width))
+        make_console().print(TerminalTimeline(spans, width=make_console().width, lang=result.lang))
 
 
 class _Player:

@@ -139,7 +139,7 @@ def _run_chapters(reg: Registry, chapters: list[Chapter], labs: list[Lab], quick
             if not result.passed:
                 failed.append(lab.id)
             console.print(MESSAGES.get("line", lang, mark="✓" if result.passed else "✗", lab=lab.id,
-                                       held=held, total=total, seconds=format_seconds(result.duration_s)),
+                                       held=held, total=total, seconds=format_seconds(result.duration_s, lang)),
                           style="green" if result.passed else "red")
             if pages:
                 reports.append(LabHtmlReport(result, reg.prose(lab.id, lang), reg.example_source(lab.id)))

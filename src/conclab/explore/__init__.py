@@ -17,6 +17,7 @@ See ``docs/explore.md`` for how control works and for the
 scenario format.
 """
 
+from conclab.explore._bilingual import Bilingual
 from conclab.explore._contained import can_contain, run_contained
 from conclab.explore._enums import ChoiceKind, FindingKind, ThreadState, Verdict
 from conclab.explore._explorer import GRANULARITIES, STRATEGIES, run
@@ -39,6 +40,7 @@ __all__ = [
     "ORIGINALS",
     "STEP_SECONDS",
     "STRATEGIES",
+    "Bilingual",
     "ChoiceKind",
     "ChoicePoint",
     "Finding",

@@ -165,8 +165,8 @@ class ExploreLoop(asyncio.BaseEventLoop):
             held = [run.session.name_of(lock) for lock in _locks_held(task, self.waiting, run)]
             where = _await_site(task)
             if waits_on is not None:
-                waits = MESSAGES.get("wait.lock", lang, name=run.session.name_of(waits_on),
-                                     holder=names.get(holder, MESSAGES.get("nobody", lang)))
+                key = "wait.lock" if holder in names else "wait.lock-nobody"
+                waits = MESSAGES.get(key, lang, name=run.session.name_of(waits_on), holder=names.get(holder))
             else:
                 waits = MESSAGES.get("wait.task", lang, where=where[0])
             edges.append({"thread": names[task], "holds": held, "waits_for": waits,

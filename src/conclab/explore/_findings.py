@@ -20,6 +20,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from conclab.explore._bilingual import exception_text
 from conclab.explore._enums import FindingKind
 from conclab.explore._messages import MESSAGES
 from conclab.explore._workers import Worker
@@ -50,8 +51,9 @@ def exception_finding(session: Session, name: str, exc: BaseException) -> RawFin
     tb = traceback.extract_tb(exc.__traceback__)
     own = [f for f in tb if f.filename == session.filename] or list(tb)
     where = own[-1] if own else None
-    detail = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
     lang = session.lang
+    text = exception_text(exc, lang)
+    detail = f"{type(exc).__name__}: {text}" if text else type(exc).__name__
     location = session.where(where.filename, where.lineno or 0) if where else MESSAGES.get("unknown-place", lang)
     return RawFinding(
         kind=FindingKind.EXCEPTION,

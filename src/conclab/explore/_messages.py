@@ -34,49 +34,50 @@ MESSAGES = Messages({
     "wait.queue-join": {"en": "all items of queue {name} to be done", "ja": "キュー {name} の全要素の完了"},
     "wait.join": {"en": "{name} to finish", "ja": "{name} の終了"},
     "wait.task": {"en": "{where}", "ja": "{where}"},
-    "nobody": {"en": "nobody", "ja": "誰も保持していない"},
+    "wait.lock-nobody": {"en": "{name} (held by nobody)", "ja": "{name} (誰も保持していない)"},
     # findings
     "kind.assertion": {"en": "check() failed", "ja": "check() が失敗"},
     "kind.exception": {"en": "uncaught exception", "ja": "捕捉されない例外"},
     "kind.deadlock": {"en": "deadlock", "ja": "デッドロック"},
     "kind.step-limit": {"en": "step limit exceeded (livelock or busy wait)",
-                        "ja": "ステップ上限を超過 (ライブロックまたはビジーウェイト)"},
+                        "ja": "ステップ上限を超過（ライブロックまたはビジーウェイト）"},
     "kind.hang": {"en": "stuck outside the scheduler (real blocking call)",
-                  "ja": "スケジューラーの外で停止 (実際のブロッキング呼び出し)"},
+                  "ja": "スケジューラーの外で停止（実際のブロッキング呼び出し）"},
     "finding.assertion": {"en": "check() failed at {where}: {detail}",
                           "ja": "check() が {where} で失敗: {detail}"},
     "finding.exception": {"en": "{thread} raised {detail} at {where}",
                           "ja": "{thread} が {where} で {detail} を送出"},
     "finding.check-exception": {"en": "check() raised {detail} at {where}",
                                 "ja": "check() が {where} で {detail} を送出"},
-    "finding.deadlock": {"en": "deadlock: {cycle}", "ja": "デッドロック: {cycle}"},
+    "finding.deadlock": {"en": "deadlock: {cycle}", "ja": "デッドロック: {cycle}。"},
     "finding.deadlock-edge": {"en": "{thread} holds {holds} and waits for {waits}",
-                              "ja": "{thread} は {holds} を持ったまま {waits} を待つ"},
-    "finding.deadlock-wait": {"en": "{thread} waits for {waits}", "ja": "{thread} は {waits} を待つ"},
+                              "ja": "{thread} は {holds} を保持したまま {waits} を待っています"},
+    "finding.deadlock-wait": {"en": "{thread} waits for {waits}", "ja": "{thread} は {waits} を待っています"},
     "finding.step-limit": {
         "en": "no progress after {limit} steps: {thread} keeps running {where} `{source}`",
-        "ja": "{limit} ステップ進んでも終わらない: {thread} が {where} `{source}` を回り続けている"},
+        "ja": "{limit} ステップ進んでも終わりません。{thread} が {where} の `{source}` を回り続けています。"},
     "finding.hang": {
         "en": "{thread} did not come back to the scheduler for {seconds} s: it is blocked in a call "
               "conclab does not control at {where} `{source}` (real I/O or a lock from outside the scenario)",
-        "ja": "{thread} が {seconds} 秒間スケジューラーに戻らない: conclab が制御できない呼び出しで "
-              "{where} `{source}` に止まっている (実際の I/O かシナリオ外のロック)"},
+        "ja": "{thread} が {seconds} 秒間スケジューラーに戻りません。conclab が制御できない呼び出しのため、"
+              "{where} の `{source}` で止まっています（実際の I/O か、シナリオの外のロック）"},
     "finding.hang-leaked": {
         "en": "; the thread could not be stopped and is left as a daemon",
-        "ja": "。このスレッドは止められず、デーモンとして残る"},
+        "ja": "。このスレッドは止められないため、デーモンとして残ります"},
     "separator": {"en": "; ", "ja": "。"},
     "unknown-place": {"en": "an unknown place", "ja": "不明な場所"},
     # summaries
     "summary.none": {
         "en": "No bug found in {n} schedules ({how}). This is what was explored, not a proof.",
-        "ja": "{n} 通りのスケジュールでバグは見つからなかった ({how})。探索した範囲の結果であり、証明ではない。"},
+        "ja": "{n} 通りのスケジュールでバグは見つかりませんでした（{how}）。探索した範囲での結果であり、"
+              "証明ではありません。"},
     "summary.finding": {
         "en": "Found: {kind} after {n} schedules in {seconds} s ({strategy}).",
-        "ja": "発見: {kind} ({n} 通り目のスケジュール、{seconds} 秒、{strategy})。"},
+        "ja": "発見: {kind}（{n} 通り目のスケジュール、{seconds} 秒、{strategy}）。"},
     "how.dfs-exhausted": {"en": "dfs, preemption bound {bound}: every schedule within the bound was run",
-                          "ja": "dfs、プリエンプション上限 {bound}: 上限内の全スケジュールを実行済み"},
+                          "ja": "dfs、プリエンプション上限 {bound}。上限内の全スケジュールを実行済み"},
     "how.dfs-partial": {"en": "dfs, preemption bound {bound}: the bounded space was not exhausted",
-                        "ja": "dfs、プリエンプション上限 {bound}: 上限内の探索は未完了"},
+                        "ja": "dfs、プリエンプション上限 {bound}。上限内の探索は未完了"},
     "how.auto-exhausted": {
         "en": "dfs with preemption bound {bound} exhausted, and {extra} more by pct and random",
         "ja": "プリエンプション上限 {bound} の dfs を完了し、pct と random でさらに {extra} 通り"},

@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from conclab.errors import ConclabError
+from conclab.explore._bilingual import exception_text
 from conclab.explore._enums import FindingKind
 from conclab.explore._findings import RawFinding
 from conclab.explore._messages import MESSAGES
@@ -41,23 +42,29 @@ def builtin_path(name: str) -> Path:
     return SCENARIO_DIR / (name.replace("-", "_") + ".py")
 
 
-def builtin_info(name: str) -> dict[str, str]:
-    """A built-in's one-line summary and what it is expected to show (``bug`` or ``fixed``).
+def builtin_info(name: str, lang: str = "en") -> dict[str, str]:
+    """A built-in's one-line summary in ``lang`` and what it is expected to show (``bug`` or ``fixed``).
 
-    Read from the file's docstring: the first line is the summary; a line
-    ``Expect: none`` marks a fixed version that must report no finding.
+    Read from the file's docstring, without running it: the first line is the
+    summary; a line ``ja: ...`` gives it in Japanese (English is shown when it
+    is missing); a line ``Expect: none`` marks a fixed version that must report
+    no finding, and ``Fixes: NAME`` names the scenario it fixes.
     """
     source = builtin_path(name).read_text(encoding="utf-8")
     doc = ast.get_docstring(ast.parse(source)) or ""
     lines = [line.strip() for line in doc.splitlines()]
+    summary = lines[0] if lines else ""
     expect = "bug"
     fixes = ""
     for line in lines:
-        if line.lower().startswith("expect:"):
-            expect = "none" if "none" in line.lower() else "bug"
-        if line.lower().startswith("fixes:"):
-            fixes = line.split(":", 1)[1].strip()
-    return {"name": name, "summary": lines[0] if lines else "", "expect": expect, "fixes": fixes}
+        key, _, value = line.partition(":")
+        if key.lower() == "expect":
+            expect = "none" if "none" in value.lower() else "bug"
+        elif key.lower() == "fixes":
+            fixes = value.strip()
+        elif key.lower() == "ja" and lang == "ja" and value.strip():
+            summary = value.strip()
+    return {"name": name, "summary": summary, "expect": expect, "fixes": fixes}
 
 
 @dataclass
@@ -132,7 +139,7 @@ class Scenario:
             check()
         except AssertionError as exc:
             file, line, source = _frame_of(exc, self.path)
-            detail = str(exc) or source or "AssertionError"
+            detail = exception_text(exc, lang) or source or "AssertionError"
             return RawFinding(
                 kind=FindingKind.ASSERTION,
                 message=MESSAGES.get("finding.assertion", lang, where=session.where(file, line), detail=detail),
@@ -144,7 +151,7 @@ class Scenario:
             return RawFinding(
                 kind=FindingKind.EXCEPTION,
                 message=MESSAGES.get("finding.check-exception", lang, where=session.where(file, line),
-                                     detail=f"{type(exc).__name__}: {exc}"),
+                                     detail=f"{type(exc).__name__}: {exception_text(exc, lang)}"),
                 file=file, line=line, source=source,
                 traceback="".join(traceback.format_exception(type(exc), exc, exc.__traceback__)),
             )

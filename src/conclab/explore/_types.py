@@ -108,6 +108,10 @@ class Finding:
     def location(self) -> str:
         return f"{os.path.basename(self.file)}:{self.line}" if self.file and self.line else ""
 
+    def kind_text(self, lang: str = "en") -> str:
+        """What kind of bug this is, in words of ``lang`` ("deadlock", 「デッドロック」), not the enum value."""
+        return MESSAGES.get(f"kind.{self.kind}", lang)
+
     def to_json(self) -> dict[str, Any]:
         return {
             "kind": self.kind,

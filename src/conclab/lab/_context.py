@@ -56,20 +56,40 @@ class LabContext:
         return quick if self.quick else default
 
     @contextlib.contextmanager
-    def measure(self, name: str, lane: str | None = None) -> Iterator[None]:
-        """Time the block into ``measured[name + "_s"]`` and draw it as a span."""
+    def measure(self, name: str, lane: str | None = None, *,
+                label: Mapping[str, str] | None = None) -> Iterator[None]:
+        """Time the block into ``measured[name + "_s"]`` and draw it as a span.
+
+        ``name`` is the key of the figure, the same in every language; the span
+        is drawn under ``label`` in the learner's language
+        (``label={"ja": "順番に"}``; English falls back to ``name``), so the
+        terminal timeline, the HTML page and the Perfetto trace all read it the
+        same way. Find the span again with :meth:`label`.
+        """
+        shown = self.label(name, label)
         if self.on_step is not None:
-            self.on_step(name)
+            self.on_step(shown)
         start = self.now()
         try:
-            with span(name, lane=lane):
+            with span(shown, lane=lane):
                 yield
         finally:
             self.measured[f"{name}_s"] = self.now() - start
 
-    def trace(self, target: Any, *names: str, **labels: str) -> contextlib.AbstractContextManager[None]:
-        """Record a span for each call of the named functions of a module or class."""
-        return trace(target, *names, **labels)
+    def label(self, name: str, label: Mapping[str, str] | None = None) -> str:
+        """The span name :meth:`measure` draws for ``name`` and ``label`` (to find the span afterwards)."""
+        return pick({"en": name, **(label or {})}, self.lang)
+
+    def trace(self, target: Any, *names: str,
+              **labels: str | Mapping[str, str]) -> contextlib.AbstractContextManager[None]:
+        """Record a span for each call of the named functions of a module or class.
+
+        A label is a template (``download="download {0}"``) or, when it says
+        more than the function's name, a ``{"en": ..., "ja": ...}`` mapping of
+        templates; the learner's language is picked here.
+        """
+        chosen = {attr: text if isinstance(text, str) else self.text(text) for attr, text in labels.items()}
+        return trace(target, *names, **chosen)
 
     # -- output --------------------------------------------------------------
     def text(self, texts: Mapping[str, str], *args: Any, **values: Any) -> str:

@@ -201,7 +201,7 @@ class LabHtmlReport(Renderer):
         held = sum(1 for c in result.claims if c.held)
         total = sum(1 for c in result.claims if c.held is not None)
         text = REPORT_MESSAGES.get(
-            "summary", lang, held=held, total=total, seconds=format_seconds(result.duration_s),
+            "summary", lang, held=held, total=total, seconds=format_seconds(result.duration_s, lang),
             python=result.machine.python_version, cores=result.machine.cores,
             gil=REPORT_MESSAGES.get("on" if result.machine.gil_enabled else "off", lang))
         if result.quick:
@@ -234,7 +234,7 @@ class LabHtmlReport(Renderer):
         out.append(f'<section class="cl-timeline-section"><{sub}>'
                    f'{_esc(REPORT_MESSAGES.get("timeline", lang))}</{sub}>')
         if result.spans:
-            out.append(HtmlTimeline(result.spans, title=None).figure())
+            out.append(HtmlTimeline(result.spans, title=None, lang=result.lang).figure())
         else:
             out.append(f"<p>{_esc(MESSAGES.get('no-spans', lang))}</p>")
         out.append("</section>")

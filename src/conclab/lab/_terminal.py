@@ -85,7 +85,7 @@ class LabReport(RichRenderer):
             yield Text("")
         if result.spans:
             yield Text(msg("timeline", lang), style="bold")
-            yield TerminalTimeline(result.spans, width=min(self.width, options.max_width))
+            yield TerminalTimeline(result.spans, width=min(self.width, options.max_width), lang=result.lang)
         yield Text(msg("claims", lang), style="bold")
         grid = Table.grid(padding=(0, 1))
         grid.add_column(no_wrap=True)
@@ -110,7 +110,7 @@ class LabReport(RichRenderer):
         held = sum(1 for c in result.claims if c.held)
         total = sum(1 for c in result.claims if c.held is not None)
         summary = msg("summary", lang, held=held, total=total,
-                      seconds=format_seconds(result.duration_s),
+                      seconds=format_seconds(result.duration_s, lang),
                       python=result.machine.python_version, cores=result.machine.cores,
                       gil=msg("on" if result.machine.gil_enabled else "off", lang))
         if result.quick:

@@ -199,7 +199,7 @@ class Screen:
             parts.append(Text(MESSAGES.get("won", lang, n=len(game.moves), finding=finding.message),
                               style="bold green"))
         elif finding is not None:
-            parts.append(Text(MESSAGES.get("other-finding", lang, kind=str(finding.kind),
+            parts.append(Text(MESSAGES.get("other-finding", lang, kind=finding.kind_text(lang),
                                            finding=finding.message), style="yellow"))
         elif not (game.level.correct and self.cleared):
             parts.append(Text(MESSAGES.get("lost", lang), style="yellow"))

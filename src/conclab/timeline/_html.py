@@ -17,6 +17,7 @@ import html
 import zlib
 from collections.abc import Iterable
 
+from conclab.i18n import Messages
 from conclab.text import PHRASE_CSS, phrase_breaks
 from conclab.timeline._layout import Layout, format_seconds
 from conclab.timeline._render import Renderer
@@ -101,6 +102,20 @@ def palette(families: Iterable[str]) -> dict[str, int]:
     return taken
 
 
+#: The words of the SVG: its accessible name, the empty chart, a bar's hover detail.
+MESSAGES = Messages({
+    "timeline": {"en": "timeline", "ja": "タイムライン"},
+    "kind-thread": {"en": "thread", "ja": "スレッド"},
+    "kind-process": {"en": "process", "ja": "プロセス"},
+    "kind-task": {"en": "task", "ja": "タスク"},
+    "empty": {"en": "(no spans recorded)", "ja": "（記録された区間はありません）"},
+    "detail": {"en": "{name} on {lane}: start {start}, took {took}",
+               "ja": "{lane} の {name}: 開始 {start}、所要 {took}"},
+    "detail-steps": {"en": "{name} on {lane}: {axis} {first}–{last}",
+                     "ja": "{lane} の {name}: {axis} {first}–{last}"},
+})
+
+
 def _attr(value: object) -> str:
     return html.escape(str(value), quote=True)
 
@@ -114,7 +129,8 @@ class HtmlTimeline(Renderer):
     """
 
     def __init__(self, spans: Iterable[Span] | Layout, title: str | None = None,
-                 width: int = 960, label_width: int = 170, row_height: int = 20) -> None:
+                 width: int = 960, label_width: int = 170, row_height: int = 20, lang: str = "en") -> None:
+        self.lang = lang
         self.layout = spans if isinstance(spans, Layout) else Layout.from_spans(spans).grouped()
         self.title = title
         self.width = max(400, width)
@@ -140,10 +156,10 @@ class HtmlTimeline(Renderer):
         height = axis_h + sum(heights) + 8
         parts = [
             f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {self.width} {height}" '
-            f'role="img" aria-label="{_attr(self.title or "timeline")}">'
+            f'role="img" aria-label="{_attr(self.title or MESSAGES.get("timeline", self.lang))}">'
         ]
         if not layout.lanes:
-            parts.append(f'<text class="cl-axis" x="{bar_x}" y="{axis_h}">(no spans recorded)</text>')
+            parts.append(f'<text class="cl-axis" x="{bar_x}" y="{axis_h}">{MESSAGES.get("empty", self.lang)}</text>')
         # Three layers, bottom to top: lane backgrounds, the time grid, the lanes' labels and bars.
         y = axis_h
         backgrounds: list[str] = []
@@ -158,13 +174,15 @@ class HtmlTimeline(Renderer):
                 f'data-pid="{lane.pid}">'
             )
             shown = title if len(title) <= 24 else title[:23] + "…"
+            kind = MESSAGES.get(f"kind-{lane.kind}", self.lang) if f"kind-{lane.kind}" in MESSAGES.table \
+                else lane.kind
             lanes.append(
                 f'<text class="cl-label" x="6" y="{y + self.row_height * 0.7:.1f}">'
-                f'<title>{_attr(title)} ({_attr(lane.kind)}, pid {lane.pid})</title>{_attr(shown)}</text>'
+                f'<title>{_attr(title)} ({_attr(kind)}, pid {lane.pid})</title>{_attr(shown)}</text>'
             )
             if len(lane.rows) > 1:
                 lanes.append(f'<text class="cl-kind" x="6" y="{y + self.row_height * 1.6:.1f}">'
-                             f'{_attr(lane.kind)}</text>')
+                             f'{_attr(kind)}</text>')
             for row_index, row in enumerate(lane.rows):
                 row_y = y + row_index * self.row_height + 2
                 for span in sorted(row, key=lambda s: s.start_s):
@@ -191,11 +209,12 @@ class HtmlTimeline(Renderer):
         x1 = bar_x + layout.fraction(span.end_s) * bar_w
         w = max(1.0, x1 - x0)
         h = self.row_height - 4
-        detail = (f"{span.name} on {lane_title}: start {format_seconds(span.start_s)}, "
-                  f"took {format_seconds(span.duration_s)}")
+        lang = self.lang
+        detail = MESSAGES.get("detail", lang, name=span.name, lane=lane_title,
+                              start=format_seconds(span.start_s, lang), took=format_seconds(span.duration_s, lang))
         if layout.step_s:  # the explorer's virtual clock: steps, not seconds
-            detail = (f"{span.name} on {lane_title}: {layout.axis_name} {layout.tick_label(span.start_s)}"
-                      f"–{round(span.end_s / layout.step_s) - 1}")
+            detail = MESSAGES.get("detail-steps", lang, name=span.name, lane=lane_title, axis=layout.axis_name,
+                                  first=layout.tick_label(span.start_s), last=round(span.end_s / layout.step_s) - 1)
         text = ""
         if w >= 7 * len(span.name) + 8:
             text = (f'<text class="cl-bar-text" x="{x0 + 4:.1f}" y="{row_y + h * 0.75:.1f}">'
@@ -223,7 +242,7 @@ class HtmlTimeline(Renderer):
                 f'<figcaption aria-live="polite"></figcaption></figure>')
 
     def render_text(self) -> str:
-        return html_page(self.title or "timeline", self.figure())
+        return html_page(self.title or MESSAGES.get("timeline", self.lang), self.figure(), self.lang)
 
 
 def html_page(title: str, body: str, lang: str = "en", css: str = "") -> str:

@@ -181,10 +181,21 @@ def nice_ticks(start: float, end: float, max_ticks: int = 6) -> list[float]:
     return ticks
 
 
-def format_seconds(value: float) -> str:
-    """``0s``, ``0.25s``, ``1.5s``, ``12s``; milliseconds below 0.01 s."""
+#: The units :func:`format_seconds` writes after a figure in prose, per language (axis ticks keep ``s``).
+_UNITS = {"ja": (" 秒", " ミリ秒")}
+
+
+def format_seconds(value: float, lang: str | None = None) -> str:
+    """``0s``, ``0.25s``, ``1.5s``, ``12s``; milliseconds below 0.01 s.
+
+    Without ``lang`` this is the compact form an axis tick uses. With
+    ``lang="ja"`` the figure is written as Japanese prose writes it, with a
+    space and the unit in words (``0.172 秒``, ``3.5 ミリ秒``); English keeps
+    ``0.172s``.
+    """
+    seconds, millis = _UNITS.get(lang or "", ("s", "ms"))
     if value == 0:
-        return "0s"
+        return f"0{seconds}"
     if abs(value) < 0.01:
-        return f"{value * 1000:.3g}ms"
-    return f"{value:.3g}s"
+        return f"{value * 1000:.3g}{millis}"
+    return f"{value:.3g}{seconds}"

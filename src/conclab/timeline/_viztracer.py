@@ -260,7 +260,7 @@ class ScriptTracePage(Renderer):
         body = [f"<h1>{_esc(title)}</h1>",
                 f'<p class="cl-meta">{_esc(MESSAGES.get("command", lang))}: <code>{_esc(command)}</code></p>']
         body.extend(f"<p>{_esc(line)}</p>" for line in summary_lines(trace, lang, self.min_wait_s))
-        body.append(HtmlTimeline(trace.spans, title=None).figure())
+        body.append(HtmlTimeline(trace.spans, title=None, lang=lang).figure())
         problem = problem_line(trace, lang)
         if problem:
             body.append(f'<section class="cl-problem"><p>{_esc(problem)}</p>'

@@ -2,6 +2,8 @@
 
 import asyncio
 
+from conclab.explore import Bilingual
+
 counter = 0
 lock = asyncio.Lock()
 
@@ -18,7 +20,9 @@ TASKS = [visit, visit]
 
 
 def check():
-    assert counter == 2, f"counter is {counter}, not 2"
+    assert counter == 2, Bilingual(
+        f"counter is {counter}, not 2",
+        ja=f"counter は {counter} で、2 ではありません")
 
 
 LEVEL = {

@@ -1,5 +1,7 @@
 """Level: a cache filled on a miss; check, then act."""
 
+from conclab.explore import Bilingual
+
 cache = {}
 loads = 0
 
@@ -20,7 +22,9 @@ THREADS = [get_user, get_user]
 
 
 def check():
-    assert loads == 1, f"load() ran {loads} times"
+    assert loads == 1, Bilingual(
+        f"load() ran {loads} times",
+        ja=f"load() が {loads} 回実行されました")
 
 
 LEVEL = {

@@ -1,5 +1,7 @@
 """Level: two threads add 1 to a shared counter."""
 
+from conclab.explore import Bilingual
+
 counter = 0
 
 
@@ -12,7 +14,9 @@ THREADS = [worker, worker]
 
 
 def check():
-    assert counter == 2, f"counter is {counter}, not 2"
+    assert counter == 2, Bilingual(
+        f"counter is {counter}, not 2",
+        ja=f"counter は {counter} で、2 ではありません")
 
 
 LEVEL = {

@@ -3,6 +3,8 @@
 import threading
 import time
 
+from conclab.explore import Bilingual
+
 counter = 0
 lock = threading.Lock()
 
@@ -19,7 +21,9 @@ THREADS = [worker, worker, worker]
 
 
 def check():
-    assert counter > 1, f"counter is {counter}: two of the three updates were lost"
+    assert counter > 1, Bilingual(
+        f"counter is {counter}: two of the three updates were lost",
+        ja=f"counter は {counter} です。3 回の更新のうち 2 回が消えました")
 
 
 LEVEL = {

@@ -2,6 +2,8 @@
 
 import threading
 
+from conclab.explore import Bilingual
+
 slots = threading.Semaphore(1)
 inside = 0
 
@@ -9,7 +11,9 @@ inside = 0
 def use_slot():
     global inside
     inside += 1
-    assert inside == 1, "two threads hold the one slot"
+    assert inside == 1, Bilingual(
+        "two threads hold the one slot",
+        ja="1 つしかない枠を 2 本のスレッドが使っています")
     inside -= 1
 
 

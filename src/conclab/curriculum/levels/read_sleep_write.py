@@ -2,6 +2,8 @@
 
 import time
 
+from conclab.explore import Bilingual
+
 counter = 0
 
 
@@ -16,7 +18,9 @@ THREADS = [worker, worker, worker]
 
 
 def check():
-    assert counter > 1, f"counter is {counter}: two of the three updates were lost"
+    assert counter > 1, Bilingual(
+        f"counter is {counter}: two of the three updates were lost",
+        ja=f"counter は {counter} です。3 回の更新のうち 2 回が消えました")
 
 
 LEVEL = {

@@ -1,5 +1,7 @@
 """Level: a home-made spin lock guards a critical section."""
 
+from conclab.explore import Bilingual
+
 locked = False
 inside = 0
 
@@ -10,7 +12,9 @@ def worker():
         pass
     locked = True
     inside += 1
-    assert inside == 1, "two threads are inside the critical section"
+    assert inside == 1, Bilingual(
+        "two threads are inside the critical section",
+        ja="2 本のスレッドがクリティカルセクションの中にいます")
     inside -= 1
     locked = False
 

@@ -2,6 +2,8 @@
 
 import threading
 
+from conclab.explore import Bilingual
+
 lock = threading.Lock()
 inside = 0
 
@@ -10,7 +12,9 @@ def worker():
     global inside
     with lock:
         inside += 1
-        assert inside == 1, "two threads are inside the critical section"
+        assert inside == 1, Bilingual(
+            "two threads are inside the critical section",
+            ja="2 本のスレッドがクリティカルセクションの中にいます")
         inside -= 1
 
 

@@ -1,5 +1,7 @@
 """Level: two withdrawals check the balance, then take the money."""
 
+from conclab.explore import Bilingual
+
 balance = 100
 
 
@@ -13,7 +15,9 @@ THREADS = [withdraw, withdraw]
 
 
 def check():
-    assert balance >= 0, f"the balance is {balance}"
+    assert balance >= 0, Bilingual(
+        f"the balance is {balance}",
+        ja=f"残高が {balance} になりました")
 
 
 LEVEL = {

@@ -2,6 +2,8 @@
 
 import threading
 
+from conclab.explore import Bilingual
+
 balance = 100
 lock = threading.Lock()
 
@@ -17,7 +19,9 @@ THREADS = [withdraw, withdraw]
 
 
 def check():
-    assert balance >= 0, f"the balance is {balance}"
+    assert balance >= 0, Bilingual(
+        f"the balance is {balance}",
+        ja=f"残高が {balance} になりました")
 
 
 LEVEL = {

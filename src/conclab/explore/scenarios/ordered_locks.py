@@ -1,10 +1,13 @@
 """The deadlock fixed: every transfer takes lock_a before lock_b.
+ja: デッドロックを修正したもの。どの送金も lock_a を lock_b より先に獲得します。
 
 Expect: none
 Fixes: lock-order-deadlock
 """
 
 import threading
+
+from conclab.explore import Bilingual
 
 lock_a = threading.Lock()
 lock_b = threading.Lock()
@@ -32,4 +35,6 @@ THREADS = [a_to_b, b_to_a]
 
 
 def check():
-    assert balance_a + balance_b == 200, f"money appeared or vanished: {balance_a} + {balance_b}"
+    assert balance_a + balance_b == 200, Bilingual(
+        f"money appeared or vanished: {balance_a} + {balance_b}",
+        ja=f"合計額が 200 ではなくなりました: {balance_a} + {balance_b}")

@@ -30,6 +30,9 @@ SEED = 0
 CLIENTS = 20
 
 HARNESS = '''
+from conclab.explore import Bilingual as _conclab_Bilingual
+
+
 def _conclab_request():
     count_request()
 
@@ -38,7 +41,9 @@ THREADS = [_conclab_request, _conclab_request]
 
 
 def check():
-    assert count == 2, f"two requests, but count = {count}"
+    assert count == 2, _conclab_Bilingual(
+        f"two requests, but count = {count}",
+        ja=f"リクエストは 2 件なのに count = {count} です")
 '''
 
 MESSAGES = Messages({

@@ -26,6 +26,9 @@ SEED = 0
 FUNCTIONS = ("pay_a_to_b", "pay_b_to_a", "audit")
 
 HARNESS = '''
+from conclab.explore import Bilingual as _conclab_Bilingual
+
+
 _conclab_audits = []
 
 
@@ -46,9 +49,12 @@ THREADS = [_conclab_pay_a_to_b, _conclab_pay_b_to_a, _conclab_audit]
 
 def check():
     seen = _conclab_audits[0] if _conclab_audits else None
-    assert seen == 200, f"audit() saw a total of {seen}, not 200"
-    assert (balance_a, balance_b) == (100, 100), (
-        f"after paying 10 each way: a = {balance_a}, b = {balance_b}, expected 100 and 100")
+    assert seen == 200, _conclab_Bilingual(
+        f"audit() saw a total of {seen}, not 200",
+        ja=f"audit() が見た合計は {seen} で、200 ではありません")
+    assert (balance_a, balance_b) == (100, 100), _conclab_Bilingual(
+        f"after paying 10 each way: a = {balance_a}, b = {balance_b}, expected 100 and 100",
+        ja=f"双方向に 10 ずつ送金した後: a = {balance_a}、b = {balance_b}（期待値はどちらも 100）")
 '''
 
 MESSAGES = Messages({
@@ -66,6 +72,7 @@ MESSAGES = Messages({
                  "ja": "スレッドがデッドロックしました。それぞれが一方のロックを持ったまま、もう一方のロックを"
                        "永遠に待っています。{late} はまだ lock_a より先に lock_b を取っています。両方のロックを"
                        "取るすべての関数（監査も含めて）で、同じ順序（lock_a、次に lock_b）で取ってください。"},
+    "one-of-them": {"en": "one of them", "ja": "どれか 1 つの関数"},
     "gave-up": {"en": "a transfer was lost: it gave up when the second lock did not come within its timeout, and "
                       "returned without moving the money, silently. A timeout hides the deadlock instead of "
                       "removing it. Take the locks in the same order everywhere, and simply wait.",
@@ -95,8 +102,8 @@ def _headline(ctx: CheckContext, outcome: ExploreRun) -> str:
         late = [FUNCTIONS[int(entry["thread"][1:])] + "()" for entry in (finding.cycle if finding else ())
                 if entry.get("holds") == ["lock_b"] and str(entry.get("thread", "T9"))[1:].isdigit()
                 and int(entry["thread"][1:]) < len(FUNCTIONS)]
-        key, values = "deadlock", {"late": ", ".join(late) or "one of them"}
-    elif outcome.kind == "assertion" and finding is not None and "audit() saw" in finding.message:
+        key, values = "deadlock", {"late": ", ".join(late) or ctx.message(MESSAGES, "one-of-them")}
+    elif outcome.kind == "assertion" and finding is not None and "seen == 200" in finding.source:
         key, values = "in-flight", {}
     elif outcome.kind == "assertion":
         key, values = "gave-up", {}

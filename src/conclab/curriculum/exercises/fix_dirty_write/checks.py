@@ -28,6 +28,9 @@ SEED = 0
 EXPECTED = 50
 
 HARNESS = '''
+from conclab.explore import Bilingual as _conclab_Bilingual
+
+
 async def _conclab_withdraw():
     await withdraw(10)
 
@@ -36,7 +39,9 @@ TASKS = [_conclab_withdraw, _conclab_withdraw]
 
 
 def check():
-    assert balance == START - 20, f"two withdrawals of 10 from {START}, but balance = {balance}"
+    assert balance == START - 20, _conclab_Bilingual(
+        f"two withdrawals of 10 from {START}, but balance = {balance}",
+        ja=f"{START} から 10 を 2 回引き出したのに、balance = {balance} です")
 '''
 
 MESSAGES = Messages({

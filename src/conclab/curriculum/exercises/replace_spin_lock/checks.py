@@ -28,6 +28,9 @@ SEED = 0
 EXPECTED = 4 * 2000
 
 HARNESS = '''
+from conclab.explore import Bilingual as _conclab_Bilingual
+
+
 def _conclab_adder():
     add_one()
 
@@ -36,7 +39,9 @@ THREADS = [_conclab_adder, _conclab_adder]
 
 
 def check():
-    assert total == 2, f"two calls of add_one(), but total = {total}"
+    assert total == 2, _conclab_Bilingual(
+        f"two calls of add_one(), but total = {total}",
+        ja=f"add_one() を 2 回呼んだのに total = {total} です")
 '''
 
 MESSAGES = Messages({

@@ -24,6 +24,9 @@ SPIN_SHARE = 0.08     # a spinning waiter keeps a core busy (0.15 of one even at
 SCHEDULES = 200
 
 HARNESS = '''
+from conclab.explore import Bilingual as _conclab_Bilingual
+
+
 WORK_S = 0  # the work is a yield point: the other request may run while this one "works"
 
 
@@ -36,7 +39,9 @@ THREADS = [_conclab_request, _conclab_request]
 
 def check():
     total = SimpleHelloHandler.request_total
-    assert total == 2, f"two requests, but request_total = {total}"
+    assert total == 2, _conclab_Bilingual(
+        f"two requests, but request_total = {total}",
+        ja=f"リクエストは 2 件なのに request_total = {total} です")
 '''
 
 

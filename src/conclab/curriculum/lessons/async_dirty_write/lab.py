@@ -14,15 +14,17 @@ from conclab.lab import Claim, Lab, LabContext, Measured
 from conclab.timeline import Span
 
 PAUSE = "pause (await)"
+#: The two runs as the timeline shows them.
+SPANS = {"read_await_write": {"ja": "読む・await・書く"}, "read_write_await": {"ja": "読む・書く・await"}}
 
 
 async def _drive(ctx: LabContext, max_delay: float) -> None:
     task = asyncio.current_task()
     assert task is not None
     task.set_name("main")
-    with ctx.measure("read_await_write"):
+    with ctx.measure("read_await_write", label=SPANS["read_await_write"]):
         ctx.measured["dirty_final"] = await example.run_all(example.visit, max_delay)
-    with ctx.measure("read_write_await"):
+    with ctx.measure("read_write_await", label=SPANS["read_write_await"]):
         ctx.measured["clean_final"] = await example.run_all(example.visit_then_wait, max_delay)
 
 
@@ -41,8 +43,9 @@ def run(ctx: LabContext) -> None:
     with ctx.trace(example, pause=PAUSE, visit="visit", visit_then_wait="visit_then_wait"):
         asyncio.run(_drive(ctx, max_delay))
     spans = ctx.recorder.spans()
-    began = next(s.start_s for s in spans if s.name == "read_await_write")
-    ended = next(s.end_s for s in spans if s.name == "read_await_write")
+    dirty = ctx.label("read_await_write", SPANS["read_await_write"])
+    began = next(s.start_s for s in spans if s.name == dirty)
+    ended = next(s.end_s for s in spans if s.name == dirty)
     pauses = [s for s in spans if s.name == PAUSE and began <= s.start_s and s.end_s <= ended]
     m["dirty_lost"] = example.TASKS - m["dirty_final"]
     m["reads_before_first_write"] = reads_before_first_write(pauses)

@@ -14,7 +14,9 @@ from conclab.curriculum.lessons.async_lock import example
 from conclab.lab import Claim, Lab, LabContext, Measured
 from conclab.timeline import Span
 
-PAUSE = "pause (slow work)"
+PAUSE = {"en": "pause (slow work)", "ja": "pause（遅い処理）"}
+#: Each run's span on the timeline.
+SPANS = {"unlocked": {"ja": "ロックなし"}, "locked": {"ja": "全体をロック"}, "narrow": {"ja": "更新だけロック"}}
 RUNS = (
     ("unlocked", "visit", {"en": "no lock: read, await, write", "ja": "ロックなし: 読む、await、書く"}),
     ("locked", "visit_locked", {"en": "async with lock around all of it",
@@ -29,7 +31,7 @@ async def _drive(ctx: LabContext, max_delay: float) -> None:
     assert task is not None
     task.set_name("main")
     for key, visitor, _ in RUNS:
-        with ctx.measure(key):
+        with ctx.measure(key, label=SPANS[key]):
             ctx.measured[f"{key}_final"] = await example.run_all(getattr(example, visitor), max_delay)
 
 
@@ -53,8 +55,8 @@ def run(ctx: LabContext) -> None:
     spans = ctx.recorder.spans()
     rows = []
     for key, _, label in RUNS:
-        whole = next(s for s in spans if s.name == key)
-        pauses = [s for s in spans if s.name == PAUSE and whole.start_s <= s.start_s <= whole.end_s]
+        whole = next(s for s in spans if s.name == ctx.label(key, SPANS[key]))
+        pauses = [s for s in spans if s.name == ctx.text(PAUSE) and whole.start_s <= s.start_s <= whole.end_s]
         m[f"{key}_overlap"] = max_overlap(pauses)
         m[f"{key}_pauses_sum_s"] = sum(p.end_s - p.start_s for p in pauses)
         m[f"{key}_longest_pause_s"] = max((p.end_s - p.start_s for p in pauses), default=0.0)

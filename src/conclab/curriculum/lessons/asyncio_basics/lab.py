@@ -14,40 +14,40 @@ from conclab.curriculum.lessons.asyncio_basics import example
 from conclab.lab import Claim, Lab, LabContext, Measured
 from conclab.timeline import Span
 
-RUNNING = "running (CPU)"
-BLOCKED = "blocked (await)"
-READY = "ready (waiting for the loop)"
+RUNNING = {"en": "running (CPU)", "ja": "実行中（CPU）"}
+BLOCKED = {"en": "blocked (await)", "ja": "ブロック中（await）"}
+READY = {"en": "ready (waiting for the loop)", "ja": "実行可能（ループ待ち）"}
 
 
 async def _drive(ctx: LabContext, delay: float, wait: float, work: float) -> None:
     task = asyncio.current_task()
     assert task is not None
     task.set_name("main")
-    with ctx.measure("sequential"):
+    with ctx.measure("sequential", label={"ja": "1 つずつ await"}):
         await example.one_after_another(delay)
-    with ctx.measure("create_task"):
+    with ctx.measure("create_task", label={"ja": "create_task"}):  # the API's name reads as code
         await example.with_create_task(delay)
-    with ctx.measure("gather"):
+    with ctx.measure("gather", label={"ja": "gather"}):
         await example.with_gather(delay)
-    with ctx.measure("taskgroup"):
+    with ctx.measure("taskgroup", label={"ja": "TaskGroup"}):
         await example.with_task_group(delay)
-    with ctx.measure("states"):
+    with ctx.measure("states", label={"ja": "タスクの状態"}):
         await example.states(wait, work)
 
 
 def _add_ready_spans(ctx: LabContext, wait: float) -> None:
     """Split the waiter's ``await`` into blocked (timer pending) and ready (timer fired, loop busy)."""
     for found in ctx.recorder.spans():
-        if found.lane == "task-waiter" and found.name == BLOCKED:
+        if found.lane == "task-waiter" and found.name == ctx.text(BLOCKED):
             fired = found.start_s + wait
             ctx.measured["ready_s"] = max(0.0, found.end_s - fired)
-            ctx.recorder.add(Span(READY, found.lane, fired, found.end_s, found.pid, found.tid,
+            ctx.recorder.add(Span(ctx.text(READY), found.lane, fired, found.end_s, found.pid, found.tid,
                                   found.lane_kind))
 
 
-def _running_overlap(spans: list[Span]) -> float:
-    """The longest time two different tasks were both inside a "running" span (0 on one thread)."""
-    running = [s for s in spans if s.name == RUNNING]
+def _running_overlap(spans: list[Span], name: str) -> float:
+    """The longest time two different tasks were both inside a "running" span ``name`` (0 on one thread)."""
+    running = [s for s in spans if s.name == name]
     worst = 0.0
     for i, first in enumerate(running):
         for second in running[i + 1:]:
@@ -67,7 +67,7 @@ def run(ctx: LabContext) -> None:
         asyncio.run(_drive(ctx, delay, wait, work))
     _add_ready_spans(ctx, wait)
     spans = ctx.recorder.spans()
-    m["running_overlap_s"] = _running_overlap(spans)
+    m["running_overlap_s"] = _running_overlap(spans, ctx.text(RUNNING))
     m["task_lanes"] = sorted({s.lane for s in spans if s.lane_kind == "task"})
     if not m["taskgroup_native"]:
         ctx.note({"en": "Python {0} has no asyncio.TaskGroup (3.11+): that row ran gather instead.",

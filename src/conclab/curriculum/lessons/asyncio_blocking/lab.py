@@ -13,6 +13,11 @@ import time
 from conclab.curriculum.lessons.asyncio_blocking import example
 from conclab.lab import Claim, Lab, LabContext, Measured
 
+#: Each measurement's span on the timeline.
+SPANS = {"blocking": {"ja": "ブロッキング呼び出し"}, "executor": {"ja": "run_in_executor"},
+         "to_thread": {"ja": "to_thread"}, "cpu_in_turn": {"ja": "CPU 処理を順番に"},
+         "cpu_threads": {"ja": "CPU 処理をスレッドで"}}
+
 
 async def _drive(ctx: LabContext, seconds: float, interval: float, n: int) -> None:
     task = asyncio.current_task()
@@ -22,17 +27,17 @@ async def _drive(ctx: LabContext, seconds: float, interval: float, n: int) -> No
     for way, fetch in (("blocking", example.fetch_blocking),
                        ("executor", example.fetch_in_executor),
                        ("to_thread", example.fetch_to_thread)):
-        with ctx.measure(way):
+        with ctx.measure(way, label=SPANS[way]):
             m[f"{way}_lag_s"] = await example.two_fetches(fetch, seconds, interval)
     # Twice each, alternating, keeping the faster: one preempted run on a busy
     # machine should not decide a claim about the GIL.
     turns, threads, cores = [], [], []
     for _ in range(2):
-        with ctx.measure("cpu_in_turn"):
+        with ctx.measure("cpu_in_turn", label=SPANS["cpu_in_turn"]):
             example.cpu_in_turn(n)
         turns.append(m["cpu_in_turn_s"])
         cpu_before = time.process_time()
-        with ctx.measure("cpu_threads"):
+        with ctx.measure("cpu_threads", label=SPANS["cpu_threads"]):
             await example.cpu_in_threads(n)
         threads.append(m["cpu_threads_s"])
         cores.append((time.process_time() - cpu_before) / max(m["cpu_threads_s"], 1e-9))

@@ -20,14 +20,14 @@ async def _drive(ctx: LabContext, delay: float, limit: float, after: float) -> N
     assert task is not None
     task.set_name("main")
     m = ctx.measured
-    with ctx.measure("future"):
+    with ctx.measure("future", label={"ja": "Future で受け渡し"}):
         m["value"] = await example.future_between_tasks(delay)
-    with ctx.measure("future_error"):
+    with ctx.measure("future_error", label={"ja": "Future で例外"}):
         m["error_value"] = await example.future_with_error(delay)
-    with ctx.measure("timeout"):
+    with ctx.measure("timeout", label={"ja": "タイムアウト"}):
         m["timed_out"], m["timeout_job_cancelled"], log = await example.with_timeout(limit)
     m["timeout_cleanup_ran"] = log == CLEANED
-    with ctx.measure("cancel"):
+    with ctx.measure("cancel", label={"ja": "キャンセル"}):
         m["cancelled"], log = await example.cancel_after(after)
     m["cancel_cleanup_ran"] = log == CLEANED
     m["cancel_stop_s"] = max(0.0, m["cancel_s"] - after)
@@ -37,7 +37,7 @@ def run(ctx: LabContext) -> None:
     delay, limit, after = ctx.pick(example.DELAY, 0.04), ctx.pick(0.3, 0.04), ctx.pick(0.2, 0.02)
     m = ctx.measured
     m.update(delay_s=delay, limit_s=limit, after_s=after, slow_s=example.SLOW)
-    with ctx.trace(example, deliver="deliver", lose="deliver (fails)", receive="await future",
+    with ctx.trace(example, deliver="deliver", lose={"en": "deliver (fails)", "ja": "deliver（失敗）"}, receive="await future",
                    slow_job="slow_job"):
         asyncio.run(_drive(ctx, delay, limit, after))
     m["task_lanes"] = sorted({s.lane for s in ctx.recorder.spans() if s.lane_kind == "task"})

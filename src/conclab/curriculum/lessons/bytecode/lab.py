@@ -110,7 +110,7 @@ def run(ctx: LabContext) -> None:
 def _disassemble(ctx: LabContext) -> dict[str, list[tuple[dis.Instruction, str]]]:
     """Each form's instructions with their roles (read, add, write), shown as two tables."""
     m = ctx.measured
-    with ctx.measure("disassemble"):
+    with ctx.measure("disassemble", label={"ja": "逆アセンブル"}):
         found = {key: roles(function, target) for key, _, function, target in FORMS}
     for key, _, _, _ in FORMS:
         named = {r: i.opname + (f" {i.argrepr}" if r == ADD and i.argrepr else "")

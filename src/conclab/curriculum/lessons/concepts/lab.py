@@ -37,22 +37,22 @@ def run(ctx: LabContext) -> None:
     wait_s = ctx.pick(0.3, 0.05)
     m["wait_s"] = wait_s
     with ctx.trace(example, "thread_changes_list", "process_changes_list", "visit",
-                   wait="wait {0}s", count="count"):
+                   wait={"en": "wait {0}s", "ja": "wait {0} 秒"}, count="count"):
         # 1. Memory: shared by threads, separate in processes.
         m["after_thread"] = example.thread_changes_list()
         m["after_process"] = example.process_changes_list()
 
         # 2. Concurrency: two waits overlap.
-        with ctx.measure("two_waits"):
+        with ctx.measure("two_waits", label={"ja": "2 つの待ちを同時に"}):
             example.two_waits_in_threads(wait_s)
 
         # 3. Parallelism: CPU work in threads (GIL) and in processes.
         n = calibrate(ctx.pick(0.25, 0.05))
-        with ctx.measure("one_count"):
+        with ctx.measure("one_count", label={"ja": "1 回数える"}):
             example.count(n)
-        with ctx.measure("two_counts_threads"):
+        with ctx.measure("two_counts_threads", label={"ja": "スレッド 2 本で数える"}):
             example.two_counts_in_threads(n)
-        with ctx.measure("two_counts_processes"):
+        with ctx.measure("two_counts_processes", label={"ja": "プロセス 2 つで数える"}):
             example.two_counts_in_processes(n)
     m["threads_vs_one"] = m["two_counts_threads_s"] / m["one_count_s"]
     m["processes_vs_one"] = m["two_counts_processes_s"] / m["one_count_s"]

@@ -13,6 +13,9 @@ from conclab.lab import Claim, Lab, LabContext, Measured
 
 EMPTY = "pop from empty list"
 
+#: A worker's span in each phase (the template is filled with the phase number).
+PHASE = {"en": "phase {1}", "ja": "フェーズ {1}"}
+
 
 def run(ctx: LabContext) -> None:
     scale = ctx.pick(1.0, 0.2)
@@ -20,17 +23,19 @@ def run(ctx: LabContext) -> None:
     m = ctx.measured
     with ctx.trace(example.Box, take_with_if="take (if)", take_with_while="take (while)"):
         for way in ("if", "while"):
-            with ctx.measure(f"cond_{way}"):
+            with ctx.measure(f"cond_{way}", label={"ja": f"{way} で待つ"}):
                 got, errors = example.two_consumers_one_item(f"take_with_{way}")
             m[f"{way}_got"] = sorted(got)
             m[f"{way}_errors"] = [error.split(": ", 1)[1] for error in errors]
             m[f"{way}_error_count"] = len(errors)
     began = ctx.now()
-    with ctx.trace(example, work="phase {1}", at_barrier="barrier"), ctx.measure("phases"):
+    phase = ctx.text(PHASE)
+    with ctx.trace(example, work=phase, at_barrier={"en": "barrier", "ja": "バリア"}), \
+            ctx.measure("phases", label={"ja": "フェーズ全体"}):
         example.phases(plan)
     spans = [s for s in ctx.recorder.spans() if s.start_s >= began]
-    phase1 = [s for s in spans if s.name == "phase 1"]
-    phase2 = [s for s in spans if s.name == "phase 2"]
+    phase1 = [s for s in spans if s.name == phase.replace("{1}", "1")]
+    phase2 = [s for s in spans if s.name == phase.replace("{1}", "2")]
     m["phase1_last_end_s"] = max(s.end_s for s in phase1) - began
     m["phase2_first_start_s"] = min(s.start_s for s in phase2) - began
     m["phase2_spread_s"] = max(s.start_s for s in phase2) - min(s.start_s for s in phase2)

@@ -52,12 +52,12 @@ def run(ctx: LabContext) -> None:
     total_alone = total_pool = 0.0
     traced = {"fibonacci": "fib({0})", "count_primes": "primes {0}", "blur_image": "blur #{0}",
               "chunk_stats": "stats {0}", "train_model": "train lr={0:.2f}"}
-    with ctx.trace(example, **traced), ctx.measure("Pool"), multiprocessing.Pool(workers) as pool:
+    with ctx.trace(example, **traced), ctx.measure("Pool", label={"ja": "Pool"}), multiprocessing.Pool(workers) as pool:
         pool.map(abs, range(4 * workers), chunksize=1)  # workers up before anything is timed
         for name, func, tasks in jobs(ctx.quick):
-            with ctx.measure("alone"):
+            with ctx.measure("alone", label={"ja": "単独で"}):
                 expected = example.sequential(func, tasks)
-            with ctx.measure("in-pool"):
+            with ctx.measure("in-pool", label={"ja": "Pool で"}):
                 got = example.in_pool(pool, func, tasks)
             alone, pooled = m.pop("alone_s"), m.pop("in-pool_s")
             if name == "chunked statistics":

@@ -26,12 +26,12 @@ def run(ctx: LabContext) -> None:
     best: dict[str, float] = {}
     with ctx.trace(example, count_down="count_down"):
         for _ in range(rounds):  # the best of two rounds: a busy moment spoils one, rarely both
-            with ctx.measure("sequential"):
+            with ctx.measure("sequential", label={"ja": "順番に"}):
                 example.sequential(n, WORKERS)
-            with ctx.measure("threads"):
+            with ctx.measure("threads", label={"ja": "スレッド"}):
                 example.with_threads(n, WORKERS)
             began = ctx.now()
-            with ctx.measure("processes"):
+            with ctx.measure("processes", label={"ja": "プロセス"}):
                 example.with_processes(n, WORKERS)
             counted = child_spans(ctx, "count_down", since=began)
             m["child_pids"] = sorted({s.pid for s in counted})

@@ -11,6 +11,8 @@ from conclab.curriculum.lessons.critical_section import example
 from conclab.lab import Claim, Lab, LabContext, Measured
 
 FORMS = (("whole", "/whole"), ("increment", "/increment"))
+#: Each form's span on the timeline.
+SPANS = {"whole": {"ja": "全体をロック"}, "increment": {"ja": "インクリメントだけロック"}}
 
 
 class Gauge:
@@ -48,7 +50,7 @@ def run(ctx: LabContext) -> None:
                 gauge = Gauge(example.work)
                 example.count = 0
                 with mock.patch.object(example, "work", gauge), ctx.trace(example, work="work"), \
-                        ctx.measure(key):
+                        ctx.measure(key, label=SPANS[key]):
                     answers = example.fetch_together(base + path, clients)
                 expected = sorted(f"count: {i}" for i in range(1, clients + 1))
                 m[f"{key}_counted"] = example.count

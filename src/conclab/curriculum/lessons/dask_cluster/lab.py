@@ -25,6 +25,8 @@ from conclab.curriculum.lessons._dask import (
 )
 from conclab.lab import Claim, Lab, LabContext, Measured
 
+#: A time in a table cell.
+SECONDS = {"en": "{0:.2f} s", "ja": "{0:.2f} 秒"}
 EXAMPLE = "conclab.curriculum.lessons.dask_cluster.example"
 #: The scheduler's log lines worth showing the learner, by what they start with.
 SHOWN = ("Scheduler at", "Register worker", "Remove worker", "Removing worker", "Lost all workers")
@@ -108,7 +110,7 @@ def run(ctx: LabContext) -> None:
     with contextlib.ExitStack() as stack:
         folder = stack.enter_context(tempfile.TemporaryDirectory(prefix="conclab-dask-"))
         trees: list[ProcessTree] = []
-        with ctx.measure("cluster start"):
+        with ctx.measure("cluster start", label={"ja": "クラスターの起動"}):
             if address is None:
                 address, trees = stack.enter_context(own_cluster(ctx, example, folder))
             client = stack.enter_context(Client(address, timeout=30))
@@ -123,7 +125,7 @@ def run(ctx: LabContext) -> None:
             ctx.log("conclab: killing worker-2 (SIGKILL)")
             trees[2].kill()
 
-        with get_task_stream(client) as stream, ctx.measure("job"):
+        with get_task_stream(client) as stream, ctx.measure("job", label={"ja": "ジョブ"}):
             m["count"] = example.count_on_cluster(client, limit, parts, kill_worker_2 if trees else None)
         m["job_end"] = ctx.now()
         spans = add_spans(ctx, task_spans(stream.data, lanes, offset))
@@ -146,14 +148,14 @@ def _table(ctx: LabContext, m: Measured) -> None:
          "ja": f"{m['limit']:,} までの素数: タスク {m['parts']} 個、ワーカー {m['workers']} 個"},
         [{"en": "what", "ja": "内容"}, {"en": "result", "ja": "結果"}],
         [[ctx.text({"en": "scheduler and workers up", "ja": "スケジューラーとワーカーの起動"}),
-          f"{m['cluster_start_s']:.2f} s"],
-         [ctx.text({"en": "the job", "ja": "ジョブ"}), f"{m['job_s']:.2f} s"],
+          ctx.text(SECONDS, m["cluster_start_s"])],
+         [ctx.text({"en": "the job", "ja": "ジョブ"}), ctx.text(SECONDS, m["job_s"])],
          [ctx.text({"en": "count (the sieve says)", "ja": "数えた個数（ふるいでの正解）"}),
           f"{m['count']:,} ({m['expected']:,})"],
          [ctx.text({"en": "tasks computed (tasks in the job)", "ja": "計算されたタスク（ジョブのタスク数）"}),
           f"{m['computed']} ({m['parts']})"],
          [ctx.text({"en": "worker-2 killed at", "ja": "worker-2 を止めた時刻"}),
-          f"{m['killed_at']:.2f} s" if m["killed"] else "-"]],
+          ctx.text(SECONDS, m["killed_at"]) if m["killed"] else "-"]],
     )
 
 

@@ -19,6 +19,8 @@ from conclab.curriculum.lessons._parallel import ideal_speedup
 from conclab.lab import Claim, Lab, LabContext, Measured
 
 EXAMPLE = "conclab.curriculum.lessons.dask_executor.example"
+#: A speed-up in a table cell.
+TIMES = {"en": "{0:.2f}x", "ja": "{0:.2f} 倍"}
 
 
 def run(ctx: LabContext) -> None:
@@ -35,15 +37,15 @@ def run(ctx: LabContext) -> None:
              cluster="embedded" if address is None else address)
     tiny = [(1, 2)] * (2 * workers)
     with ctx.trace(example, count_primes="count_primes {0}"):
-        with ctx.measure("sequential"):
+        with ctx.measure("sequential", label={"ja": "順番に"}):
             expected = example.count_primes((1, limit + 1))
         with ProcessPoolExecutor(workers) as pool:
-            with ctx.measure("pool start"):
+            with ctx.measure("pool start", label={"ja": "プールの起動"}):
                 list(pool.map(example.count_primes, tiny))
-            with ctx.measure("pool"):
+            with ctx.measure("pool", label={"ja": "プール"}):
                 m["pool_count"] = example.count_with(pool, limit, parts)
     with contextlib.ExitStack() as stack:
-        with ctx.measure("cluster start"):
+        with ctx.measure("cluster start", label={"ja": "クラスターの起動"}):
             target = address or stack.enter_context(example.start_cluster(workers))
             client = stack.enter_context(example.Client(target))
             client.gather(client.map(example.count_primes, tiny, pure=False))
@@ -52,10 +54,10 @@ def run(ctx: LabContext) -> None:
         m.update(dask_workers=len(lanes), dask_threads=threads,
                  dask_ideal=ideal_speedup(threads, parts))
         offset = wall_offset(ctx)
-        with get_task_stream(client) as stream, ctx.measure("dask"):
+        with get_task_stream(client) as stream, ctx.measure("dask", label={"ja": "Dask"}):
             m["dask_count"] = example.count_with(client.get_executor(), limit, parts)
         spans = add_spans(ctx, task_spans(stream.data, lanes, offset))
-        with ctx.measure("cluster stop"):
+        with ctx.measure("cluster stop", label={"ja": "クラスターの停止"}):
             stack.close()
     m["expected"] = expected
     for name in ("pool start", "cluster start", "cluster stop"):
@@ -76,12 +78,12 @@ def _tables(ctx: LabContext, m: Measured) -> None:
                f"（{'組み込みの' if m['cluster'] == 'embedded' else m['cluster'] + ' の'}クラスター）"},
         [{"en": "way", "ja": "やり方"}, {"en": "took (s)", "ja": "所要 (秒)"},
          {"en": "count", "ja": "個数"}, {"en": "speed-up", "ja": "速度向上"}],
-        [[ctx.text({"en": "one after another", "ja": "順番に"}), m["sequential_s"], f"{m['expected']:,}", "1.00x"],
+        [[ctx.text({"en": "one after another", "ja": "順番に"}), m["sequential_s"], f"{m['expected']:,}", ctx.text(TIMES, 1.0)],
          [ctx.text({"en": "ProcessPoolExecutor({0})", "ja": "ProcessPoolExecutor({0})"}, m["workers"]),
-          m["pool_s"], f"{m['pool_count']:,}", f"{m['pool_speedup']:.2f}x"],
+          m["pool_s"], f"{m['pool_count']:,}", ctx.text(TIMES, m["pool_speedup"])],
          [ctx.text({"en": "Dask: client.get_executor() ({0} workers)",
                     "ja": "Dask: client.get_executor()（ワーカー {0} 個）"}, m["dask_workers"]),
-          m["dask_s"], f"{m['dask_count']:,}", f"{m['dask_speedup']:.2f}x"],
+          m["dask_s"], f"{m['dask_count']:,}", ctx.text(TIMES, m["dask_speedup"])],
          [ctx.text({"en": "starting the process pool", "ja": "プロセスプールの起動"}), m["pool_start_s"], "", ""],
          [ctx.text({"en": "starting the cluster and connecting", "ja": "クラスターの起動と接続"}),
           m["cluster_start_s"], "", ""],

@@ -36,6 +36,10 @@ def calibrate_pause(seconds: float) -> int:
         times *= 4
 
 
+#: Each row's span on the timeline.
+SPANS = {"pause": {"ja": "sleep(0) を挟む"}, "plain": {"ja": "+= 1 のループ"},
+         "plain_fast": {"ja": "+= 1 のループ（短い間隔）"},
+         "call": {"ja": "one() を挟む"}, "call_fast": {"ja": "one() を挟む（短い間隔）"}}
 ROWS = (
     # key, worker, switch interval, label
     ("pause", "add_with_pause", None,
@@ -63,7 +67,7 @@ def run(ctx: LabContext) -> None:
                    add_with_call="add_with_call({0})"):
         for key, worker, interval, label in ROWS:
             per_thread = times[key.removesuffix("_fast")]
-            with ctx.measure(key):
+            with ctx.measure(key, label=SPANS[key]):
                 total = example.race(getattr(example, worker), per_thread, interval)
             expected = example.THREADS * per_thread
             m[f"{key}_total"], m[f"{key}_expected"] = total, expected

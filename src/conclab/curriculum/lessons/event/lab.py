@@ -26,7 +26,7 @@ def _one_run(ctx: LabContext, name: str, worker: Callable[..., None], seconds: f
     with span("start.set()"):
         start.set()
     time.sleep(run_for)
-    with ctx.measure(f"{name}_shutdown"):
+    with ctx.measure(f"{name}_shutdown", label=SHUTDOWN[name]):
         example.shut_down(threads, stop)
     firsts: dict[str, float] = {}
     for found in ctx.recorder.spans():
@@ -36,6 +36,9 @@ def _one_run(ctx: LabContext, name: str, worker: Callable[..., None], seconds: f
     m[f"{name}_early"] = sum(1 for t in firsts.values() if t < set_at)
     m[f"{name}_spread_s"] = max(firsts.values()) - min(firsts.values()) if firsts else 0.0
     m[f"{name}_alive_after"] = sum(t.is_alive() for t in threads)
+
+#: Each shutdown's span on the timeline.
+SHUTDOWN = {"polite": {"ja": "停止（stop.wait）"}, "sleepy": {"ja": "停止（time.sleep）"}}
 
 
 def run(ctx: LabContext) -> None:

@@ -16,13 +16,17 @@ from conclab.lab import Claim, Lab, LabContext, Measured
 REQUESTS = 3
 
 
+#: Each server's span on the timeline.
+SPANS = {"threading": {"ja": "スレッド版"}, "forking": {"ja": "fork 版"}}
+
+
 def serve(ctx: LabContext, server_class: type, label: str) -> dict[str, Any]:
     """Send REQUESTS requests one after another; the answers, ``/count`` and the parent's count."""
     example.CountingHandler.count = 0
     server = example.start_server(server_class)
     url = f"http://127.0.0.1:{server.server_address[1]}"
     try:
-        with ctx.measure(label):
+        with ctx.measure(label, label=SPANS[label]):
             answers = example.one_after_another(url, REQUESTS)
             asked = example.fetch(f"{url}/count")
     finally:
@@ -73,7 +77,8 @@ def run(ctx: LabContext) -> None:
          "ja": f"{REQUESTS} 件のリクエストを 1 つずつ順に送信。このラボのプロセスは pid {parent}"},
         [{"en": "server", "ja": "サーバー"}, {"en": "request", "ja": "リクエスト"},
          {"en": "count", "ja": "カウント"}, {"en": "handled by", "ja": "処理したプロセス"}],
-        rows("threading", threads) + rows("forking", forks),
+        rows(ctx.label("threading", SPANS["threading"]), threads)
+        + rows(ctx.label("forking", SPANS["forking"]), forks),
     )
 
 

@@ -163,7 +163,7 @@ def drive(ctx: LabContext, served: Served, clients: int) -> dict[str, Any]:
 
     threads = [threading.Thread(target=one, args=(i,), name=f"client-{i + 1}")
                for i in range(clients)]
-    with ctx.measure(served.key):
+    with ctx.measure(served.key, label={"ja": served.key}):  # the worker class: code
         for thread in threads:
             thread.start()
         for thread in threads:

@@ -29,14 +29,14 @@ def run(ctx: LabContext) -> None:
     with ctx.trace(example, fetch="fetch {0}", save="save {0}"):
         for way, func in (("submit", example.with_submit), ("map", example.with_map),
                           ("as_completed", example.with_as_completed)):
-            with ctx.measure(way):
+            with ctx.measure(way, label={"ja": way}):  # the executor's method: code
                 m[f"{way}_results"] = func(jobs)
-        with ctx.measure("errors"):
+        with ctx.measure("errors", label={"ja": "例外"}):
             m["future_error"] = example.error_through_future()
             m["unconsumed"] = example.map_unconsumed(rows)
             m["consumed"] = example.map_consumed(rows)
         for workers in SIZES:
-            with ctx.measure(f"pool{workers}"):
+            with ctx.measure(f"pool{workers}", label={"ja": f"ワーカー {workers} 本"}):
                 example.run_pool(workers, count, wait)
             m[f"pool{workers}_ideal_s"] = math.ceil(count / workers) * wait
     spans = ctx.recorder.spans()

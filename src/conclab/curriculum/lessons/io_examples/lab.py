@@ -32,21 +32,21 @@ def run(ctx: LabContext) -> None:
         urls = example.urls_for(server.url, delay)
         m["urls"] = len(urls)
         m["all_loopback"] = all(url.startswith("http://127.0.0.1:") for url in urls)
-        with ctx.measure("sequential"):
+        with ctx.measure("sequential", label={"ja": "順番に"}):
             sequential = example.fetch_sequential(urls)
-        with ctx.measure("pool5"):
+        with ctx.measure("pool5", label={"ja": "スレッドプール"}):
             pooled = example.fetch_pooled(urls)
         m["statuses"] = sorted({status for _, status, _ in sequential + pooled})
         m["same_answers"] = [a[:2] for a in sequential] == [a[:2] for a in pooled]
         with tempfile.TemporaryDirectory(prefix="conclab-io-") as folder:
-            with ctx.measure("files"):
+            with ctx.measure("files", label={"ja": "ファイル"}):
                 counted = example.process_files(example.write_files(folder, FILES))
             m["file_words"] = [words for _, words in counted]
             db_path = os.path.join(folder, "users.db")
-            with ctx.measure("sqlite"):
+            with ctx.measure("sqlite", label={"ja": "SQLite"}):
                 m["rows"], m["connections"] = example.insert_users(db_path, USERS, DB_WORKERS)
         m["db_removed"] = not os.path.exists(db_path) and not os.path.exists(folder)
-        with ctx.measure("scrape"):
+        with ctx.measure("scrape", label={"ja": "スクレイピング"}):
             scraped = example.scrape(server.url + "/html", timeout=timeout)
         m["banned"] = example.disallowed(server.url)
     spans = ctx.recorder.spans()

@@ -12,9 +12,9 @@ def run(ctx: LabContext) -> None:
     ctx.measured["sum_s"] = sum(seconds for _, seconds in tasks)
     ctx.measured["longest_s"] = max(seconds for _, seconds in tasks)
     with ctx.trace(example, download="download {0}"):
-        with ctx.measure("sequential"):
+        with ctx.measure("sequential", label={"ja": "順番に"}):
             example.sequential(tasks)
-        with ctx.measure("threads"):
+        with ctx.measure("threads", label={"ja": "スレッド"}):
             example.with_threads(tasks)
     m = ctx.measured
     m["speedup"] = m["sequential_s"] / m["threads_s"]

@@ -26,12 +26,12 @@ def run(ctx: LabContext) -> None:
     with ctx.trace(example, producer="producer", consumer="consumer", handle="handle {0}",
                    joinable_worker="joinable_worker"):
         began = ctx.now()
-        with ctx.measure("Manager queue"):
+        with ctx.measure("Manager queue", label={"ja": "Manager のキュー"}):
             received, exits = example.with_manager_queue(count, 2, work, report)
         manager_spans = child_spans(ctx, since=began)
-        with ctx.measure("Queue"):
+        with ctx.measure("Queue", label={"ja": "Queue"}):
             returned, queue_exits = example.with_queue(count, 2, work, report=lambda message: None)
-        with ctx.measure("JoinableQueue"):
+        with ctx.measure("JoinableQueue", label={"ja": "JoinableQueue"}):
             done, joinable_exits = example.with_joinable_queue(count, 2, work)
 
     handled = [task for _, task, _ in received if task != "sentinel"]

@@ -10,6 +10,8 @@ from conclab.curriculum.lessons.lock import example
 from conclab.lab import Claim, Lab, LabContext, Measured
 
 FORMS = (("acquire_release", "/acquire-release"), ("with", "/with"))
+#: Each form's span on the timeline.
+SPANS = {"acquire_release": {"ja": "acquire()/release()"}, "with": {"ja": "with 文"}}
 
 
 def burst(ctx: LabContext, url: str, key: str, clients: int) -> dict[str, Any]:
@@ -22,7 +24,7 @@ def burst(ctx: LabContext, url: str, key: str, clients: int) -> dict[str, Any]:
         ctx.log(f"[{key}] {line}")
 
     example.count = 0
-    with mock.patch.object(example, "log", log), ctx.measure(key):
+    with mock.patch.object(example, "log", log), ctx.measure(key, label=SPANS[key]):
         answers = example.fetch_together(url, clients)
     ends.sort()
     gaps = [later - earlier for earlier, later in zip(ends, ends[1:], strict=False)]
@@ -38,7 +40,7 @@ def run(ctx: LabContext) -> None:
     m["serial_s"] = clients * work
     rows = []
     with mock.patch.object(example, "WORK_SECONDS", work), \
-            ctx.trace(example, work="work (lock held)"):
+            ctx.trace(example, work={"en": "work (lock held)", "ja": "work（ロック保持中）"}):
         server = example.start_server()
         base = f"http://127.0.0.1:{server.server_address[1]}"
         try:

@@ -58,7 +58,8 @@ def run(ctx: LabContext) -> None:
     outcomes: dict[tuple[str, bool], dict[str, Any]] = {}
 
     def one(method: str, guarded: bool) -> None:
-        with ctx.measure(_name(method, guarded), lane=_name(method, guarded)):
+        with ctx.measure(_name(method, guarded), lane=_name(method, guarded),
+                         label={"ja": method if guarded else f"{method}（ガードなし）"}):
             outcomes[method, guarded] = run_script(method, guarded)
 
     # The runs are independent interpreters: run them side by side, one lane each. Not daemon

@@ -19,6 +19,10 @@ def _pickled(ctx: LabContext, obj: object) -> str:
         return f"{type(error).__name__}: {error}"
 
 
+#: One item handled in a worker, as the timeline shows it.
+ITEM = {"en": "item {0}", "ja": "要素 {0}"}
+
+
 def run(ctx: LabContext) -> None:
     m = ctx.measured
     items = list(range(int(ctx.pick(40, 12))))
@@ -26,16 +30,16 @@ def run(ctx: LabContext) -> None:
     m.update(items=len(items), start_method=start_method())
     m["pickle_function"] = _pickled(ctx, example.process_item)
     m["pickle_method"] = _pickled(ctx, example.ImageProcessor().process)
-    with ctx.trace(example, process_item="item {0}", process_counted="item {0}", init_worker="init_worker"):
-        with ctx.measure("the-mistake"):
+    with ctx.trace(example, process_item=ITEM, process_counted=ITEM, init_worker="init_worker"):
+        with ctx.measure("the-mistake", label={"ja": "間違った渡し方"}):
             try:
                 example.the_mistake(items)
                 m["mistake_error"] = None
             except RuntimeError as error:
                 m["mistake_error"] = f"{type(error).__name__}: {error}"
-        with ctx.measure("function"):
+        with ctx.measure("function", label={"ja": "モジュールの関数"}):
             m["function_ok"] = example.with_function(items) == expected
-        with ctx.measure("initializer"):
+        with ctx.measure("initializer", label={"ja": "initializer で渡す"}):
             results, processed = example.with_initializer(items)
     m["initializer_ok"] = results == expected
     m["processed"] = processed

@@ -22,16 +22,16 @@ def run(ctx: LabContext) -> None:
              items=len(items), start_method=start_method())
     m["default_chunksize"] = math.ceil(len(items) / (4 * workers))
     with ctx.trace(example, crunch="crunch"):
-        with ctx.measure("sequential"):
+        with ctx.measure("sequential", label={"ja": "順番に"}):
             expected = example.sequential(sizes)
-        with ctx.measure("pool start"), multiprocessing.Pool(workers) as pool:
+        with ctx.measure("pool start", label={"ja": "プールの起動"}), multiprocessing.Pool(workers) as pool:
             example.squares(pool, range(4 * workers), 1)  # every worker up and running
             began = ctx.now()
-            with ctx.measure("pool"):
+            with ctx.measure("pool", label={"ja": "プール"}):
                 got = example.with_pool(pool, sizes)
-            with ctx.measure("chunksize 1"):
+            with ctx.measure("chunksize 1", label={"ja": "chunksize 1"}):
                 one = example.squares(pool, items, 1)
-            with ctx.measure("chunksize default"):
+            with ctx.measure("chunksize default", label={"ja": "chunksize 既定値"}):
                 chunked = example.squares(pool, items, None)
     m["pool_start_s"] = m.pop("pool start_s") - m["pool_s"] - m["chunksize 1_s"] - m["chunksize default_s"]
     m["chunk1_s"] = m.pop("chunksize 1_s")

@@ -20,13 +20,13 @@ def run(ctx: LabContext) -> None:
     m.update(tasks=TASKS, workers=workers, ideal=ideal_speedup(workers, TASKS),
              submitted=[name for name, _ in jobs], start_method=start_method())
     with ctx.trace(example, crunch="crunch {0:,}", check_size="check_size {0}"):
-        with ctx.measure("sequential"):
+        with ctx.measure("sequential", label={"ja": "順番に"}):
             expected = [example.crunch(n) for n in sizes]
-        with ctx.measure("executor"), ProcessPoolExecutor(max_workers=workers) as executor:
+        with ctx.measure("executor", label={"ja": "ProcessPoolExecutor"}), ProcessPoolExecutor(max_workers=workers) as executor:
             example.with_map(executor, [1] * (2 * workers))  # start every worker first
-            with ctx.measure("map"):
+            with ctx.measure("map", label={"ja": "map"}):
                 got = example.with_map(executor, sizes)
-            with ctx.measure("as_completed"):
+            with ctx.measure("as_completed", label={"ja": "as_completed"}):
                 m["finished"] = example.first_come_first_served(executor, jobs)
             m["error"] = example.error_through_future(executor, -1)
     m["same_results"] = got == expected
@@ -38,7 +38,8 @@ def run(ctx: LabContext) -> None:
         [{"en": "what", "ja": "内容"}, {"en": "result", "ja": "結果"}],
         [[ctx.text({"en": "one after another", "ja": "順番に"}), f"{m['sequential_s']:.3f} s"],
          [ctx.text({"en": "executor.map ({0} tasks)", "ja": "executor.map（タスク {0} 個）"}, TASKS),
-          f"{m['map_s']:.3f} s, {m['speedup']:.2f}x (ideal {m['ideal']}x)"],
+          ctx.text({"en": "{0:.3f} s, {1:.2f}x (ideal {2}x)", "ja": "{0:.3f} 秒、{1:.2f} 倍（理想は {2} 倍）"},
+                   m["map_s"], m["speedup"], m["ideal"])],
          [ctx.text({"en": "submitted", "ja": "投入した順"}), " → ".join(m["submitted"])],
          [ctx.text({"en": "as_completed gave", "ja": "as_completed が返した順"}), " → ".join(m["finished"])],
          [ctx.text({"en": "future.result() raised", "ja": "future.result() が送出した例外"}), str(m["error"])]],

@@ -53,10 +53,10 @@ def run(ctx: LabContext) -> None:
     size = example.BODY
     m.update(tasks=tasks, wait_s=wait, body_mb=size / MB, start_method=start_method())
     with ctx.trace(example, download="download {0}"):
-        with ctx.measure("threads"):
+        with ctx.measure("threads", label={"ja": "スレッド"}):
             threads_total = example.with_threads(tasks, wait, size)
         peaks: dict[int, int] = {}
-        with sampling_children(peaks), ctx.measure("processes"):
+        with sampling_children(peaks), ctx.measure("processes", label={"ja": "プロセス"}):
             processes_total = example.with_processes(tasks, wait, size)
     m["same_bytes"] = threads_total == processes_total == tasks * size
     m["extra_s"] = m["processes_s"] - m["threads_s"]

@@ -13,6 +13,10 @@ from conclab.lab import Claim, Lab, LabContext, Measured
 MAXSIZE = 3
 
 
+#: Each run's span on the timeline.
+SPANS = {"unbounded": {"ja": "上限なしのキュー"}, "bounded": {"ja": "上限ありのキュー"}}
+
+
 def run(ctx: LabContext) -> None:
     work = ctx.pick(example.WORK, 0.01)
     items, consumers = example.ITEMS, example.CONSUMERS
@@ -23,7 +27,7 @@ def run(ctx: LabContext) -> None:
              consumers_s=items / consumers * work)
     for name, maxsize in (("unbounded", 0), ("bounded", MAXSIZE)):
         began = ctx.now()
-        with ctx.trace(example, produce="produce", handle="handle {0}"), ctx.measure(name):
+        with ctx.trace(example, produce="produce", handle="handle {0}"), ctx.measure(name, label=SPANS[name]):
             outcome = example.pipeline(items, consumers, work, maxsize)
         spans = [s for s in ctx.recorder.spans() if s.start_s >= began]
         m[f"{name}_depths"] = outcome["depths"]

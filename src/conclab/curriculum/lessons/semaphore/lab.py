@@ -14,6 +14,9 @@ from conclab.curriculum.lessons.semaphore import example
 from conclab.lab import Claim, Lab, LabContext, Measured
 from conclab.services.practice import PracticeServer
 
+#: Each run's span on the timeline.
+SPANS = {"unlimited": {"ja": "制限なし"}, "limited": {"ja": "Semaphore で制限"}}
+
 
 def run(ctx: LabContext) -> None:
     seconds = ctx.pick(example.DELAY, 0.05)
@@ -25,7 +28,7 @@ def run(ctx: LabContext) -> None:
         m["loopback"] = server.url.startswith("http://127.0.0.1:")
         for name, slot in (("unlimited", None), ("limited", threading.Semaphore(limit))):
             example.reset_stats(server.url)
-            with ctx.measure(name):
+            with ctx.measure(name, label=SPANS[name]):
                 example.many_calls(server.url, threads, seconds, slot)
             m[f"{name}_peak"] = example.peak_in_flight(server.url)
         m["served"] = server.stats()["served"]  # since the last reset: the limited run

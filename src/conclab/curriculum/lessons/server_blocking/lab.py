@@ -22,6 +22,10 @@ def starts_before_first_end(lines: list[str]) -> int:
     return started
 
 
+#: Each server's span on the timeline.
+SPANS = {"single": {"ja": "シングルスレッド"}, "threading": {"ja": "スレッド版"}}
+
+
 def serve_and_call(ctx: LabContext, server_class: type, label: str) -> list[str]:
     lines: list[str] = []
 
@@ -32,7 +36,7 @@ def serve_and_call(ctx: LabContext, server_class: type, label: str) -> list[str]
     server = example.start_server(server_class)
     url = f"http://127.0.0.1:{server.server_address[1]}"
     try:
-        with mock.patch.object(example, "log", log), ctx.measure(label):
+        with mock.patch.object(example, "log", log), ctx.measure(label, label=SPANS[label]):
             example.call_together(url, CLIENTS)
     finally:
         server.shutdown()

@@ -119,7 +119,7 @@ def _who_is_inside(ctx: LabContext) -> None:
     m["chance_collisions"] = by_chance(rounds, ["A", "B", "C", "D"])
 
     stay = ctx.pick(0.1, 0.03)
-    with ctx.trace(example, visit="inside {0}"), held_between_test_and_set(2) as passed:
+    with ctx.trace(example, visit={"en": "inside {0}", "ja": "{0} が中にいる"}), held_between_test_and_set(2) as passed:
         met = example.visit_together(["A", "B"], stay)
     m["forced_passed_test"] = len(passed)
     m["forced_most_inside"] = max(len(company) for company in met.values())
@@ -143,10 +143,10 @@ def _what_waiting_costs(ctx: LabContext) -> None:
     hold = ctx.pick(0.5, 0.12)
     m["hold_s"] = hold
     example.busy = False
-    with ctx.measure("spin_wait"):
+    with ctx.measure("spin_wait", label={"ja": "スピンして待つ"}):
         spin = example.wait_cost(example.acquire, example.release, hold)
     lock = threading.Lock()
-    with ctx.measure("lock_wait"):
+    with ctx.measure("lock_wait", label={"ja": "Lock で待つ"}):
         blocked = example.wait_cost(lock.acquire, lock.release, hold)
     m["spin_cpu_s"], m["spin_wall_s"] = spin["cpu_s"], spin["wall_s"]
     m["lock_cpu_s"], m["lock_wall_s"] = blocked["cpu_s"], blocked["wall_s"]

@@ -42,19 +42,19 @@ def run(ctx: LabContext) -> None:
         example.empty_tasks_on_pool(pool, 2 * workers)
         example.empty_tasks_on_dask(client, 2 * workers)
         example.count_in_parts_on_dask(client, 100, workers)
-        with ctx.measure("empty tasks on the pool"):
+        with ctx.measure("empty tasks on the pool", label={"ja": "空のタスクをプールで"}):
             example.empty_tasks_on_pool(pool, empty)
-        with ctx.measure("empty tasks on Dask"):
+        with ctx.measure("empty tasks on Dask", label={"ja": "空のタスクを Dask で"}):
             example.empty_tasks_on_dask(client, empty)
         lanes, offset = worker_names(client), wall_offset(ctx)
         with get_task_stream(client) as stream:
             for parts in sweep:
-                with ctx.measure(f"pool, {parts} parts"):
+                with ctx.measure(f"pool, {parts} parts", label={"ja": f"プール、{parts} 分割"}):
                     m[f"pool_{parts}_count"] = example.count_in_parts_on_pool(pool, limit, parts)
-                with ctx.measure(f"Dask, {parts} parts"):
+                with ctx.measure(f"Dask, {parts} parts", label={"ja": f"Dask、{parts} 分割"}):
                     m[f"dask_{parts}_count"] = example.count_in_parts_on_dask(client, limit, parts)
         add_spans(ctx, task_spans(stream.data, lanes, offset))
-    with ctx.measure("sequential"):
+    with ctx.measure("sequential", label={"ja": "順番に"}):
         m["expected"] = example.count_primes((1, limit + 1))
     _derive(m)
     _table(ctx, m)
@@ -92,7 +92,7 @@ def _table(ctx: LabContext, m: Measured) -> None:
     for parts in m["sweep"]:
         chunk_ms = 1000 * m["sequential_s"] / parts
         ratio = m[f"dask_{parts}_s"] / max(m[f"pool_{parts}_s"], 1e-6)
-        rows.append([f"{parts}", f"{chunk_ms:.1f}", m[f"pool_{parts}_s"], m[f"dask_{parts}_s"], f"{ratio:.2f}x"])
+        rows.append([f"{parts}", f"{chunk_ms:.1f}", m[f"pool_{parts}_s"], m[f"dask_{parts}_s"], ctx.text({"en": "{0:.2f}x", "ja": "{0:.2f} 倍"}, ratio)])
     ctx.table(
         {"en": f"Primes up to {m['limit']:,} ({m['sequential_s']:.2f} s one after another) in parts",
          "ja": f"{m['limit']:,} までの素数（順番に実行して {m['sequential_s']:.2f} 秒）を分割して"},

@@ -30,7 +30,7 @@ def serve_and_count(ctx: LabContext, clients: int, keep_log: bool) -> tuple[int,
     server = example.start_server()
     url = f"http://127.0.0.1:{server.server_address[1]}"
     try:
-        with mock.patch.object(example, "log", log), ctx.measure(f"example_{clients}"):
+        with mock.patch.object(example, "log", log), ctx.measure(f"example_{clients}", label={"ja": f"クライアント {clients} 個"}):
             answers = example.fetch_together(url, clients)
     finally:
         server.shutdown()
