@@ -9,7 +9,9 @@ help screen, an error line, a lab report or the explorer's output.
 
 How it decides, in order:
 
-1. Code is set aside: anything in backticks; a command line (``conclab run
+1. Code is set aside: anything in backticks; a call (``next(ticket)``); a
+   Japanese term's original of one to three words in parentheses right after
+   it (``更新の消失（lost update）``), as a textbook introduces a term; a command line (``conclab run
    LAB --quick``, ``python -m pip install conclab``, ``curl localhost:8000``:
    a command word, then options, metavars, paths and at most two plain words,
    its subcommands); a single token in quotes (``'auto'``, ``"x"``, 「auto」)
@@ -23,8 +25,9 @@ How it decides, in order:
    ALL CAPS (``LAB``, ``A``, ``JSON``), a capital inside (``VizTracer``,
    ``FastAPI``), or one of :data:`LATIN_TERMS`. Numbers and their units are
    transparent (they neither count as words nor split a phrase).
-3. Plain words next to each other (only spaces, punctuation or numbers
-   between them) form a phrase. A phrase of two or more words is prose
+3. Plain words next to each other (one space, punctuation or numbers
+   between them; two spaces or a box or bar character part the columns of a
+   table or a legend) form a phrase. A phrase of two or more words is prose
    ("no such option", "Show this message and exit"); so is a single word that
    is common English (:data:`ENGLISH_WORDS`: "Usage", "default", "bytes",
    "error"). A single other word passes: it is a value or a name in running
@@ -47,8 +50,11 @@ LATIN_TERMS = frozenset({
     "Dask", "VizTracer", "Perfetto", "Chrome", "FastAPI", "Flask", "Django", "SQLite", "Markdown",
     "BudouX", "Linux", "macOS", "Windows", "Docker", "GitHub", "Ctrl", "Enter", "Web", "Unicode",
     "localhost", "pyenv", "curl", "gunicorn", "uvicorn", "conclab",
-    # Python's keywords and constants, quoted as code in running text ('async def')
+    # Python's keywords and constants, quoted as code in running text ('async def', 「with 文」, 「for ループ」);
+    # not the ones that are everyday English glue (in, is, not, and, or, as, from)
     "async", "await", "def", "lambda", "import", "return", "yield", "None", "True", "False",
+    "with", "if", "elif", "else", "for", "while", "try", "except", "finally", "raise", "assert",
+    "pass", "del", "global", "nonlocal", "class",
 })
 
 #: Common English words: one of these alone is prose even without a neighbour.
@@ -64,6 +70,9 @@ _BACKTICKS = re.compile(r"`[^`\n]+`")
 _QUOTED = re.compile(r"'[^'\s]+'|\"[^\"\s]+\"|「[^」\s]+」"
                      r"|'[^'\n]*[=()\[\]{}_][^'\n]*'")  # one token, or code with an operator or bracket
 _WORD = re.compile(r"--?[A-Za-z][A-Za-z0-9_-]*|[A-Za-z0-9_][A-Za-z0-9_.\-/:@+#%~]*[A-Za-z0-9_/]|[A-Za-z0-9]")
+_CALL = re.compile(r"[A-Za-z_][\w.]*\([^()\n]*\)?")  # next(ticket), one(), sleep(0.1: a call is code
+# A Japanese term followed by its original in parentheses, as a textbook introduces it: 更新の消失（lost update）
+_GLOSS = re.compile(rf"(?<=[{_CJK}*])\s*（[A-Za-z][a-z-]*(?: [A-Za-z][a-z-]*){{0,2}}）")  # 1 to 3 words
 _NUMBER = re.compile(r"^[0-9][0-9.,]*(?:[A-Za-z%µ]{1,3})?$")
 
 
@@ -123,6 +132,8 @@ def latin_prose(text: str, allow: Iterable[str] = ()) -> list[str]:
     for phrase in allow:
         text = text.replace(phrase, "\0" * len(phrase))
     text = _blank(text, (m.span() for m in _BACKTICKS.finditer(text)))
+    text = _blank(text, (m.span() for m in _GLOSS.finditer(text)))
+    text = _blank(text, (m.span() for m in _CALL.finditer(text)))
     text = _blank(text, _command_spans(text))
     text = _blank(text, (m.span() for m in _QUOTED.finditer(text)))
     text = _blank(text, (m.span() for m in _OPERATOR.finditer(text)))
@@ -137,7 +148,7 @@ def latin_prose(text: str, allow: Iterable[str] = ()) -> list[str]:
     last_end = 0
     for match in _WORD.finditer(text):
         between = text[last_end:match.start()]
-        if re.search(rf"[{_CJK}\0]", between):
+        if re.search(rf"[{_CJK}\0]|[ \t]{{2,}}|[│┃▏▕█▓▒░#]", between):  # Japanese, code, a column, a legend
             close()
         word = match.group()
         if _NUMBER.match(word):

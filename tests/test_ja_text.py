@@ -17,6 +17,7 @@ ENGLISH = [
     "送ったのは 71 bytes です",
     "--port INTEGER  ポート。  [default: 8000]",
     "「dirty write」と呼びました",
+    "結果は（the update was lost）でした",  # a gloss is a term of at most three words; this is a sentence
 ]
 
 JAPANESE = [
@@ -32,6 +33,8 @@ JAPANESE = [
     "0.5 s、1.78x、8 GB、71 バイト。環境変数 CONCLAB_LANG と ./conclab-exercises/main.py。",
     "キー: u で戻し、r でやり直し、h でヒント、q で終了です。",
     "python -m pip install conclab を実行してください",
+    "これが**更新の消失**（lost update）です。理由のない目覚め（spurious wakeup）もあります。",
+    "`itertools.count` の next(ticket) と counter = counter + one() を比べ、with 文と for ループで書きます。",
 ]
 
 

@@ -18,7 +18,7 @@ import zlib
 from collections.abc import Iterable
 
 from conclab.i18n import Messages
-from conclab.text import PHRASE_CSS, phrase_breaks
+from conclab.text import PHRASE_CSS, is_cjk, phrase_breaks
 from conclab.timeline._layout import Layout, format_seconds
 from conclab.timeline._render import Renderer
 from conclab.timeline._span import Span
@@ -110,9 +110,9 @@ MESSAGES = Messages({
     "kind-task": {"en": "task", "ja": "タスク"},
     "empty": {"en": "(no spans recorded)", "ja": "（記録された区間はありません）"},
     "detail": {"en": "{name} on {lane}: start {start}, took {took}",
-               "ja": "{lane} の {name}: 開始 {start}、所要 {took}"},
+               "ja": "{lane} の{name}: 開始 {start}、所要 {took}"},
     "detail-steps": {"en": "{name} on {lane}: {axis} {first}–{last}",
-                     "ja": "{lane} の {name}: {axis} {first}–{last}"},
+                     "ja": "{lane} の{name}: {axis} {first}–{last}"},
 })
 
 
@@ -210,10 +210,12 @@ class HtmlTimeline(Renderer):
         w = max(1.0, x1 - x0)
         h = self.row_height - 4
         lang = self.lang
-        detail = MESSAGES.get("detail", lang, name=span.name, lane=lane_title,
+        # 「MainThread の download A」 but 「MainThread の順番に」: a space only where Japanese meets Latin
+        name = span.name if lang == "en" or is_cjk(span.name[:1]) else " " + span.name
+        detail = MESSAGES.get("detail", lang, name=name, lane=lane_title,
                               start=format_seconds(span.start_s, lang), took=format_seconds(span.duration_s, lang))
         if layout.step_s:  # the explorer's virtual clock: steps, not seconds
-            detail = MESSAGES.get("detail-steps", lang, name=span.name, lane=lane_title, axis=layout.axis_name,
+            detail = MESSAGES.get("detail-steps", lang, name=name, lane=lane_title, axis=layout.axis_name,
                                   first=layout.tick_label(span.start_s), last=round(span.end_s / layout.step_s) - 1)
         text = ""
         if w >= 7 * len(span.name) + 8:

@@ -132,10 +132,10 @@ LAB = Lab(
         Claim("no-guard-spawn-fails",
               {"en": "Without the guard, the spawned child tried to start its own child and failed "
                      "(exit code {spawn_unguarded_child_exit}, \"bootstrapping phase\" RuntimeError).",
-               "ja": "ガードがないと、spawn された子が自分の子を起動しようとして失敗しました（終了コード {spawn_unguarded_child_exit}、\"bootstrapping phase\" の RuntimeError）。"},
+               "ja": "ガードがないと、spawn された子が自分の子を起動しようとして失敗しました（終了コード {spawn_unguarded_child_exit}、起動処理中のプロセス起動を拒む RuntimeError）。"},
               unguarded_spawn_fails, uses=("spawn_unguarded_child_exit", "spawn_unguarded_bootstrap_error"),
               sensitive_to=(),
               not_held={"en": "Without the guard, the spawned child exited with code {spawn_unguarded_child_exit}, without the \"bootstrapping phase\" RuntimeError expected.",
-                        "ja": "ガードがないとき、spawn された子の終了コードは {spawn_unguarded_child_exit} で、想定した \"bootstrapping phase\" の RuntimeError は出ませんでした。"}),
+                        "ja": "ガードがないとき、spawn された子の終了コードは {spawn_unguarded_child_exit} で、想定した、起動処理中のプロセス起動を拒む RuntimeError は出ませんでした。"}),
     ),
 )
