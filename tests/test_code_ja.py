@@ -12,7 +12,9 @@ from __future__ import annotations
 import ast
 import importlib
 import inspect
+import io
 import re
+import tokenize
 import unicodedata
 from pathlib import Path
 
@@ -31,7 +33,7 @@ KEPT = {"GIL", "CPU", "I/O", "asyncio", "Python", "CPython", "HTTP", "URL", "JSO
         "Condition", "Semaphore", "Barrier", "Queue", "Pool", "SQLite", "Dask", "FastAPI", "Flask",
         "gunicorn", "uvicorn", "curl", "GET", "POST", "TODO", "python", "conclab", "NumPy", "Windows",
         "macOS", "Linux", "IDE", "Web", "ID", "PID", "OK"}
-_CODE = re.compile(r"``[^`]*``|`[^`]*`|'[^'\n]*'|\"[^\"\n]*\"|\w+\([^)\n]*\)|https?://\S+|\S*/\S*|(?<![\w-])--?\w[\w-]*|\w*[_.]\w[\w.]*(?:\(\))?|\w+\(\)"
+_CODE = re.compile(r"\b(?:conclab|python|curl|dask|gunicorn|uvicorn)(?: [-A-Za-z0-9_./:\[\]<>]+)+|``[^`]*``|`[^`]*`|'[^'\n]*'|\"[^\"\n]*\"|\w+\([^)\n]*\)|https?://\S+|\S*/\S*|(?<![\w-])--?\w[\w-]*|\w*[_.]\w[\w.]*(?:\(\))?|\w+\(\)"
                    r"|\[[^\]]*\]|\{[^}]*\}|<[^>]*>|\b[a-z]+[A-Z]\w*\b")
 _WORDS = re.compile(r"[A-Za-z][A-Za-z'-]*(?:[ ,]+[A-Za-z][A-Za-z'-]*)+")
 
@@ -39,13 +41,12 @@ _WORDS = re.compile(r"[A-Za-z][A-Za-z'-]*(?:[ ,]+[A-Za-z][A-Za-z'-]*)+")
 def latin_prose(text: str) -> list[str]:
     """English prose fragments in ``text``: two or more Latin words in a row that are not code or kept terms.
 
-    Code in backticks, quoted program output (``'stopped cleanly: <total> jobs'``), identifiers (``count_lock``, ``os.getpid()``), paths, URLs, numbers
+    Command lines (``conclab hint NAME``), code in backticks, quoted program output (``'stopped cleanly: <total> jobs'``), identifiers (``count_lock``, ``os.getpid()``), paths, URLs, numbers
     with units and the Latin terms GLOSSARY.md keeps (GIL, CPU, I/O, asyncio...) are accepted.
     """
-    plain = text
+    plain = _CODE.sub(" ", text)
     for term in sorted(KEPT, key=len, reverse=True):
         plain = re.sub(rf"(?<![A-Za-z]){re.escape(term)}(?![A-Za-z])", " ", plain)
-    plain = _CODE.sub(" ", plain)
     found = []
     for match in _WORDS.finditer(plain):
         words = [w for w in re.split(r"[ ,]+", match.group()) if w]
@@ -269,3 +270,51 @@ def test_handson_steps_fit_80_columns_in_japanese() -> None:
     for step in HANDSONS[0].steps:
         wide = [line for line in step.code_in("ja").splitlines() if _cells(line) > 79]
         assert not wide, f"{step.folder.name}: {wide}"
+
+
+# -- the exercise screens in Japanese -------------------------------------------------------------
+def test_check_hint_and_progress_under_ja_have_no_english_prose(tmp_path: Path,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    assert invoke("--lang", "ja", "exercises", "init", str(tmp_path)).exit_code == 0
+    monkeypatch.chdir(tmp_path)
+    screens = [invoke("check", "serve-concurrently", COLUMNS="80"), invoke("hint", "serve-concurrently", COLUMNS="80"),
+               invoke("progress", COLUMNS="80")]
+    assert [screen.exit_code for screen in screens] == [1, 0, 0]
+    assert "不合格" in screens[0].output
+    # Indented lines quote the learner's program (its log); the rest is conclab speaking.
+    prose = [line for screen in screens for line in screen.output.splitlines() if not line.startswith("      ")]
+    assert {line: latin_prose(line) for line in prose if latin_prose(line)} == {}
+
+
+JAPANESE = r"[\u3040-\u309f\u30a0-\u30fa\u30fc-\u30ff\u4e00-\u9fff]"
+LATIN = r"[0-9A-Za-z{]"
+
+
+def _literal(token: str) -> str:
+    try:
+        value = ast.literal_eval(token)
+    except (ValueError, SyntaxError):  # an f-string: its text is close enough
+        value = token.lstrip("rRbBfF")[1:-1]
+    return value if isinstance(value, str) else ""
+
+
+def _glued_strings(path: Path) -> list[str]:
+    """Adjacent string literals where Japanese meets a Latin word or number with no space between."""
+    tokens = [tok for tok in tokenize.generate_tokens(io.StringIO(path.read_text(encoding="utf-8")).readline)
+              if tok.type not in (tokenize.NL, tokenize.COMMENT)]
+    glued = []
+    for first, second in zip(tokens, tokens[1:], strict=False):
+        if first.type == second.type == tokenize.STRING:
+            left, right = _literal(first.string), _literal(second.string)
+            if left and right and (re.match(JAPANESE, left[-1]) and re.match(LATIN, right[0])
+                                   or re.match(LATIN, left[-1]) and re.match(JAPANESE, right[0])):
+                glued.append(f"{path.name}:{second.start[0]}: …{left[-10:]}|{right[:10]}…")
+    return glued
+
+
+def test_japanese_messages_keep_the_space_where_two_string_literals_meet() -> None:
+    """「リクエストを" "1 つずつ」 joins to 「リクエストを1 つずつ」: the space goes at the seam."""
+    root = Path(importlib.import_module("conclab").__file__ or "").parent
+    files = [*(root / "curriculum" / "exercises").rglob("*.py"), *(root / "exercises").rglob("*.py"),
+             *(root / "curriculum" / "handson").rglob("*.py")]
+    assert sum((_glued_strings(path) for path in files), []) == []
