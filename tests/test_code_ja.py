@@ -23,7 +23,7 @@ import pytest
 from conclab.curriculum import registry
 from conclab.curriculum.exercises import catalogue, exercise_folders
 from conclab.curriculum.handson import HANDSONS
-from conclab.text import SIDECAR, read_sidecar, translate_code, untranslated
+from conclab.text import SIDECAR, read_sidecar, spans, translate_code, untranslated
 from conftest import invoke
 
 # -- a minimal ``latin_prose`` until tests/ja_text.py (branch wt-cliJa) lands ------------------
@@ -136,6 +136,32 @@ def test_no_japanese_line_is_wider_than_the_english_file(label: str) -> None:
     limit = max(100, *(_cells(line) for line in source.splitlines()))
     wide = [line for line in translate_code(source, _sidecar(sidecar)).splitlines() if _cells(line) > limit]
     assert not wide, f"wider than {limit} cells:\n" + "\n".join(wide)
+
+
+#: ``conclab show`` at 80 columns leaves 74 cells beside the line numbers.
+SHOW_CELLS = 74
+
+
+@pytest.mark.parametrize("label", sorted(SHOWN))
+def test_japanese_docstrings_and_comment_blocks_fit_show_at_80_columns(label: str) -> None:
+    """Each line fits 74 cells, or the English of the same comment or docstring was as wide."""
+    source, sidecar = SHOWN[label]
+    translations, lines = _sidecar(sidecar), source.splitlines()
+    wide = []
+    for span in spans(source):
+        first_row, last_row = source.count("\n", 0, span.start), source.count("\n", 0, span.end)
+        before = lines[first_row][: span.indent]
+        if span.kind == "comment" and before.strip():
+            continue  # a comment after code: the test above bounds it
+        limit = max(SHOW_CELLS, *(_cells(line) for line in lines[first_row:last_row + 1]))
+        quote = 3 if span.kind == "docstring" else 2
+        japanese = translations[span.key].split("\n")
+        for index, line in enumerate(japanese):
+            cells = span.indent + (quote if index == 0 or span.kind == "comment" else 0) + _cells(line)
+            closes_here = span.kind == "docstring" and len(japanese) == 1 and "\n" not in span.token
+            if cells + (3 if closes_here else 0) > limit:
+                wide.append(line)
+    assert not wide, f"wider than 74 cells (or than the English) in {sidecar}:\n" + "\n".join(wide)
 
 
 def test_no_sidecar_holds_an_entry_no_file_uses() -> None:

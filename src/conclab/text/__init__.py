@@ -10,9 +10,11 @@ too. :func:`count` formats "1 check" / "2 checks" / "チェック 2 回".
 from conclab.text._breaks import NO_END, NO_START, break_offsets, candidates, is_cjk
 from conclab.text._code import (
     SIDECAR,
+    Span,
     localized_code,
     read_sidecar,
     sidecar_for,
+    spans,
     translate_code,
     untranslated,
 )
@@ -35,6 +37,7 @@ from conclab.text._words import count, wrap
 
 __all__ = [
     "SIDECAR",
+    "Span",
     "CODE_STYLE",
     "NO_END",
     "NO_START",
@@ -59,6 +62,7 @@ __all__ = [
     "read_sidecar",
     "render_lines",
     "sidecar_for",
+    "spans",
     "translate_code",
     "untranslated",
     "wrap",
