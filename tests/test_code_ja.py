@@ -344,3 +344,11 @@ def test_japanese_messages_keep_the_space_where_two_string_literals_meet() -> No
     files = [*(root / "curriculum" / "exercises").rglob("*.py"), *(root / "exercises").rglob("*.py"),
              *(root / "curriculum" / "handson").rglob("*.py")]
     assert sum((_glued_strings(path) for path in files), []) == []
+
+
+def test_the_html_page_shows_the_japanese_example(tmp_path: Path) -> None:
+    page = tmp_path / "io.html"
+    result = invoke("--lang", "ja", "run", "io-threads", "--quick", "--html", str(page))
+    assert result.exit_code in (0, 1), result.output  # 1: a claim did not hold on a busy machine
+    html = page.read_text(encoding="utf-8")
+    assert "ダウンロード 1 つにスレッド 1 本" in html and "One thread per download" not in html
