@@ -45,3 +45,11 @@ def test_one_term_per_concept() -> None:
     found = {name: [word for word in OTHER_TERMS if any(word in line for line in lines)]
              for name, lines in _japanese_texts().items()}
     assert {name: words for name, words in found.items() if words} == {}
+
+
+def test_the_japanese_of_code_is_checked_too() -> None:
+    """The comments and docstrings learners read in Japanese (``code.ja.txt``) are ja content like the rest."""
+    root = Path(conclab.__file__).parent
+    sidecars = {str(path.relative_to(root)) for path in root.rglob("code.ja.txt")}
+    assert len(sidecars) > 50
+    assert sidecars <= set(_japanese_texts())

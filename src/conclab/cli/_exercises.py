@@ -269,7 +269,7 @@ def reset_command(exercise_name: str, directory: str | None, lang: str | None) -
     workspace = _workspace(directory)
     lang = _lang(lang, workspace)
     exercise = _catalogue().get(exercise_name)
-    backup = workspace.reset(exercise)
+    backup = workspace.reset(exercise, lang)
     click.echo(MESSAGES.get("reset-done", lang, file=exercise.file_name))
     if backup is not None:
         click.echo(MESSAGES.get("reset-backup", lang, backup=backup.relative_to(workspace.root)))
@@ -296,7 +296,7 @@ def solution_command(exercise_name: str, directory: str | None, lang: str | None
         raise ConclabError(MESSAGES.get("solution-refused", "en", exercise=exercise.id),
                            ja=MESSAGES.get("solution-refused", "ja", exercise=exercise.id))
     click.echo(click.style(MESSAGES.get("solution-title", lang, exercise=exercise.id), bold=True))
-    click.echo(exercise.solution)
+    click.echo(exercise.solution_in(lang))
 
 
 PROGRESS_HELP = Messages({

@@ -112,7 +112,7 @@ def _show(handson: Any, step: Any, lang: str) -> None:
     console.print()
     key = "change-first" if step.number == 1 else "change"
     console.print(MESSAGES.get(key, lang, file=handson.file_name, previous=step.number - 1), style="bold")
-    console.print(Syntax(handson.change(step), "python" if step.number == 1 else "diff", word_wrap=False,
+    console.print(Syntax(handson.change(step, lang), "python" if step.number == 1 else "diff", word_wrap=False,
                          theme="ansi_dark"))
     console.print()
     console.print(MESSAGES.get("next", lang, handson=handson.id, number=step.number))
@@ -250,6 +250,6 @@ def handson_command(name: str | None, step: str | None, do_check: bool, do_hint:
     elif do_hint:
         _hint(handson, chosen, main, language)
     elif do_code:
-        click.echo(chosen.code, nl=False)
+        click.echo(chosen.code_in(language), nl=False)
     else:
         _show(handson, chosen, language)

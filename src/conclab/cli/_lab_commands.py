@@ -210,7 +210,7 @@ def run_command(lab_id: str, as_json: bool, trace_path: str | None, html_path: s
     if html_path:
         from conclab.lab import LabHtmlReport
 
-        LabHtmlReport(result, reg.prose(lab.id, lang), reg.example_source(lab.id)).save(html_path)
+        LabHtmlReport(result, reg.prose(lab.id, lang), reg.example_source(lab.id, lang)).save(html_path)
     if as_json:
         print_json(result.to_json())
     else:
@@ -240,7 +240,7 @@ def show_command(lab_id: str, lang: str | None) -> None:
     lang = resolve_lang(lang)
     reg = registry()
     console = make_console()
-    for file_name, source in reg.example_source(lab_id):
+    for file_name, source in reg.example_source(lab_id, lang):
         console.print(Heading(MESSAGES.get("source", lang, lab=lab_id, file=file_name)))
         console.print(Syntax(source, "python", line_numbers=True, word_wrap=True,
                              theme="ansi_dark", background_color="default"))

@@ -142,7 +142,7 @@ def _run_chapters(reg: Registry, chapters: list[Chapter], labs: list[Lab], quick
                                        held=held, total=total, seconds=format_seconds(result.duration_s, lang)),
                           style="green" if result.passed else "red")
             if pages:
-                reports.append(LabHtmlReport(result, reg.prose(lab.id, lang), reg.example_source(lab.id)))
+                reports.append(LabHtmlReport(result, reg.prose(lab.id, lang), reg.example_source(lab.id, lang)))
         if reports:
             sections.append(ReportSection(chapter.id, chapter_heading(chapter.number,
                                                                       pick(chapter.title, lang), lang),

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from conclab.errors import ConclabError
+from conclab.text import translate_code
 
 if TYPE_CHECKING:
     from conclab.exercises._check import CheckContext
@@ -26,7 +27,10 @@ class Exercise:
     ``file_name`` is part of the contract (``check_urls.py``). ``hints`` are
     ordered from a nudge to nearly the answer. ``wrong`` maps a variant's name
     to its source: realistic mistakes the tests prove the check rejects.
-    ``limit_s`` bounds one run of the learner's program.
+    ``limit_s`` bounds one run of the learner's program. ``translations`` maps a
+    language to ``{English: translation}`` of the comments and docstrings of the
+    starter and solution: :meth:`starter_in` and :meth:`solution_in` apply them,
+    so the learner reads their language and runs the same program.
     """
 
     id: str
@@ -43,6 +47,15 @@ class Exercise:
     data_files: Mapping[str, str] = field(default_factory=dict)
     limit_s: float = 10.0
     order: int = 0
+    translations: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+
+    def starter_in(self, lang: str) -> str:
+        """The starter with its comments and docstrings in ``lang`` (English where none is written)."""
+        return translate_code(self.starter, self.translations.get(lang, {}))
+
+    def solution_in(self, lang: str) -> str:
+        """The reference solution with its comments and docstrings in ``lang``."""
+        return translate_code(self.solution, self.translations.get(lang, {}))
 
 
 @dataclass(frozen=True)

@@ -89,7 +89,7 @@ class Workspace:
         kept: list[str] = []
         files: dict[str, str] = {"README.md": readme}
         for exercise in exercises:
-            files[exercise.file_name] = exercise.starter
+            files[exercise.file_name] = exercise.starter_in(lang)
             files.update(exercise.data_files)
         for name, text in files.items():
             target = root / name
@@ -103,8 +103,8 @@ class Workspace:
         replace_file(marker, json.dumps({"version": 1, "lang": lang}))
         return InitReport(root.resolve(), tuple(written), tuple(kept))
 
-    def reset(self, exercise: Exercise) -> Path | None:
-        """Write the starter again; the learner's version is kept in ``.conclab/backups``."""
+    def reset(self, exercise: Exercise, lang: str | None = None) -> Path | None:
+        """Write the starter again (in ``lang``, else the workspace's); the learner's version is kept in a backup."""
         target = self.path_of(exercise)
         kind = _not_a_file(target)
         if kind is not None:
@@ -114,7 +114,7 @@ class Workspace:
         backup: Path | None = None
         if target.exists():  # a link to a regular file: its content is what the learner sees
             backup = self._back_up(target)
-        replace_file(target, exercise.starter)
+        replace_file(target, exercise.starter_in(lang or self.lang or "en"))
         for name, text in exercise.data_files.items():
             if not os.path.lexists(self.root / name):
                 replace_file(self.root / name, text)

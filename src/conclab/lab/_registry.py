@@ -9,10 +9,11 @@ from __future__ import annotations
 import difflib
 import importlib
 import inspect
+from pathlib import Path
 
 from conclab.errors import ConclabError
 from conclab.lab._model import Chapter, Entry, Lab
-from conclab.text import join_cjk_lines
+from conclab.text import join_cjk_lines, localized_code
 
 
 class Registry:
@@ -78,17 +79,22 @@ class Registry:
             return ""
         return join_cjk_lines(text) if lang == "ja" else text
 
-    def example_source(self, lab_id: str) -> list[tuple[str, str]]:
+    def example_source(self, lab_id: str, lang: str = "en") -> list[tuple[str, str]]:
         """(file, source) of each example module of the lab: the code that ran.
 
         The file is named by its place in the package (``conclab/curriculum/lessons/io_threads/example.py``):
-        every lesson's example is called ``example.py``, so the bare name would not say which.
+        every lesson's example is called ``example.py``, so the bare name would not say which. In
+        another language than English, comments and docstrings are translated from the sidecar
+        beside the module (:func:`conclab.text.localized_code`); the code is the same.
         """
         lab = self.lab(lab_id)
         sources = []
         for name in lab.example:
             module = importlib.import_module(name)
-            sources.append(("/".join(name.split(".")) + ".py", inspect.getsource(module)))
+            path = inspect.getsourcefile(module)
+            source = (localized_code(Path(path), lang) if path and lang != "en"
+                      else inspect.getsource(module))
+            sources.append(("/".join(name.split(".")) + ".py", source))
         return sources
 
 

@@ -8,6 +8,16 @@ too. :func:`count` formats "1 check" / "2 checks" / "チェック 2 回".
 """
 
 from conclab.text._breaks import NO_END, NO_START, break_offsets, candidates, is_cjk
+from conclab.text._code import (
+    SIDECAR,
+    Span,
+    localized_code,
+    read_sidecar,
+    sidecar_for,
+    spans,
+    translate_code,
+    untranslated,
+)
 from conclab.text._emphasis import cjk_emphasis, pair_strong
 from conclab.text._html import PHRASE_CSS, phrase_breaks
 from conclab.text._render import (
@@ -26,6 +36,8 @@ from conclab.text._render import (
 from conclab.text._words import count, wrap
 
 __all__ = [
+    "SIDECAR",
+    "Span",
     "CODE_STYLE",
     "NO_END",
     "NO_START",
@@ -42,10 +54,16 @@ __all__ = [
     "install",
     "is_cjk",
     "join_cjk_lines",
+    "localized_code",
     "make_console",
     "markdown",
     "pair_strong",
     "phrase_breaks",
+    "read_sidecar",
     "render_lines",
+    "sidecar_for",
+    "spans",
+    "translate_code",
+    "untranslated",
     "wrap",
 ]

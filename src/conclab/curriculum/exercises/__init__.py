@@ -19,6 +19,7 @@ from pathlib import Path
 from conclab.curriculum.exercises._spec import ExerciseSpec
 from conclab.exercises import Catalogue, Exercise
 from conclab.i18n import LANGS, Messages
+from conclab.text import SIDECAR, read_sidecar
 
 ROOT = Path(__file__).parent
 
@@ -32,6 +33,16 @@ def _hints(folder: Path) -> tuple[dict[str, str], ...]:
                       if part.strip()] for lang in LANGS}
     count = min(len(parts) for parts in by_lang.values())
     return tuple({lang: by_lang[lang][i] for lang in LANGS} for i in range(count))
+
+
+def _translations(folder: Path) -> dict[str, dict[str, str]]:
+    """The comments and docstrings of starter and solution in each language that has a sidecar."""
+    found = {}
+    for lang in LANGS:
+        path = folder / SIDECAR.format(lang=lang)
+        if lang != "en" and path.is_file():
+            found[lang] = read_sidecar(path.read_text(encoding="utf-8"))
+    return found
 
 
 def exercise_id(folder: Path) -> str:
@@ -60,6 +71,7 @@ def load_exercise(folder: Path) -> Exercise:
         data_files=spec.data_files,
         limit_s=spec.limit_s,
         order=spec.order,
+        translations=_translations(folder),
     )
 
 

@@ -11,6 +11,7 @@ from typing import Any
 
 from conclab.errors import ConclabError
 from conclab.i18n import LANGS
+from conclab.text import SIDECAR, read_sidecar, translate_code
 
 
 def _read(path: Path) -> str:
@@ -31,6 +32,13 @@ class Step:
     @property
     def code(self) -> str:
         return _read(self.folder / "main.py")
+
+    def code_in(self, lang: str) -> str:
+        """``main.py`` with its comments and docstrings in ``lang``, from the hands-on's sidecar."""
+        sidecar = self.folder.parent / SIDECAR.format(lang=lang)
+        if lang == "en" or not sidecar.is_file():
+            return self.code
+        return translate_code(self.code, read_sidecar(_read(sidecar)))
 
     def statement(self, lang: str) -> str:
         return _read(self.folder / f"statement.{lang}.md")
@@ -64,12 +72,12 @@ class Handson:
         raise ConclabError(f"{self.id} has no step '{key}'; its steps are {names}",
                            ja=f"{self.id} にステップ '{key}' はありません。ステップは {names} です")
 
-    def change(self, step: Step) -> str:
+    def change(self, step: Step, lang: str = "en") -> str:
         """What changes in the file from the step before (a unified diff), or the whole file for step 1."""
         if step.number == 1:
-            return step.code
-        before = self.steps[step.number - 2].code
-        lines = difflib.unified_diff(before.splitlines(), step.code.splitlines(), self.file_name,
+            return step.code_in(lang)
+        before = self.steps[step.number - 2].code_in(lang)
+        lines = difflib.unified_diff(before.splitlines(), step.code_in(lang).splitlines(), self.file_name,
                                      self.file_name, n=2, lineterm="")
         return "\n".join(list(lines)[2:])
 

@@ -84,9 +84,9 @@ MESSAGES = Messages({
                             "previous 'end'. http.server.HTTPServer handles one request at a time, in the thread "
                             "that accepts them, so every client waits for the ones before it. Each request needs a "
                             "thread of its own (the handler can stay as it is).",
-                      "ja": "リクエストが1 つずつ順番に処理されました。ログでは、どの 'start' も1 つ前の 'end' の"
+                      "ja": "リクエストが 1 つずつ順番に処理されました。ログでは、どの 'start' も 1 つ前の 'end' の"
                             "あとに出ています。http.server.HTTPServer は、接続を受け付けるスレッドの中でリクエストを"
-                            "1 つずつ処理するので、どのクライアントも前のクライアントを待たされます。リクエスト一つひとつに"
+                            " 1 つずつ処理するので、どのクライアントも前のクライアントを待たされます。リクエスト一つひとつに"
                             "スレッドが必要です（ハンドラーはそのままで構いません）。"},
     "thread-for-server": {"en": "The requests were served one at a time: in the log each 'start' comes after the "
                                 "previous 'end'. Running serve_forever() in a thread of its own moves the whole "
@@ -96,8 +96,8 @@ MESSAGES = Messages({
                                 "request.",
                           "ja": "リクエストが 1 つずつ順番に処理されました。ログでは、どの 'start' も 1 つ前の 'end' "
                                 "のあとに出ています。serve_forever() を別スレッドで動かしても、サーバー全体がその"
-                                "1 つのスレッドに移るだけです。HTTPServer はそのスレッドの中で、やはりリクエストを"
-                                "1 つずつ処理します。スレッドが必要なのはサーバーではなく、リクエスト一つひとつです。"
+                                " 1 つのスレッドに移るだけです。HTTPServer はそのスレッドの中で、やはりリクエストを"
+                                " 1 つずつ処理します。スレッドが必要なのはサーバーではなく、リクエスト一つひとつです。"
                                 "リクエストごとに新しいスレッドを起動する http.server.ThreadingHTTPServer を"
                                 "使ってください。"},
     "threaded-serial": {"en": "The requests were served one at a time although the server class starts a thread "

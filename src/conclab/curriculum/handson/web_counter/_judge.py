@@ -87,7 +87,7 @@ def explore(main: Path, lang: str) -> ExploreRun:
 def _answers(verdict: Verdict, probe: Probe, found: set[str]) -> bool:
     missing = [a for a in probe.answers if a.error is not None or a.finished_s is None]
     if not missing:
-        bodies = ", ".join(sorted({a.body.strip() for a in probe.answers}))
+        bodies = ", ".join(f"'{body}'" for body in sorted({a.body.strip() for a in probe.answers}))  # program output, quoted
         verdict.add("answers", True, verdict.say("answers-ok", bodies=bodies))
         return True
     reasons = "; ".join(sorted({a.error or "?" for a in missing}))
