@@ -31,7 +31,8 @@ How it decides, in order:
    ("no such option", "Show this message and exit"); so is a single word that
    is common English (:data:`ENGLISH_WORDS`: "Usage", "default", "bytes",
    "error"). A single other word passes: it is a value or a name in running
-   Japanese (``threading`` モード、``Perfetto`` で開けます).
+   Japanese (``threading`` モード、``Perfetto`` で開けます), and so does a single letter
+   (口座 ``a`` と ``b``).
 
 It is a heuristic with known gaps: a lone uncommon English word passes, and
 so does a hyphenated compound ("self-contained"). Pass ``allow`` for the
@@ -68,7 +69,7 @@ _CHUNK = re.compile(rf"[^\s{_CJK}]+")
 _OPERATOR = re.compile(rf"[^\s{_CJK}]*[<>=|{{}}][^\s{_CJK}]*")
 _BACKTICKS = re.compile(r"`[^`\n]+`")
 _QUOTED = re.compile(r"'[^'\s]+'|\"[^\"\s]+\"|「[^」\s]+」"
-                     r"|'[^'\n]*[=()\[\]{}_][^'\n]*'")  # one token, or code with an operator or bracket
+                     r"|'[^'\n]*[=()\[\]{}_<>/][^'\n]*'")  # one token, or code with an operator or bracket
 _WORD = re.compile(r"--?[A-Za-z][A-Za-z0-9_-]*|[A-Za-z0-9_][A-Za-z0-9_.\-/:@+#%~]*[A-Za-z0-9_/]|[A-Za-z0-9]")
 _CALL = re.compile(r"[A-Za-z_][\w.]*\([^()\n]*\)?")  # next(ticket), one(), sleep(0.1: a call is code
 # A Japanese term followed by its original in parentheses, as a textbook introduces it: 更新の消失（lost update）
@@ -141,7 +142,8 @@ def latin_prose(text: str, allow: Iterable[str] = ()) -> list[str]:
     phrase: list[re.Match[str]] = []
 
     def close() -> None:
-        if len(phrase) >= 2 or (phrase and phrase[0].group().lower() in ENGLISH_WORDS):
+        alone = phrase[0].group() if len(phrase) == 1 else ""
+        if len(phrase) >= 2 or (len(alone) > 1 and alone.lower() in ENGLISH_WORDS):  # 口座 a と b: a name
             found.append(text[phrase[0].start():phrase[-1].end()])
         phrase.clear()
 

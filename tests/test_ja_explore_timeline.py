@@ -12,7 +12,6 @@ import re
 from pathlib import Path
 
 import pytest
-from ja_text import latin_prose
 from tests.conftest import invoke
 
 import conclab
@@ -23,6 +22,7 @@ from conclab.explore._messages import MESSAGES as EXPLORE_MESSAGES
 from conclab.lab import LabHtmlReport, run_lab
 from conclab.lab._terminal import LabReport
 from conclab.timeline import HtmlTimeline, PerfettoTrace, Span, TerminalTimeline, format_seconds
+from ja_text import latin_prose
 
 PACKAGE = Path(conclab.__file__).parent
 JAPANESE = re.compile(r"[\u3040-\u30ff\u3400-\u9fff]")

@@ -20,13 +20,13 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from ja_text import latin_prose
 
 from conclab.curriculum import registry
 from conclab.i18n import LANGS, pick
 from conclab.lab import LabResult, evaluate
 from conclab.lab._terminal import LabReport
 from conclab.machine import Machine
+from ja_text import latin_prose
 
 LAB_IDS = [lab.id for lab in registry().labs()]
 OUTCOMES = {"held": True, "not held": False, "not applicable": None}

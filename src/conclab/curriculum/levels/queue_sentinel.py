@@ -37,6 +37,6 @@ LEVEL = {
         "en": "Each consumer stops on its own sentinel, so put one per consumer. A consumer that "
               "takes the only None leaves the other blocked in get() for ever, whatever the order.",
         "ja": "消費者はそれぞれ自分の番兵で止まるので、番兵は消費者の数だけ入れます。ただ 1 つの None を"
-              "1 本が取れば、もう 1 本は順序にかかわらず get() で永遠に待ちます。",
+              " 1 本が取れば、もう 1 本は順序にかかわらず get() で永遠に待ちます。",
     },
 }
