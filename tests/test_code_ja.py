@@ -110,6 +110,37 @@ SHOW_CELLS = 74
 
 
 @pytest.mark.parametrize("label", sorted(SHOWN))
+def test_the_shown_japanese_prose_fits_80_columns(label: str) -> None:
+    """What ``show`` prints fits: each comment on its own line and each docstring line at the margin.
+
+    ``translate_code`` re-wraps a translation where it does not fit;
+    a comment beside code, and a docstring's indented line (a command, a table), are
+    as wide as the code they sit with and are left alone.
+    """
+    source, sidecar = SHOWN[label]
+    japanese = translate_code(source, _sidecar(sidecar))
+    lines = japanese.splitlines()
+    wide = []
+    for span in spans(japanese):
+        row = japanese.count("\n", 0, span.start)
+        if span.kind == "comment" and (lines[row][:span.indent].strip() or span.indent > SHOW_CELLS - 26):
+            continue  # beside code, or continuing a comment beside code on the lines below it
+        for offset, line in enumerate(japanese[span.start:span.end].split("\n")):
+            text = lines[row + offset]
+            body = text[span.indent:] if offset else text[span.indent:].lstrip("rbuRBU\"'# ")
+            if body[:1].isspace() or not body.strip():
+                continue
+            if _cells(text) > SHOW_CELLS and " " in body.strip() + "\u3000" and not _unbreakable(body):
+                wide.append(text)
+    assert not wide, "wider than 74 cells:\n" + "\n".join(wide)
+
+
+def _unbreakable(text: str) -> bool:
+    """A line that is one token (a URL, a command path) cannot be wrapped."""
+    return len(text.split()) == 1 and not re.search(r"[\u3040-\u9fff]", text)
+
+
+@pytest.mark.parametrize("label", sorted(SHOWN))
 def test_japanese_docstrings_and_comments_fit_show_at_80_columns(label: str) -> None:
     """Each line fits 74 cells, or the English of the same comment or docstring was as wide."""
     source, sidecar = SHOWN[label]

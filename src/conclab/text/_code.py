@@ -30,8 +30,18 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from rich.cells import cell_len
+
+from conclab.text._breaks import is_cjk
+from conclab.text._words import wrap
+
 #: The sidecar holding the translations of the code files in one folder.
 SIDECAR = "code.{lang}.txt"
+#: ``conclab show`` at 80 columns leaves 74 cells beside its line numbers: a translated line fits them.
+CODE_CELLS = 74
+#: A comment beside code may be this narrow and no narrower (it then continues on more lines).
+_NARROWEST = 24
+_LIST_ITEM = re.compile(r"^(?:[-*+] |\d+[.)] )")
 #: Comments that are instructions to tools, not prose: never translated.
 _DIRECTIVE = re.compile(r"#\s*(noqa|type:|pragma|fmt:|pylint:|ruff:|mypy:|-\*-|long:)|#!")
 _LETTER = re.compile(r"[A-Za-z]")
@@ -143,9 +153,57 @@ def _inner(token: str) -> tuple[str, str, str]:
     return token[:prefix] + quote, body[len(quote):-len(quote)], quote
 
 
+def _join(lines: list[str]) -> str:
+    """One paragraph's lines as one line: no space where Japanese meets Japanese, one space elsewhere."""
+    joined = lines[0]
+    for line in lines[1:]:
+        glue = "" if joined and is_cjk(joined[-1]) and is_cjk(line[:1]) else " "
+        joined += glue + line
+    return joined
+
+
+def reflow(text: str, width: int) -> str:
+    """``text`` with each paragraph that has a line wider than ``width`` cells wrapped again to fit.
+
+    A translation is written once, but read at the width of ``conclab show``:
+    a Japanese line is about twice as wide as its English, and a terminal that
+    wraps it breaks it anywhere. A paragraph is a run of lines that start at
+    the margin; an indented line (code, a command), a list item and a blank
+    line are kept as they are, and so is every paragraph that already fits, so
+    a translator's own breaks stay where they fit.
+    """
+    out: list[str] = []
+    paragraph: list[str] = []
+
+    def flush() -> None:
+        if paragraph and any(cell_len(line) > width for line in paragraph):
+            item = _LIST_ITEM.match(paragraph[0])
+            hang = " " * (item.end() if item else 0)  # a list item's lines continue under its text
+            first, *rest = wrap(_join(paragraph), width)
+            rest = wrap(_join(rest), width - len(hang)) if rest else []
+            out.extend([first, *(hang + line for line in rest)])
+        else:
+            out.extend(paragraph)
+        paragraph.clear()
+
+    for line in text.split("\n"):
+        if not line or line[:1].isspace():
+            flush()
+            out.append(line)
+        else:
+            if _LIST_ITEM.match(line):
+                flush()
+            paragraph.append(line)
+    flush()
+    return "\n".join(out)
+
+
 def _docstring(span: Span, text: str) -> str:
     opening, inner, closing = _inner(span.token)
     indent = " " * span.indent
+    if len(closing) == 3:  # a docstring in one quote stays on its line
+        beside = len(closing) if "\n" not in inner else 0  # a one-line docstring closes on its line
+        text = reflow(text, max(CODE_CELLS - span.indent - len(opening) - beside, _NARROWEST))
     lines = text.split("\n")
     if len(closing) == 1 and len(lines) > 1:
         raise ValueError(f"a one-line docstring gets a one-line translation: {span.key!r}")
@@ -158,6 +216,7 @@ def _docstring(span: Span, text: str) -> str:
 
 
 def _comment(span: Span, text: str) -> str:
+    text = reflow(text, max(CODE_CELLS - span.indent - 2, _NARROWEST))
     return ("\n" + " " * span.indent).join(f"# {line}" if line else "#" for line in text.split("\n"))
 
 
