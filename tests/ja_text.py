@@ -50,7 +50,8 @@ LATIN_TERMS = frozenset({
     "Lock", "RLock", "Semaphore", "Queue", "Barrier", "pickle", "spawn", "fork", "forkserver",
     "Dask", "VizTracer", "Perfetto", "Chrome", "FastAPI", "Flask", "Django", "SQLite", "Markdown",
     "BudouX", "Linux", "macOS", "Windows", "Docker", "GitHub", "Ctrl", "Enter", "Web", "Unicode",
-    "localhost", "pyenv", "curl", "gunicorn", "uvicorn", "conclab",
+    "localhost", "pyenv", "curl", "gunicorn", "uvicorn", "conclab", "requests", "psutil", "rich", "click",
+    "watchfiles", "viztracer", "dask", "distributed",
     # Python's keywords and constants, quoted as code in running text ('async def', 「with 文」, 「for ループ」);
     # not the ones that are everyday English glue (in, is, not, and, or, as, from)
     "async", "await", "def", "lambda", "import", "return", "yield", "None", "True", "False",

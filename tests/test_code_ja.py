@@ -125,7 +125,7 @@ def test_the_shown_japanese_prose_fits_80_columns(label: str) -> None:
         row = japanese.count("\n", 0, span.start)
         if span.kind == "comment" and (lines[row][:span.indent].strip() or span.indent > SHOW_CELLS - 26):
             continue  # beside code, or continuing a comment beside code on the lines below it
-        for offset, line in enumerate(japanese[span.start:span.end].split("\n")):
+        for offset in range(japanese.count("\n", span.start, span.end) + 1):
             text = lines[row + offset]
             body = text[span.indent:] if offset else text[span.indent:].lstrip("rbuRBU\"'# ")
             if body[:1].isspace() or not body.strip():
