@@ -202,11 +202,11 @@ class _Player:
 @click.command("explore")
 @click.argument("scenario", required=False)
 @click.option("--list", "list_builtins", is_flag=True, help="List the built-in scenarios.")
-@click.option("--strategy", type=click.Choice(["auto", "random", "pct", "dfs"]), default="auto",
-              show_default=True, help="auto: dfs within the preemption bound, then pct.")
+@click.option("--strategy", type=click.Choice(["auto", "random", "pct", "pos", "dfs"]), default="auto",
+              show_default=True, help="auto: dfs first, then dfs, pos, pct and random in turn.")
 @click.option("--schedules", type=click.IntRange(min=1), default=1000, show_default=True,
               help="How many schedules to try at most.")
-@click.option("--seed", type=int, default=0, show_default=True, help="Seed for random and pct.")
+@click.option("--seed", type=int, default=0, show_default=True, help="Seed for random, pct and pos.")
 @click.option("--preemptions", type=click.IntRange(min=0), default=2, show_default=True,
               help="Preemption bound for dfs.")
 @click.option("--replay", metavar="SCHEDULE", default=None,
