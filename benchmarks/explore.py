@@ -41,7 +41,7 @@ from conclab import explore
 
 BUGS = ["lost-update", "spinlock", "lock-order-deadlock", "check-then-act", "async-dirty-write"]
 FIXED = ["locked-counter", "fixed-spinlock", "ordered-locks", "locked-check-then-act", "async-locked"]
-STRATEGIES = ["auto", "random", "pct", "dfs"]
+STRATEGIES = ["auto", "random", "pct", "pos", "dfs"]
 
 TEN_LINES = textwrap.dedent("""
     import threading
