@@ -28,21 +28,20 @@ by dfs (bound 2) in at most 1 s; at least 2,000 schedules per second.
 from __future__ import annotations
 
 import argparse
-import glob
-import json
 import os
 import platform
-import subprocess
 import sys
 import tempfile
 import textwrap
 from typing import Any
 
+from frontrun_helper import find_frontrun, run_script
+
 from conclab import explore
 
 BUGS = ["lost-update", "spinlock", "lock-order-deadlock", "check-then-act", "async-dirty-write"]
 FIXED = ["locked-counter", "fixed-spinlock", "ordered-locks", "locked-check-then-act", "async-locked"]
-STRATEGIES = ["auto", "random", "pct", "dfs"]
+STRATEGIES = ["auto", "random", "pct", "pos", "dfs"]
 
 TEN_LINES = textwrap.dedent("""
     import threading
@@ -77,56 +76,12 @@ def best(repeat: int, func):  # type: ignore[no-untyped-def]
 
 
 FRONTRUN_SCENARIOS = ["lost-update", "spinlock", "lock-order-deadlock", "locked-counter"]
-HERE = os.path.dirname(os.path.abspath(__file__))
-
-
-def find_frontrun(explicit: str | None, install: bool) -> tuple[str | None, str]:
-    """(venv folder with frontrun, how it was found or why there is none)."""
-    if explicit:
-        if os.path.exists(os.path.join(explicit, "bin", "frontrun")):
-            return explicit, "given with --frontrun-venv"
-        return None, f"{explicit} has no bin/frontrun"
-    own = f"/tmp/venv-frontrun{sys.version_info[0]}{sys.version_info[1]}"
-    if os.path.exists(os.path.join(own, "bin", "frontrun")):
-        return own, "found"
-    others = sorted(glob.glob("/tmp/venv*/bin/frontrun"))
-    if others:
-        return os.path.dirname(os.path.dirname(others[0])), "found (another Python than conclab's)"
-    if not install:
-        return None, "no venv with frontrun under /tmp"
-    print(f"   installing frontrun 0.7 into {own} (not a conclab dependency) ...", flush=True)
-    try:
-        subprocess.run([sys.executable, "-m", "venv", own], check=True, capture_output=True, timeout=120)
-        done = subprocess.run([os.path.join(own, "bin", "python"), "-m", "pip", "install", "-q",
-                               "frontrun==0.7.*"], capture_output=True, text=True, timeout=300)
-    except (OSError, subprocess.SubprocessError) as error:
-        return None, f"could not create a venv for it: {error}"
-    if done.returncode != 0:
-        last = (done.stderr.strip().splitlines() or ["pip failed"])[-1]
-        return None, f"pip could not install frontrun==0.7.* (offline?): {last}"
-    return own, "installed now"
 
 
 def run_frontrun(venv: str, repeat: int) -> tuple[dict[tuple[str, str], dict[str, Any]], str]:
     """Run benchmarks/frontrun_scenarios/run.py under ``frontrun python``; rows by (scenario, strategy)."""
-    command = [os.path.join(venv, "bin", "frontrun"), os.path.join(venv, "bin", "python"),
-               os.path.join(HERE, "frontrun_scenarios", "run.py"), "--repeat", str(repeat)]
-    done = subprocess.run(command, capture_output=True, text=True, timeout=900)
-    rows: dict[tuple[str, str], dict[str, Any]] = {}
-    header = ""
-    for line in done.stdout.splitlines():
-        try:
-            data = json.loads(line)
-        except ValueError:
-            continue
-        if "frontrun" in data:
-            header = (f"frontrun {data['frontrun']} on Python {data['python']}"
-                      f"{', preload library on' if data.get('preload') else ''}")
-        else:
-            rows[(data["scenario"], data["strategy"])] = data
-    if not rows:
-        header = f"frontrun run failed (exit {done.returncode}): {done.stderr.strip()[-300:]}"
-    return rows, header
+    rows, header = run_script(venv, "run.py", ["--repeat", str(repeat)], timeout=900)
+    return {(row["scenario"], row["strategy"]): row for row in rows}, header
 
 
 def frontrun_cell(row: dict[str, Any] | None) -> str:

@@ -214,12 +214,12 @@ EXPLORE_HELP = Messages({
                    "0、入力が正しくなければ 2 です。"},
     "--list": {"en": "List the built-in scenarios.",
                "ja": "組み込みのシナリオを一覧表示します。"},
-    "--strategy": {"en": "auto: dfs within the preemption bound, then pct.",
-                   "ja": "auto: プリエンプションの上限内で dfs、次に pct を使います。"},
+    "--strategy": {"en": "auto: dfs first, then dfs, pos, pct and random in turn.",
+                   "ja": "auto: まず dfs、そのあと dfs、pos、pct、random を順に使います。"},
     "--schedules": {"en": "How many schedules to try at most.",
                     "ja": "試すスケジュールの最大数。"},
-    "--seed": {"en": "Seed for random and pct.",
-               "ja": "random と pct の乱数シード。"},
+    "--seed": {"en": "Seed for random, pct and pos.",
+               "ja": "random、pct、pos の乱数シード。"},
     "--preemptions": {"en": "Preemption bound for dfs.",
                       "ja": "dfs のプリエンプションの上限。"},
     "--replay": {"en": "Replay one schedule string (as printed with a finding) step by step.",
@@ -242,7 +242,7 @@ EXPLORE_HELP = Messages({
 @click.command("explore", cls=LocalizedCommand, texts=EXPLORE_HELP)
 @click.argument("scenario", required=False)
 @click.option("--list", "list_builtins", is_flag=True)
-@click.option("--strategy", type=click.Choice(["auto", "random", "pct", "dfs"]), default="auto",
+@click.option("--strategy", type=click.Choice(["auto", "random", "pct", "pos", "dfs"]), default="auto",
               show_default=True)
 @click.option("--schedules", type=click.IntRange(min=1), default=1000, show_default=True)
 @click.option("--seed", type=int, default=0, show_default=True)

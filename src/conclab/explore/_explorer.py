@@ -27,7 +27,7 @@ from conclab.explore._types import Finding, Op, Result, Step
 from conclab.explore._workers import DivergenceError, _OrigThread, stop_thread
 from conclab.i18n import LANGS
 
-STRATEGIES = ("auto", "random", "pct", "dfs")
+STRATEGIES = ("auto", "random", "pct", "pos", "dfs")
 GRANULARITIES = ("opcode", "line")
 
 # One exploration at a time per process: the replacements are process-wide.

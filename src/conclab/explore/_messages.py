@@ -79,10 +79,11 @@ MESSAGES = Messages({
     "how.dfs-partial": {"en": "dfs, preemption bound {bound}: the bounded space was not exhausted",
                         "ja": "dfs、プリエンプション上限 {bound}。上限内の探索は未完了"},
     "how.auto-exhausted": {
-        "en": "dfs with preemption bound {bound} exhausted, and {extra} more by pct and random",
-        "ja": "プリエンプション上限 {bound} の dfs を完了し、pct と random でさらに {extra} 通り"},
+        "en": "dfs with preemption bound {bound} exhausted, and {extra} more by pos, pct and random",
+        "ja": "プリエンプション上限 {bound} の dfs を完了し、pos、pct、random でさらに {extra} 通り"},
     "how.random": {"en": "random, seed {seed}", "ja": "random、シード {seed}"},
     "how.pct": {"en": "pct, seed {seed}", "ja": "pct、シード {seed}"},
+    "how.pos": {"en": "pos, seed {seed}", "ja": "pos、シード {seed}"},
     "how.replay": {"en": "replay of one schedule", "ja": "1 つのスケジュールを再生"},
     "how.interactive": {"en": "you chose the schedule", "ja": "あなたが選んだスケジュール"},
     # table headers

@@ -51,6 +51,10 @@ class Run(Blocking):
     def __init__(self, session: Session, chooser: Chooser, *, detailed: bool, log: bool) -> None:
         self.session = session
         self.chooser = chooser
+        # A chooser that looks at the threads' next instructions (``_pos``) is given the run.
+        bind = getattr(chooser, "bind", None)
+        if bind is not None:
+            bind(self)
         self.workers: list[Worker] = []
         self.runnable: list[int] = []
         self.waitlist: list[Worker] = []

@@ -21,9 +21,11 @@ seed, so a test that explores is as repeatable as one that does not.
   never in the bound. From its 129th schedule a search reduces by partial order
   (``_por``): a choice point whose Mazurkiewicz trace, thread and time slice
   were already reached with no more preemptions adds no work.
-* ``auto``: a portfolio: ``dfs`` alone for the first 20 schedules, then every
-  other schedule dfs (raising its bound once exhausted) and the rest pct and
-  random in turn.
+* ``pos``: partial order sampling (Yuan et al. 2018, ``_pos``): random
+  priorities per step, re-drawn where steps race.
+* ``auto``: a portfolio: ``dfs`` alone for the first 20 schedules, then a
+  quarter of the schedules dfs (raising its bound once exhausted), half pos,
+  and the rest pct and random in turn.
 """
 
 from __future__ import annotations
@@ -35,6 +37,7 @@ from typing import TYPE_CHECKING
 
 from conclab.explore._enums import ChoiceKind
 from conclab.explore._por import Values, node_keys
+from conclab.explore._pos import PosChooser
 from conclab.explore._workers import Chooser, DivergenceError
 
 if TYPE_CHECKING:
@@ -149,6 +152,18 @@ class PctStrategy(Strategy):
         if not self.measured:
             self.measured = True
             self.length = max(self.depth, len(run.choices))
+
+
+class PosStrategy(Strategy):
+    """Partial order sampling (see ``_pos``): one fresh :class:`PosChooser` per schedule."""
+
+    name = "pos"
+
+    def __init__(self, seed: int) -> None:
+        self.rng = _random.Random(seed)
+
+    def next(self) -> Chooser:
+        return PosChooser(self.rng)
 
 
 class DfsStrategy(Strategy):
@@ -301,25 +316,32 @@ def _alternatives(enabled: tuple[int, ...], chosen: int, fresh: dict[int, int] |
 
 
 class AutoStrategy(Strategy):
-    """A portfolio: ``dfs`` alone for the first schedules, then dfs, pct and random in turn.
+    """A portfolio: ``dfs`` alone for the first schedules, then dfs, pos, pct and random in turn.
 
     dfs finds the usual one- and two-preemption bugs in a handful of schedules, so
-    it runs alone for the first :attr:`WARMUP`. After that every other schedule is
-    dfs and the rest alternate between pct and random: a bug that needs one
-    preemption before a read among many threads (where dfs first works through
-    the orders of the threads' starts) or more preemptions than the bound is found
-    by pct or random in about twice the schedules they need alone. dfs raises its
-    bound by one once the bounded space is exhausted (``exhausted`` still speaks
-    of the bound asked for); pct and random share the seed.
+    it runs alone for the first :attr:`WARMUP`. After that the schedules go round
+    :attr:`CYCLE`: a quarter to dfs, half to pos, an eighth each to pct and
+    random. pos finds in tens to hundreds of schedules what dfs only reaches
+    after thousands: a bug that needs one preemption before a read among many
+    threads (where dfs first works through the orders of the threads' starts),
+    or three preemptions (the work-stealing queue of SCTBench); pct and random
+    stay in for the bugs they find in a different shape of schedule. Measured on
+    the SCTBench port (``benchmarks/sctbench.py``, ``docs/explore.md``). dfs
+    raises its bound by one once the bounded space is exhausted (``exhausted``
+    still speaks of the bound asked for) and its turns go to the others once it
+    has nothing left; pos, pct and random share the seed, each with its own
+    random generator.
     """
 
     name = "auto"
     needs_log = True
     WARMUP = 20
+    CYCLE = ("dfs", "pos", "pct", "pos", "dfs", "pos", "random", "pos")
 
     def __init__(self, bound: int, seed: int) -> None:
         self.dfs = DfsStrategy(bound, deepen=True)
-        self.others: list[Strategy] = [PctStrategy(seed), RandomStrategy(seed)]
+        self.members: dict[str, Strategy] = {
+            "pos": PosStrategy(seed), "pct": PctStrategy(seed), "random": RandomStrategy(seed)}
         self.active: Strategy = self.dfs
         self.served = 0
         self.extra = 0
@@ -329,14 +351,18 @@ class AutoStrategy(Strategy):
     def next(self) -> Chooser | None:
         self.served += 1
         turn = self.served - self.WARMUP
-        if not self.dfs_done and (turn <= 0 or turn % 2 == 1):
+        member = "dfs" if turn <= 0 else self.CYCLE[(turn - 1) % len(self.CYCLE)]
+        if member == "dfs" and not self.dfs_done:
             chooser = self.dfs.next()
             if chooser is not None:
                 self.active = self.dfs
                 return chooser
             self.dfs_done = True
         self.extra += 1
-        self.active = self.others[self.extra % 2 == 0]
+        if member == "dfs":
+            # dfs has nothing left: its turn goes to pos, pct and random in turn.
+            member = ("pos", "pct", "pos", "random")[self.extra % 4]
+        self.active = self.members[member]
         return self.active.next()
 
     def feedback(self, run: Run) -> None:
@@ -349,6 +375,8 @@ def make_strategy(name: str, *, seed: int, preemptions: int) -> Strategy:
         return RandomStrategy(seed)
     if name == "pct":
         return PctStrategy(seed)
+    if name == "pos":
+        return PosStrategy(seed)
     if name == "dfs":
         return DfsStrategy(preemptions)
     return AutoStrategy(preemptions, seed)

@@ -200,7 +200,7 @@ class Result:
             if self.exhausted:
                 return MESSAGES.get("how.auto-exhausted", lang, bound=self.preemptions, extra=self.pct_extra)
             return MESSAGES.get("how.dfs-partial", lang, bound=self.preemptions)
-        if self.strategy in ("random", "pct"):
+        if self.strategy in ("random", "pct", "pos"):
             return MESSAGES.get(f"how.{self.strategy}", lang, seed=self.seed)
         return MESSAGES.get(f"how.{self.strategy}", lang)
 
