@@ -187,7 +187,7 @@ ERROR_PREFIX = {"en": "conclab: error: ", "ja": "conclab: エラー: "}
 
 
 def print_error(message: str, lang: str = "en") -> None:
-    """One line on stderr: ``conclab: error: ...`` (``conclab: エラー: ...`` in Japanese)."""
+    """One line on stderr: ``conclab: error: ...``（``conclab: エラー: ...`` in Japanese）."""
     message = " ".join(str(message).split())
     sys.stderr.write(f"{ERROR_PREFIX.get(lang, ERROR_PREFIX['en'])}{message}\n")
     sys.stderr.flush()

@@ -17,13 +17,13 @@ from conclab.i18n import Messages
 
 MESSAGES = Messages({
     "list-title": {"en": "Built-in scenarios (conclab explore NAME):",
-                   "ja": "組み込みシナリオ (conclab explore 名前 で実行):"},
+                   "ja": "組み込みシナリオ（conclab explore 名前 で実行）:"},
     "expect-bug": {"en": "bug", "ja": "バグあり"},
     "expect-none": {"en": "fixed", "ja": "修正版"},
-    "fixes": {"en": "fixes {name}", "ja": "{name} の修正版"},
+    "fixes": {"en": " (fixes {name})", "ja": "（{name} の修正版）"},
     "need-scenario": {"en": "give a scenario file or a built-in name, for example 'conclab explore lost-update'; "
                             "see 'conclab explore --list'",
-                      "ja": "シナリオファイルか組み込み名を指定してください (例: conclab explore lost-update)。"
+                      "ja": "シナリオファイルか組み込み名を指定してください（例: conclab explore lost-update）。"
                             "一覧は conclab explore --list"},
     "threads": {"en": "Threads: {threads}", "ja": "スレッド: {threads}"},
     "tasks": {"en": "Tasks: {threads}", "ja": "タスク: {threads}"},
@@ -35,11 +35,11 @@ MESSAGES = Messages({
         "en": "You are the scheduler. At each step pick the thread that runs next "
               "(Enter keeps the current one, q quits). Try to break the code.",
         "ja": "あなたがスケジューラーです。各ステップで次に動かすスレッドを選んでください "
-              "(Enter で今のスレッドを続行、q で終了)。コードを壊してみましょう。"},
+              "（Enter で今のスレッドを続行、q で終了）。コードを壊してみましょう。"},
     "play-choice": {"en": "Choice {n}: who runs next?", "ja": "選択 {n}: 次に動かすのは?"},
     "play-shared": {"en": "Shared state: {state}", "ja": "共有状態: {state}"},
     "play-prompt": {"en": "thread [{options}] (Enter = T{default}, q = quit)",
-                    "ja": "スレッド [{options}] (Enter = T{default}、q = 終了)"},
+                    "ja": "スレッド [{options}]（Enter = T{default}、q = 終了）"},
     "play-bad": {"en": "'{answer}' is not a thread that can run now; type one of {options}",
                  "ja": "'{answer}' は今動かせるスレッドではありません。{options} のどれかを入力してください"},
     "play-next": {"en": "next: {op}", "ja": "次: {op}"},
@@ -116,7 +116,7 @@ def _print_list(lang: str, as_json: bool) -> None:
     grid.add_column()
     for info in infos:
         tag = MESSAGES.get("expect-none" if info["expect"] == "none" else "expect-bug", lang)
-        extra = f" ({MESSAGES.get('fixes', lang, name=info['fixes'])})" if info["fixes"] else ""
+        extra = MESSAGES.get("fixes", lang, name=info["fixes"]) if info["fixes"] else ""
         grid.add_row(Text(f"  {info['name']}"), Text(f"[{tag}] {info['summary']}{extra}"))
     console.print(grid)
 

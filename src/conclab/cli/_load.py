@@ -41,11 +41,11 @@ MESSAGES = Messages({
               "processes share no memory (use --mode threading to see one shared count)",
         "ja": "  カウンター: 送信 {sent} 件。GET /count は {after} のまま (pid {pid}): フォークするサーバーは"
               "子プロセスごとに数え、その数は子とともに消えます。失われたのではなく、プロセスはメモリを"
-              "共有しません (共有カウントを見るには --mode threading)",
+              "共有しません（共有カウントを見るには --mode threading）",
     },
     "no_counter": {
         "en": "  counter: none (the server has no GET /count)",
-        "ja": "  カウンター: なし (このサーバーには GET /count がありません)",
+        "ja": "  カウンター: なし（このサーバーには GET /count がありません）",
     },
 })
 

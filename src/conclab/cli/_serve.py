@@ -34,12 +34,12 @@ MESSAGES = Messages({
     "counter_up": {
         "en": "counter server (mode {mode}, counter {counter}, work {work:g} s) listening on "
               "{url}/  (Ctrl-C to stop)",
-        "ja": "カウンターサーバー (モード {mode}、カウンター {counter}、処理時間 {work:g} 秒) を "
-              "{url}/ で起動しました (Ctrl-C で停止)",
+        "ja": "カウンターサーバー（モード {mode}、カウンター {counter}、処理時間 {work:g} 秒） を "
+              "{url}/ で起動しました（Ctrl-C で停止）",
     },
     "practice_up": {
         "en": "practice server listening on {url}/  (endpoints: {url}/ ; Ctrl-C to stop)",
-        "ja": "練習用サーバーを {url}/ で起動しました (エンドポイント一覧: {url}/ 、Ctrl-C で停止)",
+        "ja": "練習用サーバーを {url}/ で起動しました（エンドポイント一覧: {url}/ 、Ctrl-C で停止）",
     },
     "counter_down": {
         "en": "stopped: handled {handled} requests; the count in this process is {count}",

@@ -28,11 +28,11 @@ MESSAGES = Messages({
         "en": "port {port} on {host} is already in use; stop whatever is listening there "
               "or choose another port (--port 0 picks a free one)",
         "ja": "{host} のポート {port} はすでに使われています。使っているプロセスを止めるか、"
-              "別のポートを指定してください (--port 0 で空いているポートを自動で選びます)",
+              "別のポートを指定してください（--port 0 で空いているポートを自動で選びます）",
     },
     "bad_port": {
         "en": "port must be between 0 and 65535, got {port}; use 0 to pick a free port",
-        "ja": "ポートは 0 から 65535 の範囲で指定してください (指定値: {port})。"
+        "ja": "ポートは 0 から 65535 の範囲で指定してください（指定値: {port}）。"
               "0 にすると空いているポートを自動で選びます",
     },
     "cannot_bind": {

@@ -78,7 +78,7 @@ MESSAGES = Messages({
     },
     "bad_work": {
         "en": "work must be a number of seconds >= 0, got {value!r}; for example --work 0.05",
-        "ja": "work は 0 以上の秒数で指定してください (指定値: {value!r})。例: --work 0.05",
+        "ja": "work は 0 以上の秒数で指定してください（指定値: {value!r}）。例: --work 0.05",
     },
     "no_fork": {
         "en": "forking mode needs os.fork, which this platform lacks; use --mode threading",

@@ -38,7 +38,7 @@ MESSAGES = Messages({
     },
     "bad_scheme": {
         "en": "only http:// URLs are supported, got {url!r}; the local servers speak plain HTTP",
-        "ja": "http:// の URL だけに対応しています (指定値: {url!r})。ローカルのサーバーは平文の HTTP です",
+        "ja": "http:// の URL だけに対応しています（指定値: {url!r}）。ローカルのサーバーは平文の HTTP です",
     },
     "remote": {
         "en": "refusing to send load to {host!r}, which is not this machine's loopback; "
@@ -48,7 +48,7 @@ MESSAGES = Messages({
     },
     "bad_count": {
         "en": "{name} must be between 1 and {limit}, got {value}",
-        "ja": "{name} は 1 から {limit} の範囲で指定してください (指定値: {value})",
+        "ja": "{name} は 1 から {limit} の範囲で指定してください（指定値: {value}）",
     },
 })
 

@@ -1,6 +1,6 @@
 """Japanese line breaks in HTML: ``<wbr>`` at BudouX phrase boundaries, ``keep-all`` between them.
 
-A browser breaks Japanese between any two characters (「スレッ/ド」). With
+A browser breaks Japanese between any two characters（「スレッ/ド」）. With
 ``word-break: keep-all`` it breaks only where it is told, so
 :func:`phrase_breaks` puts a ``<wbr>`` at each BudouX phrase boundary of the
 page's text, the same boundaries the terminal uses. It leaves markup,

@@ -190,7 +190,7 @@ def format_seconds(value: float, lang: str | None = None) -> str:
 
     Without ``lang`` this is the compact form an axis tick uses. With
     ``lang="ja"`` the figure is written as Japanese prose writes it, with a
-    space and the unit in words (``0.172 秒``, ``3.5 ミリ秒``); English keeps
+    space and the unit in words（``0.172 秒``, ``3.5 ミリ秒``）; English keeps
     ``0.172s``.
     """
     seconds, millis = _UNITS.get(lang or "", ("s", "ms"))

@@ -37,9 +37,9 @@ def family(name: str) -> str:
     """The legend entry a span belongs to: ``download A`` and ``download B`` are both ``download``.
 
     A name in English or code keeps its first word. A Japanese name is written
-    with spaces around Latin words and numbers (「2 つの待ちを同時に」), so its
+    with spaces around Latin words and numbers（「2 つの待ちを同時に」）, so its
     first word would be a fragment: it keeps the whole name, less a trailing
-    argument (「フェーズ 1」 -> 「フェーズ」, 「balance を読む -> 100」 -> 「balance を読む」).
+    argument（「フェーズ 1」 -> 「フェーズ」, 「balance を読む -> 100」 -> 「balance を読む」）.
     """
     if not name:
         return name

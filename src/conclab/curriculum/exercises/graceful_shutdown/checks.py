@@ -54,7 +54,7 @@ MESSAGES = Messages({
                        "with stop.wait(seconds) instead, which returns as soon as the Event is set.",
                  "ja": "{signal} から終了まで {took:.2f} 秒かかりました（上限 {bound:g} 秒）。Event に気づくのが遅れた"
                        "ワーカーがいます。time.sleep() で休んでいるワーカーは、起きるまで Event に気づきません。"
-                       "代わりに stop.wait(秒数) で休めば、Event がセットされた瞬間に戻ってきます。"},
+                       "代わりに stop.wait（秒数） で休めば、Event がセットされた瞬間に戻ってきます。"},
     "no-start": {"en": "the program never printed its 'started' line, so no signal was sent",
                  "ja": "'started' の行が表示されなかったため、シグナルを送れませんでした"},
 })

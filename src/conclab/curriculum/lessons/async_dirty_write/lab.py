@@ -54,7 +54,7 @@ def run(ctx: LabContext) -> None:
         {"en": f"{example.TASKS} tasks each add one to a shared value",
          "ja": f"{example.TASKS} 個のタスクが共有の値にそれぞれ 1 を足す"},
         [{"en": "each task", "ja": "各タスクの処理"}, {"en": "expected", "ja": "期待値"},
-         {"en": "final value", "ja": "最終値"}, {"en": "took (s)", "ja": "所要 (秒)"}],
+         {"en": "final value", "ja": "最終値"}, {"en": "took (s)", "ja": "所要（秒）"}],
         [[ctx.text({"en": "read, await, write", "ja": "読む、await、書く"}), example.TASKS,
           m["dirty_final"], m["read_await_write_s"]],
          [ctx.text({"en": "read, write, then await", "ja": "読む、書く、その後 await"}), example.TASKS,

@@ -69,7 +69,7 @@ def run(ctx: LabContext) -> None:
          "ja": f"{example.TASKS} 個のタスクがそれぞれ 1 を足す。遅い処理は最長 {max_delay:.3f} 秒"},
         [{"en": "way", "ja": "やり方"}, {"en": "expected", "ja": "期待値"},
          {"en": "final value", "ja": "最終値"}, {"en": "slow waits at once (max)", "ja": "同時に進んだ遅い処理（最大）"},
-         {"en": "took (s)", "ja": "所要 (秒)"}],
+         {"en": "took (s)", "ja": "所要（秒）"}],
         rows,
     )
 

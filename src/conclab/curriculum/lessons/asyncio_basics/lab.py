@@ -76,7 +76,7 @@ def run(ctx: LabContext) -> None:
     ctx.table(
         {"en": f"Fetches that each wait {delay:.2f} s", "ja": f"それぞれ {delay:.2f} 秒待つ fetch"},
         [{"en": "way", "ja": "やり方"}, {"en": "fetches", "ja": "fetch の数"},
-               {"en": "took (s)", "ja": "所要 (秒)"}],
+               {"en": "took (s)", "ja": "所要（秒）"}],
         [[ctx.text({"en": "await one, then the other", "ja": "1 つずつ await"}), 2, m["sequential_s"]],
          ["create_task", 2, m["create_task_s"]],
          ["gather", 3, m["gather_s"]],

@@ -63,8 +63,8 @@ def run(ctx: LabContext) -> None:
     ctx.table(
         {"en": f"Two fetches that each block for {seconds:.2f} s, with a heartbeat every {interval:.2f} s",
          "ja": f"{seconds:.2f} 秒ブロックする fetch を 2 つ、{interval:.2f} 秒ごとのハートビートつきで"},
-        [way, {"en": "took (s)", "ja": "所要 (秒)"},
-         {"en": "worst heartbeat lag (s)", "ja": "ハートビートの最大遅れ (秒)"}],
+        [way, {"en": "took (s)", "ja": "所要（秒）"},
+         {"en": "worst heartbeat lag (s)", "ja": "ハートビートの最大遅れ（秒）"}],
         [[ctx.text({"en": "time.sleep in the coroutine", "ja": "コルーチン内で time.sleep"}),
           m["blocking_s"], m["blocking_lag_s"]],
          ["loop.run_in_executor", m["executor_s"], m["executor_lag_s"]],
@@ -72,7 +72,7 @@ def run(ctx: LabContext) -> None:
     )
     ctx.table(
         {"en": f"CPU work: counting down from {n:,} twice", "ja": f"CPU 処理: {n:,} からのカウントダウンを 2 回"},
-        [way, {"en": "took (s)", "ja": "所要 (秒)"}],
+        [way, {"en": "took (s)", "ja": "所要（秒）"}],
         [[ctx.text({"en": "one after the other", "ja": "順番に"}), m["cpu_in_turn_s"]],
          [ctx.text({"en": "two threads (asyncio.to_thread)", "ja": "スレッド 2 本（asyncio.to_thread）"}),
           m["cpu_threads_s"]]],

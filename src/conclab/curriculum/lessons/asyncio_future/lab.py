@@ -44,7 +44,7 @@ def run(ctx: LabContext) -> None:
     yes, no = ctx.text({"en": "yes", "ja": "はい"}), ctx.text({"en": "no", "ja": "いいえ"})
     ctx.table(
         {"en": "Futures, timeouts and cancellation", "ja": "Future、タイムアウト、キャンセル"},
-        [{"en": "step", "ja": "内容"}, {"en": "took (s)", "ja": "所要 (秒)"},
+        [{"en": "step", "ja": "内容"}, {"en": "took (s)", "ja": "所要（秒）"},
          {"en": "outcome", "ja": "結果"}],
         [[ctx.text({"en": "await a Future set after {0:.2f} s", "ja": "{0:.2f} 秒後に設定される Future を await"}, delay),
           m["future_s"], repr(m["value"])],

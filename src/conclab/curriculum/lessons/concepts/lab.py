@@ -58,8 +58,8 @@ def run(ctx: LabContext) -> None:
     m["processes_vs_one"] = m["two_counts_processes_s"] / m["one_count_s"]
     ctx.table(
         {"en": "Two tasks at once", "ja": "2 つの処理を同時に"},
-        [{"en": "what", "ja": "内容"}, {"en": "took (s)", "ja": "所要 (秒)"},
-         {"en": "one task alone (s)", "ja": "1 つだけなら (秒)"}],
+        [{"en": "what", "ja": "内容"}, {"en": "took (s)", "ja": "所要（秒）"},
+         {"en": "one task alone (s)", "ja": "1 つだけなら（秒）"}],
         [[ctx.text({"en": "two waits, two threads", "ja": "待ち 2 つ、スレッド 2 本"}),
           m["two_waits_s"], wait_s],
          [ctx.text({"en": "two counts, two threads", "ja": "計算 2 つ、スレッド 2 本"}),

@@ -52,8 +52,8 @@ def run(ctx: LabContext) -> None:
     )
     ctx.table(
         {"en": "Phases with a Barrier", "ja": "Barrier で区切ったフェーズ"},
-        [{"en": "worker", "ja": "ワーカー"}, {"en": "phase 1 (s)", "ja": "フェーズ 1 (秒)"},
-         {"en": "phase 2 (s)", "ja": "フェーズ 2 (秒)"}],
+        [{"en": "worker", "ja": "ワーカー"}, {"en": "phase 1 (s)", "ja": "フェーズ 1（秒）"},
+         {"en": "phase 2 (s)", "ja": "フェーズ 2（秒）"}],
         [[name, seconds[0], seconds[1]] for name, seconds in plan.items()],
     )
 

@@ -77,7 +77,7 @@ def run(ctx: LabContext) -> None:
     ctx.table({"en": f"Five jobs on a pool of {workers} ({m['start_method']})",
                "ja": f"5 つのジョブを {workers} プロセスのプールで（{m['start_method']}）"},
               [{"en": "job", "ja": "ジョブ"}, {"en": "tasks", "ja": "タスク数"},
-               {"en": "alone (s)", "ja": "単独 (秒)"}, {"en": "pool (s)", "ja": "プール (秒)"},
+               {"en": "alone (s)", "ja": "単独（秒）"}, {"en": "pool (s)", "ja": "プール（秒）"},
                {"en": "speed-up", "ja": "速度向上"}, {"en": "ideal", "ja": "理想"}], rows)
     slowest = min(speedups, key=lambda k: speedups[k])
     ctx.note({"en": "The smallest speed-up was {0} ({1:.2f}x): the shorter the job, the more the "

@@ -46,7 +46,7 @@ def run(ctx: LabContext) -> None:
     ctx.table(
         {"en": f"Counting down from {n:,} twice",
          "ja": f"{n:,} からのカウントダウンを 2 回"},
-        [{"en": "way", "ja": "やり方"}, {"en": "took (s)", "ja": "所要 (秒)"},
+        [{"en": "way", "ja": "やり方"}, {"en": "took (s)", "ja": "所要（秒）"},
          {"en": "speed-up", "ja": "速度向上"}],
         [[ctx.text({"en": "one after another", "ja": "順番に"}), m["sequential_s"], ctx.text({"en": "{0:.2f}x", "ja": "{0:.2f} 倍"}, 1.0)],
          [ctx.text({"en": "two threads", "ja": "スレッド 2 本"}), m["threads_s"],

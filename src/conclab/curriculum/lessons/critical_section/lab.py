@@ -66,7 +66,7 @@ def run(ctx: LabContext) -> None:
          "ja": f"同時に {clients} リクエスト、処理は各 {work:.2f} 秒"},
         [{"en": "locked", "ja": "ロックする範囲"}, {"en": "sent", "ja": "送信"},
          {"en": "counted", "ja": "カウント"}, {"en": "most at work at once", "ja": "同時に処理中だった最大数"},
-         {"en": "took (s)", "ja": "所要 (秒)"}],
+         {"en": "took (s)", "ja": "所要（秒）"}],
         [[ctx.text({"en": "copy, work, write back", "ja": "コピー、処理、書き戻し"}), *rows[0][1:]],
          [ctx.text({"en": "the increment only", "ja": "インクリメントだけ"}), *rows[1][1:]]],
     )

@@ -76,7 +76,7 @@ def _tables(ctx: LabContext, m: Measured) -> None:
         {"en": f"Primes up to {m['limit']:,} in {m['parts']} parts ({m['cluster']} cluster)",
          "ja": f"{m['limit']:,} までの素数を {m['parts']} 分割で数える"
                f"（{'組み込みの' if m['cluster'] == 'embedded' else m['cluster'] + ' の'}クラスター）"},
-        [{"en": "way", "ja": "やり方"}, {"en": "took (s)", "ja": "所要 (秒)"},
+        [{"en": "way", "ja": "やり方"}, {"en": "took (s)", "ja": "所要（秒）"},
          {"en": "count", "ja": "個数"}, {"en": "speed-up", "ja": "速度向上"}],
         [[ctx.text({"en": "one after another", "ja": "順番に"}), m["sequential_s"], f"{m['expected']:,}", ctx.text(TIMES, 1.0)],
          [ctx.text({"en": "ProcessPoolExecutor({0})", "ja": "ProcessPoolExecutor({0})"}, m["workers"]),

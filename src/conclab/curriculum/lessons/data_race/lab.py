@@ -83,7 +83,7 @@ def run(ctx: LabContext) -> None:
         [{"en": "each thread runs", "ja": "各スレッドの処理"},
          {"en": "switch interval", "ja": "切り替え間隔"},
          {"en": "expected", "ja": "期待値"}, {"en": "counted", "ja": "結果"},
-         {"en": "lost", "ja": "消えた更新"}, {"en": "took (s)", "ja": "所要 (秒)"}],
+         {"en": "lost", "ja": "消えた更新"}, {"en": "took (s)", "ja": "所要（秒）"}],
         rows,
     )
     if m["plain_lost"] or m["plain_fast_lost"]:

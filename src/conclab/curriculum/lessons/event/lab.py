@@ -55,8 +55,8 @@ def run(ctx: LabContext) -> None:
         {"en": f"{example.WORKERS} workers: {seconds:.2f} s steps, {pause:.2f} s rests",
          "ja": f"ワーカー {example.WORKERS} 本: 1 ステップ {seconds:.2f} 秒、休憩 {pause:.2f} 秒"},
         [{"en": "rest with", "ja": "休み方"},
-         {"en": "first steps spread (s)", "ja": "最初のステップのばらつき (秒)"},
-         {"en": "stop.set() to all joined (s)", "ja": "stop.set() から全員 join まで (秒)"}],
+         {"en": "first steps spread (s)", "ja": "最初のステップのばらつき（秒）"},
+         {"en": "stop.set() to all joined (s)", "ja": "stop.set() から全員 join まで（秒）"}],
         [["stop.wait(pause)", m["polite_spread_s"], m["polite_shutdown_s"]],
          ["time.sleep(pause)", m["sleepy_spread_s"], m["sleepy_shutdown_s"]]],
     )

@@ -68,7 +68,7 @@ def run(ctx: LabContext) -> None:
         who = ctx.text({"en": "this process", "ja": "このプロセス"}) if asked["pid"] == parent \
             else ctx.text({"en": "child {0}", "ja": "子プロセス {0}"}, asked["pid"])
         out.append([label, "/count", asked["count"], who])
-        out.append([label, ctx.text({"en": "(the parent's variable)", "ja": "(親プロセスの変数)"}),
+        out.append([label, ctx.text({"en": "(the parent's variable)", "ja": "（親プロセスの変数）"}),
                     served["parent_count"], ctx.text({"en": "this process", "ja": "このプロセス"})])
         return out
 

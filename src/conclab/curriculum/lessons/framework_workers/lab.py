@@ -211,7 +211,7 @@ def run(ctx: LabContext) -> None:
         [{"en": "served by", "ja": "サーバー"}, {"en": "processes", "ja": "プロセス"},
          {"en": "threads or tasks", "ja": "スレッド / タスク"},
          {"en": "count in each process", "ja": "プロセスごとのカウント"},
-         {"en": "highest count answered", "ja": "応答の最大カウント"}, {"en": "took (s)", "ja": "所要 (秒)"}],
+         {"en": "highest count answered", "ja": "応答の最大カウント"}, {"en": "took (s)", "ja": "所要（秒）"}],
         rows,
     )
 

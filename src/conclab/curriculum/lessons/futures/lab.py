@@ -46,15 +46,15 @@ def run(ctx: LabContext) -> None:
     ctx.table(
         {"en": "Three jobs: " + ", ".join(f"{n} {s:.2f} s" for n, s in jobs),
          "ja": "3 つの仕事: " + "、".join(f"{n} {s:.2f} 秒" for n, s in jobs)},
-        [{"en": "way", "ja": "やり方"}, {"en": "took (s)", "ja": "所要 (秒)"},
+        [{"en": "way", "ja": "やり方"}, {"en": "took (s)", "ja": "所要（秒）"},
          {"en": "results, in the order received", "ja": "受け取った順の結果"}],
         [[way, m[f"{way}_s"], ", ".join(m[f"{way}_results"])] for way in ("submit", "map", "as_completed")],
     )
     ctx.table(
         {"en": f"{count} waits of {wait:.2f} s on pools of different sizes",
          "ja": f"{wait:.2f} 秒の待ちを {count} 個、大きさの違うプールで"},
-        [{"en": "threads", "ja": "スレッド数"}, {"en": "took (s)", "ja": "所要 (秒)"},
-         {"en": "rounds x wait (s)", "ja": "回数 × 待ち (秒)"}],
+        [{"en": "threads", "ja": "スレッド数"}, {"en": "took (s)", "ja": "所要（秒）"},
+         {"en": "rounds x wait (s)", "ja": "回数 × 待ち（秒）"}],
         [[w, m[f"pool{w}_s"], m[f"pool{w}_ideal_s"]] for w in SIZES],
     )
 

@@ -61,7 +61,7 @@ def run(ctx: LabContext) -> None:
     ctx.table(
         {"en": f"{len(urls)} URLs on the practice server ({m['slow_urls']} take {delay:.2f} s each)",
          "ja": f"練習用サーバーの URL {len(urls)} 個（うち {m['slow_urls']} 個はそれぞれ {delay:.2f} 秒かかる）"},
-        [{"en": "way", "ja": "やり方"}, {"en": "took (s)", "ja": "所要 (秒)"}],
+        [{"en": "way", "ja": "やり方"}, {"en": "took (s)", "ja": "所要（秒）"}],
         [[ctx.text({"en": "one after another", "ja": "順番に"}), m["sequential_s"]],
          [ctx.text({"en": "pool of 5 threads", "ja": "スレッド 5 本のプール"}), m["pool5_s"]]],
     )

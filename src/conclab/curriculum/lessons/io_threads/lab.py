@@ -21,7 +21,7 @@ def run(ctx: LabContext) -> None:
     ctx.table(
         {"en": "Three waits of {}".format(", ".join(f"{s:.2f} s" for _, s in tasks)),
          "ja": "{} の待ちを 3 つ".format("、".join(f"{s:.2f} 秒" for _, s in tasks))},
-        [{"en": "way", "ja": "やり方"}, {"en": "took (s)", "ja": "所要 (秒)"},
+        [{"en": "way", "ja": "やり方"}, {"en": "took (s)", "ja": "所要（秒）"},
          {"en": "compared with", "ja": "比べる値"}],
         [[ctx.text({"en": "one after another", "ja": "順番に"}), m["sequential_s"],
           ctx.text({"en": "sum {0:.2f} s", "ja": "合計 {0:.2f} 秒"}, m["sum_s"])],

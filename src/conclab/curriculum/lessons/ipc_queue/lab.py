@@ -55,7 +55,7 @@ def run(ctx: LabContext) -> None:
         {"en": f"{count} tasks, two consumers ({m['start_method']})",
          "ja": f"タスク {count} 個、消費者 2 個（{m['start_method']}）"},
         [{"en": "queue", "ja": "キュー"}, {"en": "what came back to the parent", "ja": "親プロセスに戻ってきたもの"},
-         {"en": "took (s)", "ja": "所要 (秒)"}],
+         {"en": "took (s)", "ja": "所要（秒）"}],
         [["Manager().Queue()", ctx.text({"en": "consumer-1 {0}, consumer-2 {1} tasks; one sentinel each",
                                          "ja": "consumer-1 が {0} 個、consumer-2 が {1} 個。番兵は 1 個ずつ"},
                                         *m["per_consumer"]), m["Manager queue_s"]],

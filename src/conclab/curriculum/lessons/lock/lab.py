@@ -66,9 +66,9 @@ def run(ctx: LabContext) -> None:
         {"en": f"{clients} requests at once, {work:.2f} s of work each, the lock around all of it",
          "ja": f"同時に {clients} リクエスト、処理は各 {work:.2f} 秒、その全体をロック"},
         [{"en": "form", "ja": "書き方"}, {"en": "sent", "ja": "送信"},
-         {"en": "counted", "ja": "カウント"}, {"en": "took (s)", "ja": "所要 (秒)"},
-         {"en": "clients x work (s)", "ja": "件数 x 処理 (秒)"},
-         {"en": "shortest gap between two ends (s)", "ja": "終了どうしの最短間隔 (秒)"}],
+         {"en": "counted", "ja": "カウント"}, {"en": "took (s)", "ja": "所要（秒）"},
+         {"en": "clients x work (s)", "ja": "件数 x 処理（秒）"},
+         {"en": "shortest gap between two ends (s)", "ja": "終了どうしの最短間隔（秒）"}],
         rows,
     )
     ctx.note({"en": "GET /with/fail answered {0!r}; afterwards the lock was {1}, and GET /with answered {2!r}.",

@@ -84,7 +84,7 @@ def run(ctx: LabContext) -> None:
         {"en": "The script run with each start method", "ja": "起動方式ごとにスクリプトを実行"},
         [{"en": "start method", "ja": "起動方式"}, {"en": "guard", "ja": "ガード"},
          {"en": "top level ran", "ja": "トップレベルの実行回数"}, {"en": "child saw SETTING", "ja": "子が見た SETTING"},
-         {"en": "child exit code", "ja": "子の終了コード"}, {"en": "took (s)", "ja": "所要 (秒)"}],
+         {"en": "child exit code", "ja": "子の終了コード"}, {"en": "took (s)", "ja": "所要（秒）"}],
         rows,
     )
 

@@ -45,7 +45,7 @@ def run(ctx: LabContext) -> None:
     ctx.table(
         {"en": f"{TASKS} equal tasks on a pool of {workers} ({m['start_method']})",
          "ja": f"同じ大きさのタスク {TASKS} 個を {workers} プロセスのプールで（{m['start_method']}）"},
-        [{"en": "way", "ja": "やり方"}, {"en": "took (s)", "ja": "所要 (秒)"},
+        [{"en": "way", "ja": "やり方"}, {"en": "took (s)", "ja": "所要（秒）"},
          {"en": "speed-up", "ja": "速度向上"}],
         [[ctx.text({"en": "one after another", "ja": "順番に"}), m["sequential_s"], ctx.text({"en": "{0:.2f}x", "ja": "{0:.2f} 倍"}, 1.0)],
          [ctx.text({"en": "pool.map (ideal {0}x)", "ja": "pool.map（理想は {0} 倍）"}, m["ideal"]),
@@ -56,7 +56,7 @@ def run(ctx: LabContext) -> None:
     ctx.table(
         {"en": f"{len(items):,} tiny tasks (x * x)", "ja": f"ごく小さなタスク（x * x）{len(items):,} 個"},
         [{"en": "chunksize", "ja": "chunksize"}, {"en": "messages", "ja": "メッセージ数"},
-         {"en": "took (s)", "ja": "所要 (秒)"}],
+         {"en": "took (s)", "ja": "所要（秒）"}],
         [["1", f"{len(items):,}", m["chunk1_s"]],
          [ctx.text({"en": "default ({0})", "ja": "既定（{0}）"}, m["default_chunksize"]),
           f"{math.ceil(len(items) / m['default_chunksize']):,}", m["chunked_s"]]],
@@ -82,13 +82,13 @@ LAB = Lab(
         Claim("pool-near-ideal",
               {"en": "pool.map finished the {tasks} tasks {speedup:.2f}x faster than one after another: "
                      "{of_ideal:.0%} of the ideal {ideal}x (min(cores, tasks)).",
-               "ja": "pool.map は {tasks} 個のタスクを順番に実行するより {speedup:.2f} 倍速く終えました。理想の {ideal} 倍（min(コア数, タスク数)）の {of_ideal:.0%} です。"},
+               "ja": "pool.map は {tasks} 個のタスクを順番に実行するより {speedup:.2f} 倍速く終えました。理想の {ideal} 倍（min（コア数, タスク数））の {of_ideal:.0%} です。"},
               near_ideal, uses=("sequential_s", "pool_s", "speedup", "ideal", "of_ideal"),
               unmeasured={"en": "On two or more cores pool.map runs the tasks faster than one after another; with one core it cannot, so this was not measured here.",
                           "ja": "コアが 2 個以上あれば、pool.map はタスクを順番に実行するより速く終えます。コアが 1 個ではそうならないので、ここでは計測していません。"},
               requires=("multicore",), sensitive_to=("cores", "load", "timing"),
               not_held={"en": "pool.map ran the {tasks} tasks at {speedup:.2f}x the speed of one after another: {of_ideal:.0%} of the ideal {ideal}x (min(cores, tasks)), short of the 60% this lab expects.",
-                        "ja": "pool.map で {tasks} 個のタスクを実行した速さは、順番に実行したときの {speedup:.2f} 倍でした。理想の {ideal} 倍（min(コア数, タスク数)）の {of_ideal:.0%} で、このラボが想定する 60% に届きませんでした。"}),
+                        "ja": "pool.map で {tasks} 個のタスクを実行した速さは、順番に実行したときの {speedup:.2f} 倍でした。理想の {ideal} 倍（min（コア数, タスク数））の {of_ideal:.0%} で、このラボが想定する 60% に届きませんでした。"}),
         Claim("same-results",
               {"en": "The pool returned the same results, in the order of the input, as the plain loop.",
                "ja": "プールは、ふつうのループと同じ結果を入力と同じ順番で返しました。"},

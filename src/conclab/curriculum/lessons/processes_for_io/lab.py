@@ -67,7 +67,7 @@ def run(ctx: LabContext) -> None:
     ctx.table(
         {"en": f"{tasks} downloads: wait {wait:.2f} s, then return {size / MB:.1f} MB",
          "ja": f"ダウンロード {tasks} 件: {wait:.2f} 秒待って {size / MB:.1f} MB を返す"},
-        [{"en": "way", "ja": "やり方"}, {"en": "took (s)", "ja": "所要 (秒)"},
+        [{"en": "way", "ja": "やり方"}, {"en": "took (s)", "ja": "所要（秒）"},
          {"en": "memory of its own", "ja": "専有メモリ"}],
         [[ctx.text({"en": "thread pool of {0}", "ja": "スレッドプール（{0} 本）"}, tasks), m["threads_s"],
           ctx.text({"en": "one process, shared", "ja": "1 プロセスを共有"})],

@@ -41,7 +41,7 @@ def run(ctx: LabContext) -> None:
         {"en": f"{items} items, {consumers} consumers taking {work:.2f} s each",
          "ja": f"{items} 個の要素、1 個 {work:.2f} 秒かかる消費者 {consumers} 人"},
         [{"en": "queue", "ja": "キュー"}, {"en": "depth after each put", "ja": "put ごとの深さ"},
-         {"en": "producer busy (s)", "ja": "生産者の所要 (秒)"}, {"en": "total (s)", "ja": "全体 (秒)"}],
+         {"en": "producer busy (s)", "ja": "生産者の所要（秒）"}, {"en": "total (s)", "ja": "全体（秒）"}],
         [["Queue()", " ".join(map(str, m["unbounded_depths"])), m["unbounded_producer_s"], m["unbounded_s"]],
          [f"Queue(maxsize={MAXSIZE})", " ".join(map(str, m["bounded_depths"])), m["bounded_producer_s"],
           m["bounded_s"]]],

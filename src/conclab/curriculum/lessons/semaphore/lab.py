@@ -41,7 +41,7 @@ def run(ctx: LabContext) -> None:
         {"en": f"{threads} threads, each one request that takes {seconds:.2f} s on the server",
          "ja": f"スレッド {threads} 本がそれぞれ 1 回、サーバー側で {seconds:.2f} 秒かかるリクエストを送る"},
         [{"en": "limit", "ja": "制限"}, {"en": "server's peak in flight", "ja": "サーバーの同時処理数のピーク"},
-         {"en": "took (s)", "ja": "所要 (秒)"}],
+         {"en": "took (s)", "ja": "所要（秒）"}],
         [[ctx.text({"en": "none", "ja": "なし"}), m["unlimited_peak"], m["unlimited_s"]],
          [f"Semaphore({limit})", m["limited_peak"], m["limited_s"]]],
     )

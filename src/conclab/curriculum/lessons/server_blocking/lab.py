@@ -61,7 +61,7 @@ def run(ctx: LabContext) -> None:
              "ja": "クライアント {0} 個が同時にアクセス、1 リクエストの処理に {1:.2f} 秒"}
     ctx.table(
         {lang: text.format(CLIENTS, work) for lang, text in title.items()},
-        [{"en": "server", "ja": "サーバー"}, {"en": "took (s)", "ja": "所要 (秒)"},
+        [{"en": "server", "ja": "サーバー"}, {"en": "took (s)", "ja": "所要（秒）"},
          {"en": "started before the first ended", "ja": "最初の終了までに開始した数"}],
         [["HTTPServer", m["single_s"], m["single_started_together"]],
          ["ThreadingHTTPServer", m["threading_s"], m["threaded_started_together"]]],

@@ -155,8 +155,8 @@ def _what_waiting_costs(ctx: LabContext) -> None:
     ctx.table(
         {"en": f"A second thread waits while the first holds the lock for {hold:.2f} s",
          "ja": f"1 つ目のスレッドが {hold:.2f} 秒ロックを持つあいだ、2 つ目が待つ"},
-        [{"en": "lock", "ja": "ロック"}, {"en": "waited (s)", "ja": "待ち時間 (秒)"},
-         {"en": "CPU used while waiting (s)", "ja": "待つあいだの CPU 時間 (秒)"},
+        [{"en": "lock", "ja": "ロック"}, {"en": "waited (s)", "ja": "待ち時間（秒）"},
+         {"en": "CPU used while waiting (s)", "ja": "待つあいだの CPU 時間（秒）"},
          {"en": "CPU / wait", "ja": "CPU / 待ち時間"}],
         [[ctx.text({"en": "hand-made spin lock", "ja": "手作りのスピンロック"}), spin["wall_s"],
           spin["cpu_s"], f"{m['spin_cpu_share']:.0%}"],
@@ -181,7 +181,7 @@ def _the_counter_server(ctx: LabContext) -> None:
         [{"en": "between test and set", "ja": "テストとセットのあいだ"}, {"en": "sent", "ja": "送信"},
          {"en": "counted", "ja": "カウント"}, {"en": "lost", "ja": "損失"},
          {"en": "most inside at once", "ja": "中にいた最大数"}],
-        [[ctx.text({"en": "nothing (as written)", "ja": "何もしない (書いたとおり)"}) if not row["gap"]
+        [[ctx.text({"en": "nothing (as written)", "ja": "何もしない（書いたとおり）"}) if not row["gap"]
           else ctx.text({"en": "time.sleep(0): a thread switch", "ja": "time.sleep(0): スレッドの切り替え"}),
           row["sent"], row["counted"], row["lost"], row["peak"]] for row in rows],
     )

@@ -84,7 +84,7 @@ def _table(ctx: LabContext, m: Measured) -> None:
     ctx.table(
         {"en": f"{m['empty_tasks']} empty tasks: the cost of a task alone",
          "ja": f"空のタスク {m['empty_tasks']} 個: タスク 1 個にかかるコストだけ"},
-        [{"en": "on", "ja": "実行先"}, {"en": "per task (ms)", "ja": "1 個あたり (ミリ秒)"}],
+        [{"en": "on", "ja": "実行先"}, {"en": "per task (ms)", "ja": "1 個あたり（ミリ秒）"}],
         [[ctx.text({"en": "process pool", "ja": "プロセスプール"}), f"{m['pool_task_ms']:.2f}"],
          ["Dask", f"{m['dask_task_ms']:.2f}"]],
     )
@@ -96,8 +96,8 @@ def _table(ctx: LabContext, m: Measured) -> None:
     ctx.table(
         {"en": f"Primes up to {m['limit']:,} ({m['sequential_s']:.2f} s one after another) in parts",
          "ja": f"{m['limit']:,} までの素数（順番に実行して {m['sequential_s']:.2f} 秒）を分割して"},
-        [{"en": "parts", "ja": "分割数"}, {"en": "work per part (ms)", "ja": "1 個の仕事 (ミリ秒)"},
-         {"en": "pool (s)", "ja": "プール (秒)"}, {"en": "Dask (s)", "ja": "Dask (秒)"},
+        [{"en": "parts", "ja": "分割数"}, {"en": "work per part (ms)", "ja": "1 個の仕事（ミリ秒）"},
+         {"en": "pool (s)", "ja": "プール（秒）"}, {"en": "Dask (s)", "ja": "Dask（秒）"},
          {"en": "Dask / pool", "ja": "Dask / プール"}],
         rows,
     )

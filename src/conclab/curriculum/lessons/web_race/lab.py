@@ -77,7 +77,7 @@ def run(ctx: LabContext) -> None:
          "ja": f"例のサーバー: コピーから書き戻しまでの処理に {work:.2f} 秒"},
         [{"en": "requests sent at once", "ja": "同時に送ったリクエスト"},
          {"en": "counted", "ja": "数えられた数"}, {"en": "lost", "ja": "失われた数"},
-         {"en": "answers (count each request saw)", "ja": "応答 (各リクエストが受け取った数)"}],
+         {"en": "answers (count each request saw)", "ja": "応答（各リクエストが受け取った数）"}],
         [[FEW, m["few_counted"], m["few_lost"], ", ".join(few_answers)],
          [MANY, m["many_counted"], m["many_lost"], _summarise(many_answers)]],
     )
@@ -98,7 +98,7 @@ def run(ctx: LabContext) -> None:
          "ja": f"conclab serve counter --mode threading、同時に {MANY} リクエスト、--work {strategy_work}"},
         [{"en": "--counter", "ja": "--counter"}, {"en": "sent", "ja": "送信"},
          {"en": "counted", "ja": "カウント"}, {"en": "lost", "ja": "損失"},
-         {"en": "took (s)", "ja": "所要 (秒)"},
+         {"en": "took (s)", "ja": "所要（秒）"},
          {"en": "most inside the critical section at once", "ja": "クリティカルセクション内の最大同時数"}],
         [[row["strategy"], row["sent"], row["counted"], row["lost"], row["took_s"], row["peak"]]
          for row in rows],
