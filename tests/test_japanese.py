@@ -53,3 +53,24 @@ def test_the_japanese_of_code_is_checked_too() -> None:
     sidecars = {str(path.relative_to(root)) for path in root.rglob("code.ja.txt")}
     assert len(sidecars) > 50
     assert sidecars <= set(_japanese_texts())
+
+
+# Parentheses around Japanese text are full width, as in a Japanese book: 「所要（秒）」, not 「所要 (秒)」.
+HALF_WIDTH_AROUND_JAPANESE = re.compile(r"\([^()`\"'\n]*[\u3040-\u30ff\u4e00-\u9fff][^()`\"'\n]*\)")
+
+
+def test_parentheses_around_japanese_are_full_width() -> None:
+    import io
+    import tokenize
+
+    root = Path(conclab.__file__).parent
+    found = []
+    for path in sorted(root.rglob("*.py")):
+        tokens = tokenize.generate_tokens(io.StringIO(path.read_text(encoding="utf-8")).readline)
+        found += [f"{path.name}:{token.start[0]}: {match.group()}" for token in tokens
+                  if token.type == tokenize.STRING and JAPANESE.search(token.string)
+                  for match in HALF_WIDTH_AROUND_JAPANESE.finditer(token.string)]
+    for path in sorted(root.rglob("*ja.md")):
+        prose = re.sub(r"(?ms)^```.*?^```|`[^`\n]+`", "", path.read_text(encoding="utf-8"))
+        found += [f"{path.name}: {match.group()}" for match in HALF_WIDTH_AROUND_JAPANESE.finditer(prose)]
+    assert found == []

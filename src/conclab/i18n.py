@@ -116,7 +116,8 @@ class Messages:
     def get(self, key: str, lang: str, /, **values: object) -> str:
         entry = self.table[key]
         text = entry.get(lang) or entry[DEFAULT_LANG]
-        return text.format(**values) if values else text
+        text = text.format(**values) if values else text
+        return _tight(text) if lang == "ja" and values else text
 
     def missing(self) -> list[str]:
         """Keys that lack one of the languages (for tests)."""
@@ -126,3 +127,12 @@ class Messages:
 def pick(texts: Mapping[str, str], lang: str) -> str:
     """Pick one language from a ``{"en": ..., "ja": ...}`` mapping, English as fallback."""
     return texts.get(lang) or texts[DEFAULT_LANG]
+
+
+# Full-width brackets carry their own space: a value that ends in 「）」 meets 「を」 with none between.
+_LOOSE = re.compile(r"(?<=[）」』])[ ](?=[\u3040-\u30ff\u4e00-\u9fff])|(?<=[\u3040-\u30ff\u4e00-\u9fff])[ ](?=[（「『])")
+
+
+def _tight(text: str) -> str:
+    """Japanese with no half-width space beside a full-width bracket: 「lock_b（T1 が保持）を待つ」."""
+    return _LOOSE.sub("", text)
