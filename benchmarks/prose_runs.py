@@ -7,7 +7,9 @@ report, and the report is checked against that run's own outcomes:
   applicable), never the held sentence under "did not hold";
 - the lesson prose keeps no block marker, and a block tied to a claim that did
   not hold is absent;
-- no sentence a held outcome alone may say appears for a claim that did not hold.
+- no sentence a held outcome alone may say appears for a claim that did not hold;
+- in Japanese, the run's HTML page (its tables, timeline labels, claims and
+  prose, with code set aside) holds no English prose (``tests/ja_text.py``).
 
 Run:  python benchmarks/prose_runs.py [--full] [--lang ja|en|both] [LAB ...]
 (``--quick`` figures by default; ``--full`` runs the default sizes). A busy
@@ -19,10 +21,11 @@ from __future__ import annotations
 
 import re
 import sys
+from pathlib import Path
 
 from conclab.curriculum import registry
 from conclab.i18n import pick
-from conclab.lab import run_lab
+from conclab.lab import LabHtmlReport, run_lab
 from conclab.lab._prose import _BLOCK, CONDITIONS
 from conclab.lab._terminal import LabReport
 
@@ -70,7 +73,22 @@ def problems_of(lab_id: str, lang: str, quick: bool) -> tuple[list[str], int]:
         words = _squeeze(hidden or "")
         if len(words) > 20 and words[:40] in flat and words[:40] not in _squeeze(shown_branch):
             found.append(f"a block for {ids} shows the branch of the other outcome")
+    if lang == "ja":
+        found += [f"English in the Japanese page: {fragment!r}" for fragment in _english(result, prose)]
     return found, sum(1 for claim in result.claims if claim.held is False)
+
+
+def _english(result: object, prose: str) -> list[str]:
+    """English prose on the run's Japanese HTML page, code, styles and scripts set aside."""
+    import html
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
+    from ja_text import latin_prose
+
+    page = LabHtmlReport(result, prose).render_text()  # type: ignore[arg-type]
+    page = re.sub(r"<(pre|code|style|script)\b.*?</\1>", " `x` ", page, flags=re.S)
+    page = re.sub(r"</?(?:title|h\d|p|li|div|section|header|td|th|tr|figcaption|text|g)\b[^>]*>", "。", page)
+    return latin_prose(html.unescape(re.sub(r"<[^>]+>", " ", page)), allow=["「dirty write」"])
 
 
 def main(argv: list[str]) -> int:
