@@ -88,7 +88,17 @@ def _english(result: object, prose: str) -> list[str]:
     page = LabHtmlReport(result, prose).render_text()  # type: ignore[arg-type]
     page = re.sub(r"<(pre|code|style|script)\b.*?</\1>", " `x` ", page, flags=re.S)
     page = re.sub(r"</?(?:title|h\d|p|li|div|section|header|td|th|tr|figcaption|text|g)\b[^>]*>", "。", page)
-    return latin_prose(html.unescape(re.sub(r"<[^>]+>", " ", page)), allow=["「dirty write」"])
+    # What the run itself produced (a program's output, an exception's message) is data, not conclab's words.
+    data = [str(v) for value in result.measured.values()  # type: ignore[attr-defined]
+            for v in (value if isinstance(value, (list, tuple)) else [value]) if isinstance(v, str)]
+    data += [line for line in result.log]  # type: ignore[attr-defined]
+    data += [str(cell) for table in result.tables for row in table.rows for cell in row]  # type: ignore[attr-defined]
+    # Lanes are named by the code (threads, processes, tasks), and so are traced functions' spans
+    # ("fetch job0"); measured spans' labels are checked for English by tests/test_ja_explore_timeline.py.
+    data += [name for span in result.spans for name in (span.name, span.lane)]  # type: ignore[attr-defined]
+    allow = sorted({piece for text in data for piece in (text, *text.split(", ")) if piece.strip()},
+                   key=len, reverse=True)
+    return latin_prose(html.unescape(re.sub(r"<[^>]+>", " ", page)), allow=["「dirty write」", *allow])
 
 
 def main(argv: list[str]) -> int:

@@ -144,7 +144,8 @@ def latin_prose(text: str, allow: Iterable[str] = ()) -> list[str]:
 
     def close() -> None:
         alone = phrase[0].group() if len(phrase) == 1 else ""
-        if len(phrase) >= 2 or (len(alone) > 1 and alone.lower() in ENGLISH_WORDS):  # 口座 a と b: a name
+        letters = all(len(word.group()) == 1 for word in phrase)  # x * x, a と b: names, not words
+        if (len(phrase) >= 2 and not letters) or (len(alone) > 1 and alone.lower() in ENGLISH_WORDS):
             found.append(text[phrase[0].start():phrase[-1].end()])
         phrase.clear()
 

@@ -276,9 +276,10 @@ class LabHtmlReport(Renderer):
             parts.append(f'<div class="cl-reason">{_esc(REPORT_MESSAGES.get("why", lang))}: '
                          f"{_esc(claim.reason)}</div>")
         if claim.measured:
-            values = ", ".join(f"{key} = {_value(value)}" for key, value in claim.measured.items())
+            # Names and values as the run recorded them: data, shown as code (a program's own output may be English).
+            values = ", ".join(f"<code>{_esc(key)} = {_esc(_value(value))}</code>" for key, value in claim.measured.items())
             parts.append(f'<div class="cl-values">{_esc(MESSAGES.get("measured-values", lang))}: '
-                         f"{_esc(values)}</div>")
+                         f"{values}</div>")
         parts.append("</li>")
         return "".join(parts)
 
