@@ -204,8 +204,9 @@ class _Player:
 @click.option("--list", "list_builtins", is_flag=True, help="List the built-in scenarios.")
 @click.option("--strategy", type=click.Choice(["auto", "random", "pct", "dfs"]), default="auto",
               show_default=True, help="auto: dfs within the preemption bound, then pct.")
-@click.option("--schedules", type=click.IntRange(min=1), default=1000, show_default=True,
-              help="How many schedules to try at most.")
+@click.option("--schedules", type=click.IntRange(min=1), default=None,
+              help="How many schedules to try at most. [default: 1000, and auto may go on for "
+                   "up to 5 s to exhaust its preemption bound]")
 @click.option("--seed", type=int, default=0, show_default=True, help="Seed for random and pct.")
 @click.option("--preemptions", type=click.IntRange(min=0), default=2, show_default=True,
               help="Preemption bound for dfs.")
@@ -221,7 +222,7 @@ class _Player:
 @click.option("--interactive", is_flag=True, help="Play the scheduler: you pick who runs next.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
 @lang_option
-def explore_command(scenario: str | None, list_builtins: bool, strategy: str, schedules: int, seed: int,
+def explore_command(scenario: str | None, list_builtins: bool, strategy: str, schedules: int | None, seed: int,
                     preemptions: int, replay: str | None, granularity: str, step_limit: int,
                     timeout: float, timeline: bool, interactive: bool, as_json: bool,
                     lang: str | None) -> None:
