@@ -58,6 +58,10 @@ SKIP = (4, None)
 #: other alternatives at that point run at the same cost; and a thread waiting for a lock does
 #: what it would have done had it not tried yet (the attempt is no event, see ``SKIP``).
 REDUNDANT = ("redundant",)
+#: Guesses only where at most this many threads can run: each costs a pass over the
+#: enabled threads at every choice point, which among 26 threads (fsbench_fixed) made the
+#: search's own work per schedule 1.4 times slower for schedules it could rarely skip.
+GUESS_THREADS = 8
 #: A lock holder that the logged operations do not account for.
 UNSURE = -2
 #: A call or ``with`` whose step ends in the same frame: a lock operation if the lock says so.
@@ -197,7 +201,8 @@ def node_keys(run: Run, values: Values, start: int = 0, guesses: dict[int, dict[
     if guesses is not None:
         log = run.log or []
         ahead = {count: position for position, (count, _) in enumerate(marks)
-                 if position >= start and (not free_only or log[position][2] == FREE)}
+                 if position >= start and (not free_only or log[position][2] == FREE)
+                 and len(log[position][0]) <= GUESS_THREADS}
         for index, logged in enumerate(events):
             by_thread.setdefault(logged[0], []).append(index)
     limit = marks[-1][0]
