@@ -26,6 +26,12 @@ Keys are 128-bit sums of a random value per distinct event (order-independent
 over the events); a collision would wrongly prune, with odds of about 2^-128
 per pair of keys.
 
+An attempt to take a held lock, after which the thread waits, is left out of
+the trace (``SKIP``). :func:`dependent` tells ``dfs`` which events commute, for
+its sleep sets; :func:`_guess` gives, before running it, the key of the first
+new choice point of a schedule that runs another thread at a point, so that
+``dfs`` can leave out a schedule whose next point was already expanded.
+
 Assumed: an attribute, subscript or ``in`` on a scenario object runs no code
 from another file that touches other shared state (a ``property`` or
 ``__getitem__`` defined in the scenario file is traced like any code), and
