@@ -84,3 +84,16 @@ def test_the_command_line_default_goes_on_too(tmp_path: Path, small_default: Non
     assert "exhausted" in output and "not exhausted" not in output
     output = " ".join(invoke("explore", str(path), "--schedules", "30").output.split())
     assert "not exhausted" in output
+
+
+def test_auto_going_on_says_exhausted_when_its_last_items_are_skipped() -> None:
+    """dfs may empty its heap by skipping schedules it need not run: no run follows to
+    report it, so auto must read it off dfs when dfs has nothing more to give."""
+    from conclab.explore import _strategies
+    from conclab.explore._por import REDUNDANT
+
+    auto = _strategies.AutoStrategy(2, 0)
+    auto.dfs.heap = [(0, 0, 1, 1, (0, 1), 0, (1,), 0, (REDUNDANT,), ())]
+    assert auto.go_on()
+    assert auto.next() is None
+    assert auto.exhausted is True

@@ -412,7 +412,11 @@ class AutoStrategy(Strategy):
     def next(self) -> Chooser | None:
         if self.going_on:
             self.active = self.dfs
-            return self.dfs.next()
+            chooser = self.dfs.next()
+            if chooser is None:
+                # The last items may all have been skipped, with no run to report it.
+                self.exhausted = bool(self.dfs.exhausted)
+            return chooser
         self.served += 1
         turn = self.served - self.WARMUP
         if not self.dfs_done and (turn <= 0 or turn % 2 == 1):
