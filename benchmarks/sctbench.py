@@ -2,7 +2,8 @@
 
 Run by hand: ``python benchmarks/sctbench.py`` (``--schedules N`` budget, default
 1000 as a new user gets; ``--only NAME`` to pick programs; ``--fixed`` to run
-every column on the fixed twins too; ``--strategies auto,pos`` to pick
+every column on the fixed twins too, ``--fixed-only`` for the default alone on
+the fixed twins (``--fixed-schedules N`` for a fixed budget); ``--strategies auto,pos`` to pick
 conclab's columns; ``--seed``; ``--cli`` to add the default's wall time as a
 user sees it, ``conclab explore PROGRAM`` in a fresh process, start-up
 included; ``--no-frontrun`` to leave frontrun out, ``--frontrun-timeout S``
@@ -23,6 +24,10 @@ was found. With ``--fixed`` it ends in `` ok`` when the fixed twin got no
 report, `` FA`` (false alarm) when it did, `` err`` when the run failed.
 Totals: bugs found; *right*: found, and no false alarm on the twin (with
 ``--fixed``); seconds and schedules summed over the bug programs.
+
+``--fixed-only`` prints, per fixed twin, the default as a learner gets it: the
+verdict (``none``, or ``FALSE ALARM``), whether the preemption-bound-2 space
+was exhausted, schedules and seconds, and the count exhausted within 5 s.
 """
 
 from __future__ import annotations
@@ -65,7 +70,7 @@ def programs() -> list[str]:
     return [n for n in names if not n.endswith("_fixed")]
 
 
-def conclab_run(path: str, strategy: str, schedules: int, seed: int) -> Cell:
+def conclab_run(path: str, strategy: str, schedules: int | None, seed: int) -> Cell:
     started = time.perf_counter()
     result = explore.run(path, strategy=strategy, schedules=schedules, seed=seed)
     return Cell(result.finding is not None, result.schedules_explored, time.perf_counter() - started)
@@ -114,6 +119,9 @@ def main() -> int:
     parser.add_argument("--only", action="append", help="program name (repeatable)")
     parser.add_argument("--strategies", default=",".join(STRATEGIES))
     parser.add_argument("--fixed", action="store_true", help="also run every column on the fixed twins")
+    parser.add_argument("--fixed-only", action="store_true", help="the default alone on the fixed twins")
+    parser.add_argument("--fixed-schedules", type=int, default=None,
+                        help="budget on the fixed twins with --fixed-only (default: the explorer's own default)")
     parser.add_argument("--cli", action="store_true", help="add the default's wall time with start-up")
     parser.add_argument("--no-frontrun", action="store_true", help="leave frontrun's columns out")
     parser.add_argument("--frontrun-venv", help="venv with frontrun 0.7 (default: look under /tmp)")
@@ -122,6 +130,8 @@ def main() -> int:
     args = parser.parse_args()
     strategies = args.strategies.split(",")
     names = args.only or programs()
+    if args.fixed_only:
+        return fixed_twins(names, args.fixed_schedules, args.seed)
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
     print(f"SCTBench port, budget {args.schedules} schedules, seed {args.seed}, "
           f"Python {sys.version.split()[0]}, load average {load:.2f}")
@@ -170,6 +180,39 @@ def totals(names: list[str], columns: list[str], cells: dict[tuple[str, str], Ce
         line("false alarms", lambda c: f"{sum(x.twin == 'FA' for x in column_cells[c])}" if twins[c] else "")
     line("seconds", lambda c: f"{sum(x.seconds for x in column_cells[c]):.2f}")
     line("schedules", lambda c: f"{sum(x.schedules for x in column_cells[c])}")
+
+
+def fixed_twins(names: list[str], schedules: int | None, seed: int) -> int:
+    """The default (auto) on every fixed twin: no false alarm, and the bound-2 space exhausted within 5 s.
+
+    With no budget given (``--fixed-schedules`` left out) auto runs as a learner's
+    ``conclab explore`` does: 1,000 schedules, then dfs alone for up to 5 s of search
+    in all until the bound is exhausted.
+    """
+    budget = "the default (1000, then up to 5 s to exhaust)" if schedules is None else str(schedules)
+    print(f"fixed twins (auto, preemption bound 2, budget {budget}), load average {_load():.2f}")
+    print(f"{'program':26}{'verdict':>16}{'bound 2':>12}{'schedules':>11}{'seconds':>9}")
+    alarms = cleared = count = 0
+    for name in names:
+        path = os.path.join(HERE, name + "_fixed.py")
+        if not os.path.exists(path):
+            continue
+        count += 1
+        started = time.perf_counter()
+        result = explore.run(path, strategy="auto", schedules=schedules, seed=seed)
+        seconds = time.perf_counter() - started
+        hit, exhausted = result.finding is not None, bool(result.exhausted)
+        alarms += hit
+        cleared += exhausted and not hit and seconds <= 5.0
+        verdict = "FALSE ALARM" if hit else "none"
+        print(f"{name + '_fixed':26}{verdict:>16}{'exhausted' if exhausted else 'not':>12}"
+              f"{result.schedules_explored:>11}{seconds:>8.2f}s", flush=True)
+    print(f"false alarms: {alarms} of {count}; exhausted at bound 2 within 5 s: {cleared} of {count}")
+    return 0
+
+
+def _load() -> float:
+    return os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
 
 
 if __name__ == "__main__":

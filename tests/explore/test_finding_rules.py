@@ -67,7 +67,7 @@ def test_a_two_way_deadlock_names_the_cycle() -> None:
 def test_a_deadlock_in_japanese() -> None:
     session = _Session("ja")
     finding = deadlock_finding(session, _two_way(session))  # type: ignore[arg-type]
-    assert finding.message.startswith("デッドロック: T0 は lock_a を保持したまま lock_b (T1 が保持) を待っています。")
+    assert finding.message.startswith("デッドロック: T0 は lock_a を保持したまま lock_b（T1 が保持）を待っています。")
 
 
 def test_the_cycle_leaves_out_threads_that_only_wait_on_it() -> None:

@@ -216,8 +216,10 @@ EXPLORE_HELP = Messages({
                "ja": "組み込みのシナリオを一覧表示します。"},
     "--strategy": {"en": "auto: dfs first, then dfs, pos, pct and random in turn.",
                    "ja": "auto: まず dfs、そのあと dfs、pos、pct、random を順に使います。"},
-    "--schedules": {"en": "How many schedules to try at most.",
-                    "ja": "試すスケジュールの最大数。"},
+    "--schedules": {"en": "How many schedules to try at most. [default: 1000, and auto may go on for up to 5 s "
+                          "to exhaust its preemption bound]",
+                    "ja": "試すスケジュールの最大数。[既定値: 1000。auto はプリエンプションの上限内を調べ尽くすまで、"
+                          "さらに最大 5 秒続けることがあります]"},
     "--seed": {"en": "Seed for random, pct and pos.",
                "ja": "random、pct、pos の乱数シード。"},
     "--preemptions": {"en": "Preemption bound for dfs.",
@@ -244,7 +246,7 @@ EXPLORE_HELP = Messages({
 @click.option("--list", "list_builtins", is_flag=True)
 @click.option("--strategy", type=click.Choice(["auto", "random", "pct", "pos", "dfs"]), default="auto",
               show_default=True)
-@click.option("--schedules", type=click.IntRange(min=1), default=1000, show_default=True)
+@click.option("--schedules", type=click.IntRange(min=1), default=None)
 @click.option("--seed", type=int, default=0, show_default=True)
 @click.option("--preemptions", type=click.IntRange(min=0), default=2, show_default=True)
 @click.option("--replay", metavar="SCHEDULE", default=None)
@@ -255,7 +257,7 @@ EXPLORE_HELP = Messages({
 @click.option("--interactive", is_flag=True)
 @click.option("--json", "as_json", is_flag=True)
 @lang_option
-def explore_command(scenario: str | None, list_builtins: bool, strategy: str, schedules: int, seed: int,
+def explore_command(scenario: str | None, list_builtins: bool, strategy: str, schedules: int | None, seed: int,
                     preemptions: int, replay: str | None, granularity: str, step_limit: int,
                     timeout: float, timeline: bool, interactive: bool, as_json: bool,
                     lang: str | None) -> None:

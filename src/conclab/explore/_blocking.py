@@ -10,6 +10,7 @@ run the primitives in ``_primitives`` and ``_locks`` call.
 from __future__ import annotations
 
 import bisect
+import types
 from typing import TYPE_CHECKING, Any
 
 from conclab.explore._enums import ChoiceKind, ThreadState
@@ -35,11 +36,14 @@ class Blocking:
         now: float
         aborting: bool
         timed: bool
+        events: list[tuple[int, types.CodeType | None, int, int]] | None
+        blocked_at: dict[int, int]
 
         def choose(self, current: int, kind: ChoiceKind, enabled: list[int] | None = None) -> int: ...
         def handoff(self, worker: Worker, following: Worker) -> None: ...
         def note(self, worker: Worker, kind: str, target: Any, value: str = "") -> None: ...
         def set_finding(self, finding: RawFinding) -> None: ...
+        def holding(self, worker: Worker, serial: int, taken: bool) -> None: ...
 
     def block(self, worker: Worker, obj: Any, deadline: float | None) -> bool:
         """Park ``worker`` until ``obj`` is woken or the virtual clock reaches ``deadline``.
@@ -57,6 +61,8 @@ class Blocking:
         if deadline is not None:
             self.sleepers.append(worker)
             self.timed = True
+        else:
+            self._attempted(worker, obj)
         if obj is not SLEEP:
             self.note(worker, "blocked", self.describe_wait(worker))
         following = self.next_after(worker)
@@ -67,6 +73,17 @@ class Blocking:
         if worker.timed_out and obj is not SLEEP:
             self.note(worker, "timeout", None)
         return not worker.timed_out
+
+    def _attempted(self, worker: Worker, obj: Any) -> None:
+        """Log that ``worker``'s last event ended blocked on lock ``obj`` (partial-order reduction).
+
+        Such an attempt changes nothing another thread can see (a release wakes every
+        waiter, whatever the order they came in), so ``_por`` leaves it out of the trace.
+        """
+        events = self.events
+        serial = getattr(obj, "_serial", None)
+        if events and serial is not None and events[-1][0] == worker.index:
+            self.blocked_at[len(events) - 1] = serial
 
     def _make_runnable(self, worker: Worker, timed_out: bool) -> None:
         worker.state = RUNNABLE
@@ -91,6 +108,9 @@ class Blocking:
     def released(self, worker: Worker, lock: Any) -> None:
         """``worker`` released ``lock``: record it and wake whoever waits for it."""
         self.note(worker, "release", lock)
+        serial = getattr(lock, "_serial", None)
+        if self.events is not None and serial is not None:
+            self.holding(worker, serial, False)
         self.wake(lock)
 
     def sleep(self, worker: Worker, seconds: float) -> None:

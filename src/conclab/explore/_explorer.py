@@ -28,19 +28,24 @@ from conclab.explore._workers import DivergenceError, _OrigThread, stop_thread
 from conclab.i18n import LANGS
 
 STRATEGIES = ("auto", "random", "pct", "pos", "dfs")
+#: The budget of schedules when ``run()`` is not given one.
+SCHEDULES = 1000
+#: How long the default search may go on past :data:`SCHEDULES` to exhaust its bound (seconds
+#: from the start of the search): most small programs are cleared in well under that.
+GO_ON_SECONDS = 5.0
 GRANULARITIES = ("opcode", "line")
 
 # One exploration at a time per process: the replacements are process-wide.
 _BUSY = threading.Lock()
 
 
-def _check_args(strategy: str, schedules: int, seed: int, preemptions: int, granularity: str,
+def _check_args(strategy: str, schedules: int | None, seed: int, preemptions: int, granularity: str,
                 step_limit: int, lang: str, timeout: float | None) -> None:
     """Validate at the door, naming the bad value and the fix."""
     if strategy not in STRATEGIES:
         raise ConclabError(f"unknown strategy {strategy!r}; use one of {', '.join(STRATEGIES)}",
                            ja=f"戦略 {strategy!r} はありません。{'、'.join(STRATEGIES)} のどれかを使ってください")
-    if not isinstance(schedules, int) or schedules < 1:
+    if schedules is not None and (not isinstance(schedules, int) or schedules < 1):
         raise ConclabError(f"schedules must be a whole number of at least 1, not {schedules!r}",
                            ja=f"schedules は 1 以上の整数にしてください（今は {schedules!r}）")
     if not isinstance(seed, int):
@@ -77,7 +82,7 @@ def run(
     scenario: str | os.PathLike[str] | types.ModuleType,
     *,
     strategy: str = "auto",
-    schedules: int = 1000,
+    schedules: int | None = None,
     seed: int = 0,
     preemptions: int = 2,
     replay: str | None = None,
@@ -91,6 +96,10 @@ def run(
 ) -> Result:
     """Explore the schedules of ``scenario`` and return what was found.
 
+    ``schedules`` is the budget; left out, it is :data:`SCHEDULES`, and the default
+    strategy may go on past it, for up to :data:`GO_ON_SECONDS` of search in all,
+    until its dfs part has run every schedule within the preemption bound: a program
+    with no bug is then reported as exhausted at the bound, not as "none found in 1000".
     ``scenario`` is a scenario file path, a built-in name (``"lost-update"``) or
     a module with a source file. The scenario is re-executed for every schedule
     under a controlled scheduler; the first finding is shrunk to fewer context
@@ -194,7 +203,7 @@ def _one_cpu() -> Iterator[None]:
                 set_affinity(0, allowed)
 
 
-def _explore(session: Session, scenario: Scenario, *, strategy: str, schedules: int, seed: int,
+def _explore(session: Session, scenario: Scenario, *, strategy: str, schedules: int | None, seed: int,
              preemptions: int, replay: list[int] | None, shrink: bool,
              interactive: Callable[[ChoicePoint], int | None] | None) -> Result:
     started = time.perf_counter()
@@ -219,7 +228,9 @@ def _explore(session: Session, scenario: Scenario, *, strategy: str, schedules: 
         explored = 1
     else:
         chosen = make_strategy(strategy, seed=seed, preemptions=preemptions)
-        search = Search(chosen, schedules, started, shrink=shrink)
+        go_on_until = started + GO_ON_SECONDS if schedules is None and strategy == "auto" else None
+        search = Search(chosen, SCHEDULES if schedules is None else schedules, started, shrink=shrink,
+                        go_on_until=go_on_until)
         session.run_batch(search)
         explored = search.explored
         if search.fatal is not None:

@@ -93,6 +93,8 @@ class Lock:
                 run.synced(worker, self._serial)  # resumed, in a later event
         self._holder = worker
         worker.held.append(self)
+        if run.events is not None:
+            run.holding(worker, self._serial, True)
         run.note(worker, "acquire", self)
         return True
 
@@ -179,6 +181,8 @@ class RLock:
                 if direct:
                     run.synced(worker, self._serial)  # resumed, in a later event
             worker.held.append(self)
+            if run.events is not None:
+                run.holding(worker, self._serial, True)
             run.note(worker, "acquire", self)
         self._owner = me
         self._count = 1

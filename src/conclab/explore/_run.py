@@ -77,6 +77,10 @@ class Run(Blocking):
         self.events: list[tuple[int, types.CodeType | None, int, int]] | None = [] if por else None
         self.marks: list[tuple[int, int]] = []
         self.synced_at: dict[int, int] = {}
+        # Events after which their thread blocked on a lock it could not take (event -> lock serial).
+        self.blocked_at: dict[int, int] = {}
+        # Locks taken (True) or freed (False) during each event, in order (event -> [(serial, taken)]).
+        self.lock_ops: dict[int, list[tuple[int, bool]]] = {}
         self.timed = False
         self.recorder = Recorder(session.granularity) if detailed else None
         self.now = 0.0
@@ -310,6 +314,16 @@ class Run(Blocking):
         index = len(events) - 1
         previous = self.synced_at.get(index, serial)
         self.synced_at[index] = serial if previous == serial else -1
+
+    def holding(self, worker: Worker, serial: int, taken: bool) -> None:
+        """During ``worker``'s last event, lock ``serial`` was taken or freed (logged runs).
+
+        ``_por`` follows who holds each lock from these, to tell before running it
+        whether a thread's next lock operation would block.
+        """
+        events = self.events
+        if events and events[-1][0] == worker.index:
+            self.lock_ops.setdefault(len(events) - 1, []).append((serial, taken))
 
     def _divergence(self, chosen: int, enabled: list[int]) -> DivergenceError:
         return DivergenceError(

@@ -30,10 +30,13 @@ class Phase(enum.Enum):
 class Search(Batch):
     """The exploration loop: search; on a finding, shrink (see :class:`Shrinker`); then record."""
 
-    def __init__(self, strategy: Strategy, schedules: int, started: float, shrink: bool = True) -> None:
+    def __init__(self, strategy: Strategy, schedules: int, started: float, shrink: bool = True,
+                 go_on_until: float | None = None) -> None:
         self.strategy = strategy
         self.schedules = schedules
         self.started = started
+        # Past ``schedules``, the strategy may go on (``Strategy.go_on``) until this time.
+        self.go_on_until = go_on_until
         self.shrink = shrink
         self.explored = 0
         self.failing: Run | None = None
@@ -50,7 +53,7 @@ class Search(Batch):
 
     def next(self) -> RunParams | None:
         if self.phase is Phase.SEARCH:
-            if self.explored >= self.schedules:
+            if self.explored >= self.schedules and not self._going_on():
                 return None
             chooser = self.strategy.next()
             return None if chooser is None else (chooser, False, self.log)
@@ -65,6 +68,10 @@ class Search(Batch):
             self.best = list(self.shrinker.best.choices)
             self.phase = Phase.REPLAY
         return Prefix(self.best, strict=True), True, True
+
+    def _going_on(self) -> bool:
+        until = self.go_on_until
+        return until is not None and time.perf_counter() < until and self.strategy.go_on()
 
     def after(self, run: Run) -> bool:
         phase = self.phase

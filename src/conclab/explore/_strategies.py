@@ -18,14 +18,19 @@ seed, so a test that explores is as repeatable as one that does not.
   first failing schedule found is already a short one. Preemptions right
   before a thread writes shared state (the middle of a read-modify-write or a
   check-then-act) are tried before the others: they count first in the order,
-  never in the bound. From its 129th schedule a search reduces by partial order
+  never in the bound. From its first schedule a search reduces by partial order
   (``_por``): a choice point whose Mazurkiewicz trace, thread and time slice
-  were already reached with no more preemptions adds no work.
+  were already reached with no more preemptions (and no fewer threads awake)
+  adds no work; sleep sets keep a thread from being run first where that was
+  already tried at the same cost; a schedule whose next choice point is known
+  to be such a point is not run at all.
 * ``pos``: partial order sampling (Yuan et al. 2018, ``_pos``): random
   priorities per step, re-drawn where steps race.
 * ``auto``: a portfolio: ``dfs`` alone for the first 20 schedules, then a
   quarter of the schedules dfs (raising its bound once exhausted), half pos,
-  and the rest pct and random in turn.
+  and the rest pct and random in turn. Without a budget from the caller it
+  goes on past its 1,000 schedules with dfs alone, for up to 5 s, until the
+  bound is exhausted.
 """
 
 from __future__ import annotations
@@ -33,10 +38,10 @@ from __future__ import annotations
 import heapq
 import random as _random
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from conclab.explore._enums import ChoiceKind
-from conclab.explore._por import Values, node_keys
+from conclab.explore._por import REDUNDANT, SKIP, Values, dependent, node_keys
 from conclab.explore._pos import PosChooser
 from conclab.explore._workers import Chooser, DivergenceError
 
@@ -44,8 +49,10 @@ if TYPE_CHECKING:
     from conclab.explore._run import Run
 
 FREE, YIELD = ChoiceKind.FREE, ChoiceKind.YIELD
+#: Threads asleep at a choice point (sleep sets), with what their next event touches.
+Sleepers = tuple[tuple[int, Any], ...]
 #: A dfs work item (see ``DfsStrategy.heap``).
-WorkItem = tuple[int, int, int, int, tuple[int, ...], int, tuple[int, ...], int]
+WorkItem = tuple[int, int, int, int, tuple[int, ...], int, tuple[int, ...], int, tuple[Any, ...], Sleepers]
 
 #: Partial-order reduction in ``dfs`` and ``auto`` (tests and benchmarks turn it off to compare).
 REDUCE = True
@@ -123,6 +130,10 @@ class Strategy:
     def feedback(self, run: Run) -> None:
         """Called after each run made with the last chooser."""
 
+    def go_on(self) -> bool:
+        """Whether to go on past the budget (asked once it is spent, before each extra schedule)."""
+        return False
+
 
 class RandomStrategy(Strategy):
     name = "random"
@@ -183,8 +194,11 @@ class DfsStrategy(Strategy):
     name = "dfs"
     needs_log = True
     #: Schedules run before the partial-order reduction starts, and how many it then gets
-    #: to show that it pays.
-    POR_AFTER = 128
+    #: to show that it pays. Its log and keys cost a run about 1.5 times its CPU, but the
+    #: work items pushed by unreduced runs carry no sleep sets nor guessed keys: starting
+    #: it after 64 schedules took 3 to 4 times more schedules to exhaust small programs
+    #: (account_fixed 511 against 149), more than the log saves.
+    POR_AFTER = 0
     POR_TRIAL = 64
 
     def __init__(self, bound: int, deepen: bool = False, reduce: bool | None = None) -> None:
@@ -192,7 +206,8 @@ class DfsStrategy(Strategy):
         # Partial-order reduction (``_por``): the fewest preemptions each choice point's key
         # was reached with; a run stops adding work where it reaches a key no cheaper.
         self.reduce = REDUCE if reduce is None else reduce
-        self.visited: dict[object, int] = {}
+        # Per key: the fewest preemptions and the sleep set it was expanded with.
+        self.visited: dict[object, tuple[int, frozenset[int]]] = {}
         self.values = Values()
         self.pruned = 0
         self.served = 0
@@ -205,7 +220,11 @@ class DfsStrategy(Strategy):
         # smallest first. One item stands for all the alternatives at a position: it goes back
         # on the heap with the next index when one is taken (the same order as one item per
         # alternative, without pushing 25 of them per choice point among 26 threads).
-        self.heap: list[WorkItem] = [(0, 0, 0, 0, (), -1, (-1,), 0)]
+        self.heap: list[WorkItem] = [(0, 0, 0, 0, (), -1, (-1,), 0, (None,), ())]
+        self.sleepers: Sleepers = ()
+        # Schedules not run at all: the key of their first new choice point, known before
+        # running them (``_por._guess``), was already reached with no more preemptions.
+        self.skipped = 0
         # With ``deepen``: the items one preemption over the bound, for when the bound is raised.
         self.deepen = deepen
         self.over: list[WorkItem] = []
@@ -217,20 +236,25 @@ class DfsStrategy(Strategy):
         self.exhausted = False
 
     def next(self) -> Chooser | None:
-        if not self.heap:
-            self.exhausted = True
-            if not (self.deepen and self.over):
-                return None
-            # Iterative context bounding: the space within the bound was run; go one deeper
-            # (``exhausted`` stays about the bound asked for).
-            self.bound += 1
-            self.heap, self.over = self.over, []
-            heapq.heapify(self.heap)
-        item = heapq.heappop(self.heap)
-        self.other, self.free, self.cost, sequence, parent, position, alternatives, index = item
-        alternative = alternatives[index]
-        if index + 1 < len(alternatives):
-            heapq.heappush(self.heap, (*item[:7], index + 1))
+        while True:
+            if not self.heap:
+                self.exhausted = True
+                if not (self.deepen and self.over):
+                    return None
+                # Iterative context bounding: the space within the bound was run; go one deeper
+                # (``exhausted`` stays about the bound asked for).
+                self.bound += 1
+                self.heap, self.over = self.over, []
+                heapq.heapify(self.heap)
+            item = heapq.heappop(self.heap)
+            self.other, self.free, self.cost, _, parent, position, alternatives, index, guesses, sleepers = item
+            alternative = alternatives[index]
+            if index + 1 < len(alternatives):
+                heapq.heappush(self.heap, (*item[:7], index + 1, guesses, sleepers))
+            self.sleepers = sleepers
+            if not (self.reduce and self._covered(guesses[index], sleepers)):
+                break
+            self.skipped += 1
         self.prefix = [] if position < 0 else [*parent[:position], alternative]
         chooser = Prefix(self.prefix)
         # The reduction costs each run a log of its events: small searches, which find their
@@ -239,61 +263,113 @@ class DfsStrategy(Strategy):
         self.served += 1
         return chooser
 
+    def _covered(self, guess: Any, sleepers: Sleepers) -> bool:
+        """Whether a schedule need not run: its first new choice point was already expanded."""
+        if guess is None:
+            return False
+        if guess is REDUNDANT:
+            return True
+        node, access = guess
+        seen = self.visited.get(node)
+        if seen is None or seen[0] > self.cost:
+            return False
+        asleep = {thread for thread, touched in sleepers if not dependent(touched, access)}
+        return seen[1] <= asleep
+
     def feedback(self, run: Run) -> None:
         log = run.log or []
-        choices = tuple(run.choices)
-        bound = self.bound
-        writes = run.before_write
-        unstarted = run.unstarted
-        heap = self.heap
-        keys = node_keys(run, self.values) if self.reduce else None
+        choices = tuple(run.choices)  # shared by every work item this run pushes
+        guessed: dict[int, dict[int, Any]] = {}
+        touched: list[Any] = []
+        # Guesses where the alternatives stay within the bound (not for the items kept for a
+        # deeper bound: they cost a lot of work per run among many threads, for little).
+        full = self.cost >= self.bound
+        keys = node_keys(run, self.values, len(self.prefix), guessed, touched, full) if self.reduce else None
         visited = self.visited
+        # Sleep sets: the threads whose next event was already tried first, at the same cost,
+        # from a point this run passed, and commutes with everything run since.
+        asleep = dict(self.sleepers) if keys is not None else {}
+        cursor = run.marks[len(self.prefix) - 1][0] if keys is not None and self.prefix else 0
         for position in range(len(self.prefix), len(log)):
             if keys is not None:
+                cursor = _wake(asleep, touched, cursor, run.marks[position][0])
                 node = keys[position]
-                seen_cost = visited.get(node)
-                if seen_cost is not None and seen_cost <= self.cost:
+                seen = visited.get(node)
+                if seen is not None and seen[0] <= self.cost and seen[1] <= asleep.keys():
                     # The same trace, thread and time slice were reached with no more
-                    # preemptions: everything from here was or will be tried from there.
+                    # preemptions and no fewer threads awake: everything from here was or
+                    # will be tried from there.
                     self.pruned += 1
                     self.saved += sum(1 for enabled, _, kind in log[position:]
-                                      if len(enabled) > 1 and (kind == FREE or self.cost < bound))
+                                      if len(enabled) > 1 and (kind == FREE or self.cost < self.bound))
                     break
-                visited[node] = self.cost
-            enabled, _default, kind = log[position]
-            if len(enabled) < 2:
-                continue
-            cost, other, free = self.cost, self.other, self.free
-            if kind == FREE:
-                free += 1
-            else:
-                cost += 1
-                if position not in writes:
-                    other += 1
-            if cost > bound:
-                if cost == bound + 1 and self.deepen:
-                    target = self.over
-                else:
-                    continue
-            else:
-                target = heap
-            alternatives = _alternatives(enabled, choices[position], unstarted.get(position))
-            if not alternatives:
-                continue
-            item = (other, free, cost, self.pushed, choices, position, tuple(alternatives), 0)
-            if target is heap:
-                heapq.heappush(heap, item)
-            else:
-                target.append(item)
-            self.pushed += 1
-            if keys is not None:
-                self.kept += 1
+                if seen is None or seen[0] > self.cost or (seen[0] == self.cost and len(asleep) <= len(seen[1])):
+                    visited[node] = (self.cost, frozenset(asleep))
+            self._expand(run, choices, position, asleep, guessed.get(position, {}),
+                         touched if keys is not None else None)
+            if run.choices[position] in asleep:
+                # The run goes on with a sleeping thread: the rest of it reorders schedules
+                # tried from where that thread was first run.
+                self.pruned += 1
+                break
         if self.reduce and self.served == self.POR_AFTER + self.POR_TRIAL:
             # Where the reduction has cut less than a tenth of the work in its first runs
-            # (every event a call, or nothing to merge), its log is not worth its cost.
-            self.reduce = self.saved > 0 and self.saved * 10 >= self.kept
-        if not heap:
+            # (every event a call, or nothing to merge), its log is not worth its cost; nor
+            # where over 50 schedules wait per schedule run: such a space is not exhausted
+            # in any budget, and kept on, the log cost fsbench_fixed's default 1,000 schedules
+            # 14.1 s of CPU instead of 10.3 s.
+            cut = self.saved + self.skipped
+            pending = sum(len(item[6]) - item[7] for item in self.heap)
+            self.reduce = cut > 0 and cut * 10 >= self.kept and pending <= 50 * self.served
+        if not self.heap:
             self.exhausted = True
+
+    def _expand(self, run: Run, choices: tuple[int, ...], position: int, asleep: dict[int, Any],
+                guess: dict[int, Any], touched: list[Any] | None) -> None:
+        """Push the work item of the alternatives at choice ``position`` of ``run``, if any is within reach."""
+        enabled, _default, kind = (run.log or [])[position]
+        if len(enabled) < 2:
+            return
+        cost, other, free = self.cost, self.other, self.free
+        if kind == FREE:
+            free += 1
+        else:
+            cost += 1
+            if position not in run.before_write:
+                other += 1
+        if cost > self.bound + (1 if self.deepen else 0):
+            return
+        alternatives = tuple(alternative for alternative in _alternatives(enabled, choices[position],
+                                                                       run.unstarted.get(position))
+                             if alternative not in asleep)
+        if not alternatives:
+            return
+        sleepers = tuple(asleep.items())
+        if touched is not None and kind != FREE:
+            # The thread that was going on sleeps in the preemptions tried here (at a free
+            # point, running it first would cost a preemption more: no sleep there).
+            mine = touched[run.marks[position][0]]
+            if mine is not None and mine is not SKIP:
+                sleepers = (*sleepers, (choices[position], mine))
+        item = (other, free, cost, self.pushed, choices, position, alternatives, 0,
+                tuple(guess.get(alternative) for alternative in alternatives), sleepers)
+        if cost <= self.bound:
+            heapq.heappush(self.heap, item)
+        else:
+            self.over.append(item)
+        self.pushed += 1
+        if touched is not None:
+            self.kept += 1
+
+
+def _wake(asleep: dict[int, Any], touched: list[Any], cursor: int, until: int) -> int:
+    """Wake the sleeping threads whose next event depends on one of events ``cursor`` to ``until``."""
+    while cursor < until and asleep:
+        access = touched[cursor]
+        for thread in [thread for thread, mine in asleep.items() if dependent(mine, access)]:
+            del asleep[thread]
+        cursor += 1
+    return max(cursor, until)
 
 
 def _alternatives(enabled: tuple[int, ...], chosen: int, fresh: dict[int, int] | None) -> list[int]:
@@ -347,8 +423,30 @@ class AutoStrategy(Strategy):
         self.extra = 0
         self.exhausted = False
         self.dfs_done = False
+        self.going_on = False
+
+    def go_on(self) -> bool:
+        """Past the budget, run dfs alone until it has exhausted the bound asked for.
+
+        Without this a fixed program's report would say "none found in 1,000"
+        when a few hundred more dfs schedules would clear the whole bounded space
+        (the caller caps it in seconds). dfs no longer deepens then: it stops when
+        the bound is exhausted.
+        """
+        if self.dfs.exhausted or self.dfs_done:
+            return False
+        self.going_on = True
+        self.dfs.deepen = False
+        return True
 
     def next(self) -> Chooser | None:
+        if self.going_on:
+            self.active = self.dfs
+            chooser = self.dfs.next()
+            if chooser is None:
+                # The last items may all have been skipped, with no run to report it.
+                self.exhausted = bool(self.dfs.exhausted)
+            return chooser
         self.served += 1
         turn = self.served - self.WARMUP
         member = "dfs" if turn <= 0 else self.CYCLE[(turn - 1) % len(self.CYCLE)]
