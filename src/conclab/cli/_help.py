@@ -237,23 +237,14 @@ class LocalizedCommand(_Localized, click.Command):
             super().format_help(ctx, formatter)
             return
         self.format_ja(ctx, formatter)
+        if isinstance(self, click.Group):  # a group lists its commands after its own help
+            self.format_commands(ctx, formatter)
 
 
-class LocalizedGroup(_Localized, click.Group):
+class LocalizedGroup(LocalizedCommand, click.Group):
     """A click group whose help and command list come from ``texts``; its commands are :class:`LocalizedCommand`."""
 
     command_class = LocalizedCommand
-
-    def __init__(self, *args: Any, texts: Messages | None = None, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self._take_texts(texts)
-
-    def format_help(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
-        if context_lang(ctx) != "ja":
-            super().format_help(ctx, formatter)
-            return
-        self.format_ja(ctx, formatter)
-        self.format_commands(ctx, formatter)
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         """The command list, each with its whole short help in the learner's language."""
