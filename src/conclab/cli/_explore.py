@@ -51,6 +51,8 @@ MESSAGES = Messages({
                      "or check()); a scenario reports a violation by raising AssertionError instead",
                "ja": "発見: シナリオが sys.exit({code}) を呼びました（モジュールの最上位、setup()、スレッド、"
                      "check() のどこか）。違反は AssertionError を送出して報告してください"},
+    "progress": {"en": "exploring: {count} schedules, {seconds} s (Ctrl-C stops)",
+                 "ja": "探索中: スケジュール {count} 通り、{seconds} 秒（Ctrl-C で中断）"},
     "status-runnable": {"en": "runnable", "ja": "実行可能"},
     "status-blocked": {"en": "blocked", "ja": "待機中"},
     "status-done": {"en": "done", "ja": "終了"},
@@ -158,6 +160,30 @@ def _print_timeline(result: Any) -> None:
     spans = result.spans()
     if spans:
         make_console().print(TerminalTimeline(spans, width=make_console().width, lang=result.lang))
+
+
+class _Progress:
+    """The line a search that takes more than a second keeps up to date on a terminal (stderr).
+
+    A fixed program with many threads can take ten seconds or more; without it
+    the learner sees nothing and cannot tell a search from a hang. It is called
+    in the process that explores (the forked child) and the command clears it.
+    """
+
+    def __init__(self, lang: str) -> None:
+        self.lang = lang
+        self.tty = sys.stderr.isatty()
+
+    def __call__(self, started: int, seconds: float) -> None:
+        if self.tty and seconds >= 1.0:
+            line = MESSAGES.get("progress", self.lang, count=f"{started:,}", seconds=f"{seconds:.0f}")
+            sys.stderr.write("\r" + line + "\x1b[K")
+            sys.stderr.flush()
+
+    def clear(self) -> None:
+        if self.tty:
+            sys.stderr.write("\r\x1b[K")
+            sys.stderr.flush()
 
 
 class _Player:
@@ -291,8 +317,12 @@ def explore_command(scenario: str | None, list_builtins: bool, strategy: str, sc
                 "timeout": timeout}
             # A scenario that calls os._exit or crashes in C ends a forked child, not conclab;
             # the player talks to the learner, so it stays in this process.
-            result = (explore.run(scenario, interactive=player, **options) if player is not None
-                      else explore.run_contained(scenario, **options))
+            progress = _Progress(lang)
+            try:
+                result = (explore.run(scenario, interactive=player, **options) if player is not None
+                          else explore.run_contained(scenario, progress=progress, **options))
+            finally:
+                progress.clear()
     except explore.Stop:
         click.echo(MESSAGES.get("play-stopped", lang))
         return

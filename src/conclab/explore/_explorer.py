@@ -93,6 +93,7 @@ def run(
     shrink: bool = True,
     interactive: Callable[[ChoicePoint], int | None] | None = None,
     load_timeout: float | None | _SameAsTimeout = SAME_AS_TIMEOUT,
+    progress: Callable[[int, float], None] | None = None,
 ) -> Result:
     """Explore the schedules of ``scenario`` and return what was found.
 
@@ -110,7 +111,10 @@ def run(
     scheduler before it is reported as stuck in a real blocking call; the first
     execution of the module's code gets ``load_timeout`` (by default the same, None
     for no limit: a caller that runs the exploration in a process with its own
-    limit). Bad input raises :class:`conclab.errors.ConclabError` with a one-line message.
+    limit). ``progress`` is called about four times a second while the search runs,
+    with the schedules started and the seconds since the start: a long search is
+    never silent (the CLI shows it on a terminal). Bad input raises
+    :class:`conclab.errors.ConclabError` with a one-line message.
     """
     _check_args(strategy, schedules, seed, preemptions, granularity, step_limit, lang, timeout)
     choices: list[int] | None = None
@@ -126,6 +130,9 @@ def run(
             _validate_within(loaded, timeout if isinstance(load_timeout, _SameAsTimeout) else load_timeout)
             session = Session(loaded, granularity=granularity, step_limit=step_limit,
                               timeout=None if interactive else timeout, lang=lang)
+            if progress is not None:
+                began = time.perf_counter()
+                session.ticker = lambda started: progress(started, time.perf_counter() - began)
             session.start()
             try:
                 return _explore(session, loaded, strategy=strategy, schedules=schedules, seed=seed,

@@ -16,6 +16,7 @@ import itertools
 import os
 import time
 import types
+from collections.abc import Callable
 from typing import Any
 
 from conclab.explore import _children, _locks
@@ -73,6 +74,8 @@ class Session:
     def __init__(self, scenario: Any, *, granularity: str, step_limit: int,
                  timeout: float | None, lang: str) -> None:
         self.scenario = scenario
+        #: Called about four times a second with the number of schedules started (a progress line).
+        self.ticker: Callable[[int], None] | None = None
         self.filename: str = scenario.path
         self.granularity = granularity
         self.step_limit = step_limit
@@ -246,16 +249,18 @@ class Session:
         last: tuple[int, int, int] | None = None
         quiet = 0.0
         moved = time.perf_counter()
-        while not self.idle.acquire(True, interval):
+        while not self.idle.acquire(True, min(interval, 0.25)):
             run = self.current_run
             assert run is not None
+            if self.ticker is not None:
+                self.ticker(self.started)
             progress = (self.started, run.steps, run.switches)
             if progress != last:
                 last = progress
                 quiet = 0.0
                 moved = time.perf_counter()
                 continue
-            quiet += interval
+            quiet += min(interval, 0.25)
             if quiet >= timeout:
                 self._hang(run, moved + SOCKET_FACTOR * timeout + max(0.1, timeout / 10))
                 return
