@@ -111,10 +111,8 @@ def run(
     scheduler before it is reported as stuck in a real blocking call; the first
     execution of the module's code gets ``load_timeout`` (by default the same, None
     for no limit: a caller that runs the exploration in a process with its own
-    limit). ``progress`` is called about four times a second while the search runs,
-    with the schedules started and the seconds since the start: a long search is
-    never silent (the CLI shows it on a terminal). Bad input raises
-    :class:`conclab.errors.ConclabError` with a one-line message.
+    limit). ``progress(schedules_started, seconds)`` is called four times a second
+    while a search runs (the CLI shows it). Bad input raises ConclabError, one line.
     """
     _check_args(strategy, schedules, seed, preemptions, granularity, step_limit, lang, timeout)
     choices: list[int] | None = None
@@ -130,9 +128,7 @@ def run(
             _validate_within(loaded, timeout if isinstance(load_timeout, _SameAsTimeout) else load_timeout)
             session = Session(loaded, granularity=granularity, step_limit=step_limit,
                               timeout=None if interactive else timeout, lang=lang)
-            if progress is not None:
-                began = time.perf_counter()
-                session.ticker = lambda started: progress(started, time.perf_counter() - began)
+            session.ticker = _ticker(progress)
             session.start()
             try:
                 return _explore(session, loaded, strategy=strategy, schedules=schedules, seed=seed,
@@ -142,6 +138,14 @@ def run(
                 session.stop()
     finally:
         _BUSY.release()
+
+
+def _ticker(progress: Callable[[int, float], None] | None) -> Callable[[int], None] | None:
+    """The session's tick, as ``progress`` wants it: schedules started and seconds since now."""
+    if progress is None:
+        return None
+    began = time.perf_counter()
+    return lambda started: progress(started, time.perf_counter() - began)
 
 
 def _validate_within(scenario: Scenario, timeout: float | None) -> None:
