@@ -199,3 +199,22 @@ def test_a_range_loop_whose_end_returns_is_seen_through_only_while_it_goes_on() 
             g()
     """, "h")
     assert all(value is None for value in range_loops(other).values())
+
+
+def test_auto_keeps_the_reduction_where_its_trial_pays(monkeypatch: pytest.MonkeyPatch) -> None:
+    """auto's dfs keeps items one preemption over the bound for later; its trial counted them
+    as work the reduction could have cut, saw too little cut and switched the reduction off on
+    arithmetic_prog_fixed, which plain dfs then exhausts in a fifth of the schedules."""
+    made: list[_strategies.AutoStrategy] = []
+    init = _strategies.AutoStrategy.__init__
+
+    def spy(self: _strategies.AutoStrategy, bound: int, seed: int) -> None:
+        init(self, bound, seed)
+        made.append(self)
+
+    monkeypatch.setattr(_strategies.AutoStrategy, "__init__", spy)
+    path = Path(__file__).resolve().parents[2] / "benchmarks" / "sctbench" / "arithmetic_prog_fixed.py"
+    result = explore.run(str(path), schedules=400)
+    assert result.finding is None and made
+    assert made[0].dfs.served > _strategies.DfsStrategy.POR_TRIAL
+    assert made[0].dfs.reduce is True
