@@ -10,6 +10,7 @@ schedules, and a bug that runs through it is still found and replays.
 
 from __future__ import annotations
 
+import dis
 import sys
 import textwrap
 import types
@@ -21,7 +22,7 @@ from tests.explore.helpers import scenario
 
 from conclab import explore
 from conclab.explore import _strategies
-from conclab.explore._calls import callee_names, range_loops
+from conclab.explore._calls import callee_names, entry_points, range_loops
 
 PRELUDE = """
 import sys as _sys
@@ -218,3 +219,40 @@ def test_auto_keeps_the_reduction_where_its_trial_pays(monkeypatch: pytest.Monke
     assert result.finding is None and made
     assert made[0].dfs.served > _strategies.DfsStrategy.POR_TRIAL
     assert made[0].dfs.reduce is True
+
+
+CALLBACK = """
+    items = [1, 2, 3]
+    last = []
+    def f(x):
+        global last
+        last = last + [x]
+    def reader():
+        list(map(f, items))
+    def writer():
+        items[1] = 9
+        items[2] = 8
+    THREADS = [reader, writer]
+    def check():
+        record(tuple(last))
+"""
+
+
+def test_a_function_called_again_by_library_code_is_no_function_going_on(
+        tmp_path: Path, reduction: None) -> None:
+    """``map`` reads the next item between two calls of ``f``: ``f``'s last store, after
+    which it returns, is followed by an event in ``f`` again, but at one of the instructions
+    a fresh call starts with (``entry_points``), so that step stays unknown. (This small
+    program keeps its final states even when the step is taken as going on in ``f``: the
+    run that reorders it still runs to its end; the check guards the outcomes.)"""
+    namespace: dict[str, object] = {}
+    exec(compile(textwrap.dedent(CALLBACK), "callback.py", "exec"), namespace)
+    f = namespace["f"]
+    assert isinstance(f, types.FunctionType)
+    first = next(i.offset for i in dis.get_instructions(f) if i.opname == "LOAD_GLOBAL")
+    assert entry_points(f.__code__) == {first}
+    path = scenario(tmp_path, PRELUDE + textwrap.dedent(CALLBACK))
+    plain, _, plain_done = outcomes(path, False)
+    reduced, _, reduced_done = outcomes(path, True)
+    assert plain_done and reduced_done
+    assert reduced == plain and len(plain) > 1

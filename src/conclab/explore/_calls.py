@@ -11,9 +11,11 @@ conflicted with every other step (measured on SCTBench's stack and din_phil3).
 
 A step at a visible instruction after which its function may return (a loop's test
 before the function's end) is known when the thread's next event is in the same
-code: the function went on. Assumed: a scenario function is not re-entered through
-library code (a callback) while it runs in the same thread, which would make the
-next event in its code one of another activation.
+code, at an instruction a fresh call does not start with: the function went on
+(called again, by ``map`` say, its first event would be one of those, after library
+code ran). Assumed: a scenario function is not re-entered through library code (a
+callback) while it runs in the same thread, which would make the next event in its
+code one of an outer activation.
 
 The step at the callee's last visible instruction, after which it may return, goes on
 in the caller: :class:`Calls` gives it the callee's access (instead of unknown) when
@@ -44,6 +46,8 @@ _BARRED = frozenset({"CALL", "PRECALL", "KW_NAMES", "CALL_KW", "CALL_FUNCTION_EX
 _JUMPS = frozenset(dis.hasjrel) | frozenset(dis.hasjabs)
 _LAZY = inspect.CO_GENERATOR | inspect.CO_COROUTINE | inspect.CO_ASYNC_GENERATOR | inspect.CO_ITERABLE_COROUTINE
 _CALLEES: dict[types.CodeType, dict[int, str]] = {}
+_STOPS = frozenset({"JUMP_FORWARD", "JUMP_BACKWARD", "JUMP_ABSOLUTE", "JUMP_BACKWARD_NO_INTERRUPT",
+                    "JUMP", "JUMP_NO_INTERRUPT", "RETURN_VALUE", "RETURN_CONST", "RAISE_VARARGS", "RERAISE"})
 _LOCAL: dict[types.CodeType, dict[int, tuple[int, int] | None]] = {}
 
 
@@ -130,6 +134,39 @@ def _callee(listing: list[dis.Instruction], at: int, argc: int) -> str | None:
     if depth != argc or listing[at].is_jump_target or listing[end].is_jump_target:
         return None
     return str(listing[start].argval)
+
+
+_ENTRY: dict[types.CodeType, frozenset[int]] = {}
+
+
+def entry_points(code: types.CodeType) -> frozenset[int]:
+    """Offsets of the visible instructions a call of ``code`` may reach first."""
+    found = _ENTRY.get(code)
+    if found is not None:
+        return found
+    listing = instructions(code)
+    visible = visible_table(code)
+    where = {instr.offset: index for index, instr in enumerate(listing)}
+    offsets: set[int] = set()
+    todo, seen = [0], set()
+    while todo:
+        index = todo.pop()
+        if index in seen or index >= len(listing):
+            continue
+        seen.add(index)
+        instr = listing[index]
+        if visible[instr.offset]:
+            offsets.add(instr.offset)
+            continue
+        if instr.opcode in _JUMPS and isinstance(instr.argval, int) and instr.argval in where:
+            todo.append(where[instr.argval])
+        if instr.opname not in _STOPS:
+            todo.append(index + 1)
+    found = frozenset(offsets)
+    if len(_ENTRY) >= 512:
+        _ENTRY.pop(next(iter(_ENTRY)))
+    _ENTRY[code] = found
+    return found
 
 
 def see_through(namespace: dict[str, Any] | None, filename: str, code: types.CodeType, offset: int,
@@ -219,7 +256,8 @@ class Calls:
         following = self._following(index)
         if following is None:
             return None
-        if following[1] is code and following[3] == self.at_point and not code.co_flags & _LAZY:
+        if (following[1] is code and following[3] == self.at_point and not code.co_flags & _LAZY
+                and following[2] not in entry_points(code)):
             return leaving[offset]  # it did not return: its next event is in the same code
         if not stack:
             return None
