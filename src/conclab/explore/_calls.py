@@ -221,8 +221,9 @@ class Calls:
 
     def access(self, index: int, code: types.CodeType, offset: int, kind: int) -> Any:
         """For an unknown event at a visible instruction: ``"call"`` if it only entered a
-        scenario function or is part of a ``range`` loop's iteration (:func:`range_loops`), the callee's access (from the leaving table, maybe ``CALL``) if it
-        only returned to its scenario caller, else None."""
+        scenario function or is part of a ``range`` loop's iteration (:func:`range_loops`);
+        the access of its instruction from the leaving table (maybe ``CALL``) if its function
+        went on or only returned to its scenario caller; else None."""
         thread = self.events[index][0]
         stack = self.stacks.get(thread)
         if stack and stack[-1][2] is not code:
