@@ -305,10 +305,20 @@ class Condition:
         else:
             self._lock.acquire()
 
+    def _synced(self, worker: Worker | None, direct: bool) -> None:
+        """A wait or notify called straight from scenario code: for partial-order reduction an
+        operation on the underlying lock (it releases or needs it, and touches the waiters,
+        which only threads holding that lock touch), when that lock is one of ours."""
+        serial = getattr(self._lock, "_serial", None)
+        if direct and worker is not None and serial is not None:
+            worker.run.synced(worker, serial)
+
     def wait(self, timeout: float | None = None) -> bool:
         if not self._is_owned():
             raise RuntimeError("cannot wait on un-acquired lock")
         worker = BY_IDENT.get(_get_ident())
+        direct = worker is not None and worker.run.events is not None and _direct(worker)
+        self._synced(worker, direct)
         waiter: Any = _Waiter(self) if worker is not None else _allocate()
         if worker is None:
             waiter.acquire()
@@ -322,6 +332,7 @@ class Condition:
                 else:
                     deadline = None if timeout is None else worker.run.now + timeout
                     got = worker.run.block(worker, waiter, deadline)
+                    self._synced(worker, direct)  # resumed, in a later event
             elif timeout is None:
                 got = waiter.acquire()
             elif timeout > 0:
@@ -353,9 +364,13 @@ class Condition:
         return result
 
     def notify(self, n: int = 1) -> None:
+        worker = BY_IDENT.get(_get_ident())
+        self._notify(n, worker, worker is not None and worker.run.events is not None and _direct(worker))
+
+    def _notify(self, n: int, worker: Worker | None, direct: bool) -> None:
         if not self._is_owned():
             raise RuntimeError("cannot notify on un-acquired lock")
-        worker = BY_IDENT.get(_get_ident())
+        self._synced(worker, direct)
         while self._waiters and n > 0:
             waiter = self._waiters.popleft()
             if isinstance(waiter, _Waiter):
@@ -369,6 +384,8 @@ class Condition:
             worker.run.note(worker, "notify", self)
 
     def notify_all(self) -> None:
-        self.notify(len(self._waiters))
+        worker = BY_IDENT.get(_get_ident())
+        direct = worker is not None and worker.run.events is not None and _direct(worker)
+        self._notify(len(self._waiters), worker, direct)
 
     notifyAll = notify_all  # noqa: N815  (the standard library's old spelling)

@@ -48,6 +48,7 @@ import random as _random
 import types
 from typing import TYPE_CHECKING, Any
 
+from conclab.explore._calls import Calls, see_through
 from conclab.explore._decode import instructions, visible_table
 from conclab.explore._enums import ChoiceKind
 
@@ -103,7 +104,7 @@ def access_table(code: types.CodeType) -> tuple[dict[int, tuple[int, Any]], dict
     staying: dict[int, tuple[int, Any]] = {}
     leaving: dict[int, tuple[int, Any]] = {}
     listing = instructions(code)
-    returns = _may_return(listing, visible_table(code))
+    returns = may_return(listing, visible_table(code))
     for index, instr in enumerate(listing):
         table = leaving if index in returns else staying
         name = instr.opname
@@ -139,7 +140,7 @@ _GOTO = frozenset({"JUMP_FORWARD", "JUMP_BACKWARD", "JUMP_ABSOLUTE", "JUMP_BACKW
                    "JUMP", "JUMP_NO_INTERRUPT"})
 
 
-def _may_return(listing: list[dis.Instruction], visible: bytes) -> set[int]:
+def may_return(listing: list[dis.Instruction], visible: bytes) -> set[int]:
     """Indexes of visible instructions after which the frame may return (or yield) before the
     next visible instruction: the step would go on in the caller, which may be library code."""
     where = {instr.offset: index for index, instr in enumerate(listing)}
@@ -148,6 +149,8 @@ def _may_return(listing: list[dis.Instruction], visible: bytes) -> set[int]:
         if not visible[instr.offset]:
             continue
         todo = [start + 1]
+        if instr.opcode in _JUMPS and isinstance(instr.argval, int) and instr.argval in where:
+            todo.append(where[instr.argval])  # a FOR_ITER's loop end
         seen = set()
         while todo:
             index = todo.pop()
@@ -321,6 +324,9 @@ def _guess(run: Run, position: int, state: tuple[Any, ...], by_thread: dict[int,
             continue
         lock = run.synced_at.get(following)
         access = _access(code, offset, kind, lock)
+        if access is None and kind == AT_POINT and code is not None and at + 1 < len(mine) \
+                and see_through(run.namespace, run.session.filename, code, offset, events[mine[at + 1]], AT_POINT):
+            access = START
         label = thread << 32 | ranks.get(thread, 0)
         if access is START:
             preds: Any = barrier
@@ -385,8 +391,14 @@ def _accesses(run: Run, limit: int) -> list[tuple[int, Any] | None]:
             entries[worker.index] = code
     cache: dict[tuple[Any, int, int], tuple[int, Any] | None] = {}
     found: list[tuple[int, Any] | None] = []
+    calls = Calls(run, access_table, (AT_POINT, FINISHED))
+    stacks = calls.stacks
     for index in range(limit):
         thread, code, offset, kind = events[index]
+        if stacks:
+            stack = stacks.get(thread)
+            if stack and stack[-1][2] is not code:
+                stack.clear()  # it got here some other way (see ``Calls``)
         lock = synced.get(index)
         if lock is None:
             triple = (code, offset, kind)
@@ -396,6 +408,12 @@ def _accesses(run: Run, limit: int) -> list[tuple[int, Any] | None]:
         else:
             access = _access(code, offset, kind, lock)
         entry = entries.get(thread)
+        if access is None and code is not None:
+            access = calls.access(index, code, offset, kind)
+            if access == "call":
+                access = START  # it only entered a scenario function
+            elif access is CALL:
+                access = None if lock is None or lock < 0 else (WRITE, ("lock", lock))
         if access is None and kind == AT_POINT and code is entry and entry is not None:
             # The thread's entry function returning: the thread finishes next (its next
             # event is its finish), no library code runs in between.
@@ -446,6 +464,11 @@ def _access(code: types.CodeType | None, offset: int, kind: int, lock: int | Non
     if code is None:
         return None
     access = access_table(code)[0].get(offset)
+    if access is None and kind == RESUMED and lock is not None:
+        # Inside a call, a frame's last instruction can be shown on the call's inline caches.
+        starts = [instr.offset for instr in instructions(code)]
+        at = bisect.bisect_right(starts, offset) - 1
+        access = access_table(code)[0].get(starts[at]) if at >= 0 else None
     if access is CALL:
         # A call (or ``with``) that went straight into a Lock or RLock method and nothing else.
         return None if lock is None or lock < 0 else (WRITE, ("lock", lock))
