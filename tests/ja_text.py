@@ -131,8 +131,8 @@ def latin_prose(text: str, allow: Iterable[str] = ()) -> list[str]:
     terms are accepted (see the module's docstring for the rules). ``allow``
     lists phrases the text may contain on purpose; they are set aside first.
     """
-    for phrase in allow:
-        text = text.replace(phrase, "\0" * len(phrase))
+    for phrase in allow:  # whole words only: an allowed "if" leaves "notify" alone
+        text = re.sub(rf"(?<![A-Za-z0-9_]){re.escape(phrase)}(?![A-Za-z0-9_])", "\0" * len(phrase), text)
     text = _blank(text, (m.span() for m in _BACKTICKS.finditer(text)))
     text = _blank(text, (m.span() for m in _GLOSS.finditer(text)))
     text = _blank(text, (m.span() for m in _CALL.finditer(text)))

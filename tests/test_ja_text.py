@@ -52,5 +52,10 @@ def test_a_phrase_can_be_allowed_on_purpose() -> None:
     assert latin_prose("入門書は「dirty write」と呼びました", allow=["dirty write"]) == []
 
 
+def test_an_allowed_word_is_set_aside_only_as_a_whole_word() -> None:
+    """An allowed "if" (a table cell) once cut "notify_all" into an English "not"."""
+    assert latin_prose("表: if と while、notify_all で起こします", allow=["if", "while"]) == []
+
+
 def test_the_fragment_is_returned_whole() -> None:
     assert latin_prose("結果: lost update が起きました") == ["lost update"]
