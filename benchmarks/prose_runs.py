@@ -29,6 +29,9 @@ from conclab.lab import LabHtmlReport, run_lab
 from conclab.lab._prose import _BLOCK, CONDITIONS
 from conclab.lab._terminal import LabReport
 
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
+from ja_text import latin_prose  # noqa: E402  (the tests' checker, one for both)
+
 HELD_ONLY = {
     "en": [r"near the ideal", r"\bno speed-up\b", r"\ball correct\b", r"\bkept its beat\b",
            r"\bexact and concurrent\b"],
@@ -81,9 +84,6 @@ def problems_of(lab_id: str, lang: str, quick: bool) -> tuple[list[str], int]:
 def _english(result: object, prose: str) -> list[str]:
     """English prose on the run's Japanese HTML page, code, styles and scripts set aside."""
     import html
-
-    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
-    from ja_text import latin_prose
 
     page = LabHtmlReport(result, prose).render_text()  # type: ignore[arg-type]
     page = re.sub(r"<(pre|code|style|script)\b.*?</\1>", " `x` ", page, flags=re.S)

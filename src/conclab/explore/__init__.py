@@ -18,7 +18,7 @@ scenario format.
 """
 
 from conclab.explore._bilingual import Bilingual
-from conclab.explore._contained import can_contain, run_contained
+from conclab.explore._contained import run_contained
 from conclab.explore._enums import ChoiceKind, FindingKind, ThreadState, Verdict
 from conclab.explore._explorer import GRANULARITIES, STRATEGIES, run
 from conclab.explore._interactive import ChoicePoint, Stop, ThreadView, shared_state
@@ -54,7 +54,6 @@ __all__ = [
     "ThreadView",
     "Verdict",
     "builtin_info",
-    "can_contain",
     "builtin_names",
     "builtin_path",
     "parse_schedule",

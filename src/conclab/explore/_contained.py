@@ -34,7 +34,7 @@ from conclab.explore._explorer import run
 from conclab.explore._types import Result
 
 
-def can_contain() -> bool:
+def _can_fork() -> bool:
     """True when :func:`run_contained` will fork: POSIX, and no thread but this one."""
     return hasattr(os, "fork") and threading.active_count() == 1
 
@@ -46,7 +46,7 @@ def run_contained(scenario: str, **options: Any) -> Result:
     that called ``sys.exit``, ``KeyboardInterrupt``), and ``ConclabError`` when
     the scenario ended the child's interpreter itself.
     """
-    if not can_contain():
+    if not _can_fork():
         return run(scenario, **options)
     read_end, write_end = os.pipe()
     for stream in (sys.stdout, sys.stderr):
