@@ -58,3 +58,17 @@ def assert_no_leak(before: dict[str, Any] | None = None) -> None:
     for key in ("threading._active", "threading._limbo"):
         extra = after[key] - before[key]
         assert not extra, f"{key} has entries left behind: {sorted(extra)}"
+
+
+def reduce_search(on: bool, hide: bool = True) -> None:
+    """Turn on or off what makes dfs run fewer schedules of the same space: partial-order
+    reduction and symmetry between threads (the soundness tests compare the search with
+    both against the plain search). ``hide``: loads of globals no thread assigns are no
+    scheduling points; that changes the space itself (where time slices end), so it is
+    compared apart, at a bound where both spaces are whole.
+    """
+    from conclab.explore import _decode, _strategies, _symmetry
+
+    _strategies.REDUCE = on
+    _symmetry.ENABLED = on
+    _decode.HIDE_CONSTANTS = hide

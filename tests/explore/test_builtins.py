@@ -45,7 +45,7 @@ def test_every_fixed_version_is_clean_and_dfs_exhausts_the_bound(name: str) -> N
 
 
 def test_a_small_budget_is_reported_as_not_exhausted() -> None:
-    result = explore.run("locked-counter", strategy="dfs", schedules=3)
+    result = explore.run("fixed-spinlock", strategy="dfs", schedules=3)
     assert result.schedules_explored == 3
     assert result.exhausted is False
     assert "not exhausted" in result.summary()

@@ -18,23 +18,25 @@ from tests.explore.helpers import scenario
 from conclab import explore
 from conclab.explore import _explorer
 
-# Three threads on one lock: dfs needs a few hundred schedules to exhaust bound 2.
+# Three threads racing on two globals (their values stay non-negative): dfs needs 225
+# schedules to exhaust bound 2.
 FIXED = """
-    import threading
-    lock = threading.Lock()
-    n = 0
-    def bump():
-        global n
-        with lock:
-            v = n
-            n = v + 1
-    def other():
-        global n
-        with lock:
-            n = n + 1
-    THREADS = [bump, other, bump]
+    x = 0
+    y = 0
+    def a():
+        global x, y
+        x = x + 1
+        y = y + x
+    def b():
+        global x, y
+        y = y + 1
+        x = x + y
+    def c():
+        global x
+        x = x * 1
+    THREADS = [a, b, c]
     def check():
-        assert n == 3, f"n={n}"
+        assert x >= 0, f"x={x}"
 """
 
 
@@ -89,10 +91,10 @@ def test_the_command_line_default_goes_on_too(tmp_path: Path, small_default: Non
 def test_auto_going_on_says_exhausted_when_its_last_items_are_skipped() -> None:
     """dfs may empty its heap by skipping schedules it need not run: no run follows to
     report it, so auto must read it off dfs when dfs has nothing more to give."""
-    from conclab.explore import _strategies
+    from conclab.explore import _auto
     from conclab.explore._por import REDUNDANT
 
-    auto = _strategies.AutoStrategy(2, 0)
+    auto = _auto.AutoStrategy(2, 0)
     auto.dfs.heap = [(0, 0, 1, 1, (0, 1), 0, (1,), 0, (REDUNDANT,), ())]
     assert auto.go_on()
     assert auto.next() is None

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from conclab import explore
-from conclab.explore._por import READ, START, WRITE
+from conclab.explore._events import READ, START, WRITE
 from conclab.explore._pos import UNKNOWN, races
 
 from .helpers import scenario

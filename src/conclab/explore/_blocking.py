@@ -38,6 +38,7 @@ class Blocking:
         timed: bool
         events: list[tuple[int, types.CodeType | None, int, int]] | None
         blocked_at: dict[int, int]
+        recorder: Any
 
         def choose(self, current: int, kind: ChoiceKind, enabled: list[int] | None = None) -> int: ...
         def handoff(self, worker: Worker, following: Worker) -> None: ...
@@ -54,6 +55,7 @@ class Blocking:
             raise Abort
         worker.state = BLOCKED
         worker.waiting_on = obj
+        worker.last_wait = obj
         worker.deadline = deadline
         worker.timed_out = False
         self.runnable.remove(worker.index)
@@ -63,7 +65,7 @@ class Blocking:
             self.timed = True
         else:
             self._attempted(worker, obj)
-        if obj is not SLEEP:
+        if obj is not SLEEP and self.recorder is not None:  # the text is for the step table only
             self.note(worker, "blocked", self.describe_wait(worker))
         following = self.next_after(worker)
         if following is None:

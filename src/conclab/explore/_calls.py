@@ -38,7 +38,7 @@ import types
 from collections.abc import Callable
 from typing import Any
 
-from conclab.explore._decode import instructions, visible_table
+from conclab.explore._decode import instructions, table_key, visible_table
 
 #: Instructions that may sit between the callable's load and the call without hiding what is called.
 _BARRED = frozenset({"CALL", "PRECALL", "KW_NAMES", "CALL_KW", "CALL_FUNCTION_EX", "PUSH_NULL",
@@ -48,7 +48,7 @@ _LAZY = inspect.CO_GENERATOR | inspect.CO_COROUTINE | inspect.CO_ASYNC_GENERATOR
 _CALLEES: dict[types.CodeType, dict[int, str]] = {}
 _STOPS = frozenset({"JUMP_FORWARD", "JUMP_BACKWARD", "JUMP_ABSOLUTE", "JUMP_BACKWARD_NO_INTERRUPT",
                     "JUMP", "JUMP_NO_INTERRUPT", "RETURN_VALUE", "RETURN_CONST", "RAISE_VARARGS", "RERAISE"})
-_LOCAL: dict[types.CodeType, dict[int, tuple[int, int] | None]] = {}
+_LOCAL: dict[Any, dict[int, tuple[int, int] | None]] = {}
 
 
 def range_loops(code: types.CodeType) -> dict[int, tuple[int, int] | None]:
@@ -63,10 +63,11 @@ def range_loops(code: types.CodeType) -> dict[int, tuple[int, int] | None]:
     the thread's next event is in the body (the loop went on; generators are left out,
     whose next event could be a resumption).
     """
-    found = _LOCAL.get(code)
+    key = table_key(code)
+    found = _LOCAL.get(key)
     if found is not None:
         return found
-    from conclab.explore._por import may_return  # the reduction imports this module
+    from conclab.explore._events import may_return  # which imports this module
 
     found = {}
     listing = instructions(code)
@@ -83,7 +84,7 @@ def range_loops(code: types.CodeType) -> dict[int, tuple[int, int] | None]:
                 found[loop.offset] = (loop.offset, loop.argval)
     if len(_LOCAL) >= 512:
         _LOCAL.pop(next(iter(_LOCAL)))
-    _LOCAL[code] = found
+    _LOCAL[key] = found
     return found
 
 
@@ -136,12 +137,13 @@ def _callee(listing: list[dis.Instruction], at: int, argc: int) -> str | None:
     return str(listing[start].argval)
 
 
-_ENTRY: dict[types.CodeType, frozenset[int]] = {}
+_ENTRY: dict[Any, frozenset[int]] = {}
 
 
 def entry_points(code: types.CodeType) -> frozenset[int]:
     """Offsets of the visible instructions a call of ``code`` may reach first."""
-    found = _ENTRY.get(code)
+    key = table_key(code)
+    found = _ENTRY.get(key)
     if found is not None:
         return found
     listing = instructions(code)
@@ -165,7 +167,7 @@ def entry_points(code: types.CodeType) -> frozenset[int]:
     found = frozenset(offsets)
     if len(_ENTRY) >= 512:
         _ENTRY.pop(next(iter(_ENTRY)))
-    _ENTRY[code] = found
+    _ENTRY[key] = found
     return found
 
 

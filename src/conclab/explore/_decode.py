@@ -91,11 +91,11 @@ def _is_visible(instr: dis.Instruction) -> bool:
 # that compare equal: what is derived from a code object is kept, a bounded number.
 _CACHE_SIZE = 512
 _INSTRUCTIONS: dict[types.CodeType, list[dis.Instruction]] = {}
-_TABLES: dict[types.CodeType, bytes] = {}
+_TABLES: dict[Any, bytes] = {}
 _DECODERS: dict[types.CodeType, Decoder] = {}
 
 
-def _remember(cache: dict[types.CodeType, Any], code: types.CodeType, value: Any) -> None:
+def _remember(cache: dict[Any, Any], code: Any, value: Any) -> None:
     if len(cache) >= _CACHE_SIZE:
         cache.pop(next(iter(cache)))
     cache[code] = value
@@ -120,16 +120,58 @@ WRITE = 2
 
 def visible_table(code: types.CodeType) -> bytes:
     """One byte per code offset: 1 where a context switch is worth offering, ``WRITE`` (2) where
-    the instruction also writes shared state (a store, a delete, entering a ``with``)."""
-    found = _TABLES.get(code)
+    the instruction also writes shared state (a store, a delete, entering a ``with``).
+
+    A ``LOAD_GLOBAL`` of a name :func:`hide_constants` registered for ``code`` is not
+    visible: no thread assigns it, so a switch before it is the same as one after it.
+    """
+    key = table_key(code)
+    found = _TABLES.get(key)
     if found is None:
+        constant = _HIDDEN[id(code)][1] if key is not code else frozenset()
         table = bytearray(len(code.co_code) + 2)
         for instr in instructions(code):
-            if _is_visible(instr):
+            if _is_visible(instr) and not (instr.opname == "LOAD_GLOBAL" and instr.argval in constant):
                 table[instr.offset] = WRITE if instr.opname in _WRITES else 1
         found = bytes(table)
-        _remember(_TABLES, code, found)
+        _remember(_TABLES, key, found)
     return found
+
+
+#: id(code) -> (code, the global names no thread assigns that it loads), for the codes of
+#: the explorations under way (the code is kept so that its id is not reused meanwhile).
+_HIDDEN: dict[int, tuple[types.CodeType, frozenset[str]]] = {}
+#: Off, every ``LOAD_GLOBAL`` is visible (tests compare the search with and without it).
+HIDE_CONSTANTS = True
+
+
+def hide_constants(codes: list[types.CodeType], constant: frozenset[str]) -> None:
+    """Treat loads of the globals in ``constant`` as invisible in ``codes`` (until :func:`forget_constants`).
+
+    Equal code objects from two scenarios share the caches derived from a code, so
+    everything derived from the visibility table is cached under :func:`table_key`.
+    """
+    if not HIDE_CONSTANTS:
+        return
+    for code in codes:
+        mine = frozenset(name for name in code.co_names if name in constant)
+        if mine:
+            _HIDDEN[id(code)] = (code, mine)
+
+
+def forget_constants(codes: list[types.CodeType]) -> None:
+    for code in codes:
+        entry = _HIDDEN.get(id(code))
+        if entry is not None and entry[0] is code:
+            del _HIDDEN[id(code)]
+
+
+def table_key(code: types.CodeType) -> Any:
+    """The cache key of what is derived from ``code``'s visibility table."""
+    entry = _HIDDEN.get(id(code))
+    if entry is None or entry[0] is not code:
+        return code
+    return (code, entry[1])
 
 
 def decoder(code: types.CodeType) -> Decoder:

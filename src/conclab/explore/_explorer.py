@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterator
 
 from conclab.errors import ConclabError
 from conclab.explore import _schedule
+from conclab.explore._auto import make_strategy
 from conclab.explore._decode import code_only
 from conclab.explore._enums import Verdict
 from conclab.explore._interactive import ChoicePoint, Interactive, shared_state
@@ -22,7 +23,7 @@ from conclab.explore._run import Run
 from conclab.explore._scenario import Scenario, load, validate
 from conclab.explore._search import Search
 from conclab.explore._session import SOCKET_FACTOR, Session
-from conclab.explore._strategies import Prefix, last_deviation, make_strategy
+from conclab.explore._strategies import Prefix, last_deviation
 from conclab.explore._types import Finding, Op, Result, Step
 from conclab.explore._workers import DivergenceError, _OrigThread, stop_thread
 from conclab.i18n import LANGS

@@ -14,7 +14,7 @@ reading it while the owner pushes; pct and random find nothing there in
 50,000 schedules). Random priorities per step, re-drawn at races, sample
 partial orders far more evenly than random walks or PCT's few change points.
 
-Locations are those of the partial-order reduction (``_por.access_table``):
+Locations are those of the partial-order reduction (``_events.access_table``):
 a global, an attribute name, any subscript, a cell. A call (which covers
 every lock, condition and queue operation) races with every other call,
 nothing else does. A thread that has not started touches nothing. Two
@@ -32,7 +32,7 @@ import random as _random
 from typing import TYPE_CHECKING, Any
 
 from conclab.explore._enums import ChoiceKind
-from conclab.explore._por import CALL, START, WRITE, access_table
+from conclab.explore._events import CALL, START, WRITE, access_table
 
 if TYPE_CHECKING:
     from conclab.explore._run import Run

@@ -17,12 +17,13 @@ import _thread
 import bisect
 import contextlib
 import types
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from typing import TYPE_CHECKING, Any, NoReturn
 
 from conclab.explore._blocking import Blocking
 from conclab.explore._decode import WRITE
 from conclab.explore._enums import ChoiceKind, ThreadState
+from conclab.explore._events import AT_POINT, FINISHED, OPAQUE, RESUMED, STARTED
 from conclab.explore._findings import (
     SPIN_SAMPLE,
     RawFinding,
@@ -30,8 +31,8 @@ from conclab.explore._findings import (
     exception_finding,
     step_limit_finding,
 )
-from conclab.explore._por import AT_POINT, FINISHED, OPAQUE, RESUMED, STARTED
 from conclab.explore._recorder import Recorder
+from conclab.explore._symmetry import classes
 from conclab.explore._workers import BY_IDENT, SLICE, Abort, Chooser, DivergenceError, Worker
 
 if TYPE_CHECKING:
@@ -64,10 +65,7 @@ class Run(Blocking):
         # With the log: the choice points where the current thread was about to write
         # shared state (dfs tries preemptions there first).
         self.before_write: set[int] = set()
-        # With the log: at FREE choice points, the threads that have not run yet, by entry
-        # function. Two such threads running the same function are interchangeable there
-        # (symmetry), so dfs tries one of them only.
-        self.unstarted: dict[int, dict[int, int]] = {}
+        self._symmetry_fields(session, chooser, log)
         # With the log, for partial-order reduction (``_por``): every event (a visible
         # instruction, a thread's start, a resumption inside a primitive, a finish) as
         # (thread, code, offset, kind); per choice point, the events before it and the
@@ -103,6 +101,26 @@ class Run(Blocking):
         self.loop: Any = None
         self.leaked = False
 
+    def _symmetry_fields(self, session: Session, chooser: Chooser, log: bool) -> None:
+        """With the log: per choice point, the threads interchangeable with another one there
+        (``_symmetry``), by class, so dfs tries one of each class only.
+
+        Threads that have run already count only if the chooser asks for it
+        (``started_symmetry``); the classes are only worked out when two threads run
+        the same function.
+        """
+        self.classes: dict[int, dict[int, Hashable]] = {}
+        # Only dfs uses the classes, and only past the prefix it replays (``classify_from``).
+        classify_from = getattr(chooser, "classify_from", None)
+        self.symmetry = log and session.symmetric and classify_from is not None
+        self.classify_from: int = classify_from or 0
+        self.started_symmetry = self.symmetry and getattr(chooser, "started_symmetry", False)
+        self.entries: set[int] = set()
+        self.twins = False
+        self.keys: dict[int, Hashable] = {}
+        # A YIELD choice point among three threads or more (symmetry is not exact there).
+        self.yields3 = False
+
     # ----------------------------------------------------------------- threads
     def add_worker(self, label: str, func: Callable[[], Any]) -> Worker:
         """A new scenario thread, runnable, carried by a pool thread no other worker of this run uses."""
@@ -113,6 +131,9 @@ class Run(Blocking):
         worker.gate = pool_thread.gate
         self.workers.append(worker)
         bisect.insort(self.runnable, worker.index)
+        if id(func) in self.entries:
+            self.twins = True
+        self.entries.add(id(func))
         with self.mutex:
             self.unfinished += 1
         return worker
@@ -238,8 +259,10 @@ class Run(Blocking):
             self.choices.append(chosen)
             if self.log is not None:
                 self.log.append((tuple(runnable), current, NORMAL))
+                worker.parked = True
+                if self.twins and self.symmetry:
+                    self._classify(runnable, current, chosen)
                 if self.events is not None:
-                    worker.parked = True
                     self._logged(chosen, worker.streak)
         if self.log is not None:
             table = self.session.visible.get(frame.f_code)
@@ -276,16 +299,45 @@ class Run(Blocking):
         self.choices.append(chosen)
         if self.log is not None:
             self.log.append((tuple(enabled), default, kind))
-            if self.events is not None and self.loop is None:  # asyncio choices pick tasks
+            if self.loop is None:  # asyncio choices pick tasks
                 if current >= 0:
                     self.workers[current].parked = at_point
-                self._logged(chosen, self.workers[current].streak if current >= 0 else 0)
-            if kind == FREE and len(enabled) > 1 and self.loop is None:
-                workers = self.workers
-                fresh = {index: id(workers[index].func) for index in enabled if workers[index].frame is None}
-                if len(fresh) > 1:
-                    self.unstarted[len(self.choices) - 1] = fresh
+                if kind == YIELD and len(enabled) > 2:
+                    self.yields3 = True
+                if self.twins and self.symmetry:
+                    self._classify(enabled, current, chosen)
+                if self.events is not None:
+                    self._logged(chosen, self.workers[current].streak if current >= 0 else 0)
         return chosen
+
+    def twin_groups(self) -> dict[int, int]:
+        """Threads of THREADS running the same function as another one: thread -> the first's number.
+
+        Empty unless symmetry between started threads is on for this run (``_symmetry``).
+        """
+        if not (self.twins and self.started_symmetry):
+            return {}
+        first: dict[int, int] = {}
+        groups: dict[int, int] = {}
+        for worker in self.workers:
+            # A thread started by another one runs its Thread's bound ``run``: never shared.
+            group = first.setdefault(id(worker.func), worker.index)
+            groups[worker.index] = group
+        sizes: dict[int, int] = {}
+        for group in groups.values():
+            sizes[group] = sizes.get(group, 0) + 1
+        return {thread: group for thread, group in groups.items() if sizes[group] > 1}
+
+    def _classify(self, enabled: list[int], current: int, chosen: int) -> None:
+        """Log the symmetry classes at the choice point just made (before ``chosen`` runs)."""
+        candidates = [index for index in enabled if index != current]
+        if len(candidates) > 1 and len(self.choices) > self.classify_from:
+            session = self.session
+            found = classes(self.workers, candidates, self.keys, session.filename,
+                            _RUN_JOB, self.started_symmetry, session.constants)
+            if found is not None:
+                self.classes[len(self.choices) - 1] = found
+        self.keys.pop(chosen, None)  # it runs now: its state changes
 
     def _logged(self, chosen: int, streak: int) -> None:
         """A choice point of a logged run: mark it, and log the event the chosen thread runs now."""
@@ -392,3 +444,7 @@ class Run(Blocking):
         text = target if isinstance(target, str) or target is None else self.session.name_of(target)
         owner = worker.index if self.async_owner is None else self.async_owner
         recorder.op(self, owner, worker.frame, (kind, text or "", value))
+
+
+#: Where a scenario thread's own frames end (``_symmetry.key`` walks up to it).
+_RUN_JOB = Run.run_job.__code__

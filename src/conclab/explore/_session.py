@@ -20,11 +20,17 @@ from collections.abc import Callable
 from typing import Any
 
 from conclab.explore import _children, _locks
-from conclab.explore._decode import all_code_objects, visible_table
+from conclab.explore._decode import (
+    all_code_objects,
+    forget_constants,
+    hide_constants,
+    visible_table,
+)
 from conclab.explore._enums import ChoiceKind
 from conclab.explore._findings import hang_finding
 from conclab.explore._messages import MESSAGES
 from conclab.explore._run import Run
+from conclab.explore._symmetry import constant_globals, names_identity
 from conclab.explore._tracers import make_tracer
 from conclab.explore._workers import Abort, Chooser, Pool, PoolThread
 
@@ -82,7 +88,12 @@ class Session:
         self.timeout = timeout
         self.lang = lang
         self.codes = all_code_objects(scenario.code)
+        # Globals no thread assigns: loading one is no scheduling point (``_decode``).
+        self.constants = constant_globals(self.codes)
+        hide_constants(self.codes, self.constants)
         self.visible: dict[types.CodeType, bytes] = {code: visible_table(code) for code in self.codes}
+        # Threads of THREADS running the same function may be interchangeable (``_symmetry``).
+        self.symmetric = not names_identity(self.codes)
         self.pool = Pool()
         self.tracer = make_tracer(self)
         self.names: dict[int, str] = {}
@@ -102,6 +113,7 @@ class Session:
         try:
             self.tracer.stop()
         finally:
+            forget_constants(self.codes)
             self.leaked_threads = self.pool.shutdown(timeout=2.0)
             if _children.STARTED:
                 _children.reap()

@@ -37,11 +37,12 @@ from __future__ import annotations
 
 import heapq
 import random as _random
-from collections.abc import Sequence
+from collections.abc import Hashable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from conclab.explore._enums import ChoiceKind
-from conclab.explore._por import REDUNDANT, SKIP, Values, dependent, node_keys
+from conclab.explore._events import SKIP
+from conclab.explore._por import REDUNDANT, Values, dependent, node_keys, sleep_label
 from conclab.explore._pos import PosChooser
 from conclab.explore._workers import Chooser, DivergenceError
 
@@ -50,7 +51,8 @@ if TYPE_CHECKING:
 
 FREE, YIELD = ChoiceKind.FREE, ChoiceKind.YIELD
 #: Threads asleep at a choice point (sleep sets), with what their next event touches.
-Sleepers = tuple[tuple[int, Any], ...]
+#: Sleeping threads: (thread, what its next event touches, its name in keys: ``_named``).
+Sleepers = tuple[tuple[int, Any, int], ...]
 #: A dfs work item (see ``DfsStrategy.heap``).
 WorkItem = tuple[int, int, int, int, tuple[int, ...], int, tuple[int, ...], int, tuple[Any, ...], Sleepers]
 
@@ -65,6 +67,9 @@ class Prefix:
         self.choices = list(choices)
         self.strict = strict
         self.por = False  # whether the run logs its events for partial-order reduction
+        self.started_symmetry = False  # whether threads that have run may be symmetric (``_symmetry``)
+        # dfs: from which choice on the run logs its symmetry classes (None: nowhere).
+        self.classify_from: int | None = None
 
     def __call__(self, index: int, enabled: list[int], current: int, kind: ChoiceKind, default: int) -> int:
         if index < len(self.choices):
@@ -200,6 +205,7 @@ class DfsStrategy(Strategy):
     #: (account_fixed 511 against 149), more than the log saves.
     POR_AFTER = 0
     POR_TRIAL = 64
+    POR_PAYS = 256
 
     def __init__(self, bound: int, deepen: bool = False, reduce: bool | None = None) -> None:
         self.bound = bound
@@ -207,7 +213,7 @@ class DfsStrategy(Strategy):
         # was reached with; a run stops adding work where it reaches a key no cheaper.
         self.reduce = REDUCE if reduce is None else reduce
         # Per key: the fewest preemptions and the sleep set it was expanded with.
-        self.visited: dict[object, tuple[int, frozenset[int]]] = {}
+        self.visited: dict[object, tuple[int, frozenset[tuple[int, Any]]]] = {}
         self.values = Values()
         self.pruned = 0
         self.served = 0
@@ -234,6 +240,13 @@ class DfsStrategy(Strategy):
         self.free = 0
         self.prefix: list[int] = []
         self.exhausted = False
+        # Symmetry between threads (``_symmetry``) holds preemption costs equal except at
+        # YIELD points among three threads or more (``sleep(0)``, a used-up time slice),
+        # whose free choice is the next thread by number: once a run has one, the search
+        # starts again without symmetry if it had used it (``_restart``).
+        self.yielded = False
+        self.symmetric = False
+        self.first_bound = bound
 
     def next(self) -> Chooser | None:
         while True:
@@ -260,6 +273,8 @@ class DfsStrategy(Strategy):
         # The reduction costs each run a log of its events: small searches, which find their
         # bug or exhaust their bound within a few dozen schedules, run without it.
         chooser.por = self.reduce and self.served >= self.POR_AFTER
+        chooser.started_symmetry = not self.yielded
+        chooser.classify_from = None if self.yielded else len(self.prefix)
         self.served += 1
         return chooser
 
@@ -273,10 +288,17 @@ class DfsStrategy(Strategy):
         seen = self.visited.get(node)
         if seen is None or seen[0] > self.cost:
             return False
-        asleep = {thread for thread, touched in sleepers if not dependent(touched, access)}
+        asleep = {(name, touched) for _thread, touched, name in sleepers if not dependent(touched, access)}
         return seen[1] <= asleep
 
     def feedback(self, run: Run) -> None:
+        if run.classes:
+            self.symmetric = True
+        if run.yields3 and not self.yielded:
+            self.yielded = True
+            if self.symmetric:
+                self._restart()
+                return
         log = run.log or []
         choices = tuple(run.choices)  # shared by every work item this run pushes
         guessed: dict[int, dict[int, Any]] = {}
@@ -284,18 +306,28 @@ class DfsStrategy(Strategy):
         # Guesses where the alternatives stay within the bound (not for the items kept for a
         # deeper bound: they cost a lot of work per run among many threads, for little).
         full = self.cost >= self.bound
-        keys = node_keys(run, self.values, len(self.prefix), guessed, touched, full) if self.reduce else None
+        names: dict[int, tuple[int, int]] = {}
+        keys = node_keys(run, self.values, len(self.prefix), guessed, touched, full, names) if self.reduce else None
+        # With twins, keys name threads by label, so sleep sets are compared by label too.
+        twins = keys is not None and bool(run.twin_groups())
+        if twins:
+            self.symmetric = True
         visited = self.visited
         # Sleep sets: the threads whose next event was already tried first, at the same cost,
         # from a point this run passed, and commutes with everything run since.
-        asleep = dict(self.sleepers) if keys is not None else {}
+        asleep = {thread: mine for thread, mine, _name in self.sleepers} if keys is not None else {}
         cursor = run.marks[len(self.prefix) - 1][0] if keys is not None and self.prefix else 0
         for position in range(len(self.prefix), len(log)):
             if keys is not None:
                 cursor = _wake(asleep, touched, cursor, run.marks[position][0])
                 node = keys[position]
                 seen = visited.get(node)
-                if seen is not None and seen[0] <= self.cost and seen[1] <= asleep.keys():
+                count = run.marks[position][0]
+                # Each sleeping thread with its next event: a thread's first step is left out of
+                # keys, so a thread asleep before it and one asleep after it must not compare equal.
+                sleeping = frozenset((sleep_label(thread, names, count) if twins else thread, mine)
+                                     for thread, mine in asleep.items())
+                if seen is not None and seen[0] <= self.cost and seen[1] <= sleeping:
                     # The same trace, thread and time slice were reached with no more
                     # preemptions and no fewer threads awake: everything from here was or
                     # will be tried from there.
@@ -304,28 +336,56 @@ class DfsStrategy(Strategy):
                                       if len(enabled) > 1 and (kind == FREE or self.cost < self.bound))
                     break
                 if seen is None or seen[0] > self.cost or (seen[0] == self.cost and len(asleep) <= len(seen[1])):
-                    visited[node] = (self.cost, frozenset(asleep))
+                    visited[node] = (self.cost, sleeping)
             self._expand(run, choices, position, asleep, guessed.get(position, {}),
-                         touched if keys is not None else None)
+                         touched if keys is not None else None, names if twins else None)
             if run.choices[position] in asleep:
                 # The run goes on with a sleeping thread: the rest of it reorders schedules
                 # tried from where that thread was first run.
                 self.pruned += 1
                 break
-        if self.reduce and self.served == self.POR_AFTER + self.POR_TRIAL:
-            # Where the reduction has cut less than a tenth of the work in its first runs
-            # (every event a call, or nothing to merge), its log is not worth its cost; nor
-            # where over 50 schedules wait per schedule run: such a space is not exhausted
-            # in any budget, and kept on, the log cost fsbench_fixed's default 1,000 schedules
-            # 14.1 s of CPU instead of 10.3 s.
-            cut = self.saved + self.skipped
-            pending = sum(len(item[6]) - item[7] for item in self.heap)
-            self.reduce = cut > 0 and cut * 10 >= self.kept and pending <= 50 * self.served
+        self._judge_reduction()
         if not self.heap:
             self.exhausted = True
 
+    def _restart(self) -> None:
+        """Start again from the first schedule, without symmetry (see :attr:`yielded`).
+
+        What symmetry left out may differ from what was run in the cost of a YIELD
+        point, so the space it cut is not known to be covered within the bound; the
+        schedules run so far count in the budget.
+        """
+        self.bound = self.first_bound
+        self.visited.clear()
+        self.heap = [(0, 0, 0, 0, (), -1, (-1,), 0, (None,), ())]
+        self.over = []
+        self.sleepers = ()
+        self.pushed = 1
+        self.cost = self.other = self.free = 0
+        self.prefix = []
+        self.exhausted = False
+        self.symmetric = False
+
+    def _judge_reduction(self) -> None:
+        """Keep the partial-order reduction on only where it pays (see :attr:`POR_TRIAL`)."""
+        if self.reduce and self.served == self.POR_AFTER + self.POR_TRIAL:
+            # Where over 50 schedules wait per schedule run, the space is not exhausted in any
+            # budget, and kept on, the log cost fsbench_fixed's default 1,000 schedules 14.1 s
+            # of CPU instead of 10.3 s.
+            pending = sum(len(item[6]) - item[7] for item in self.heap)
+            self.reduce = pending <= 50 * self.served
+        if self.reduce and self.served == self.POR_AFTER + self.POR_PAYS:
+            # Where it has merged almost nothing by then, the log costs more than it saves:
+            # wsq_fixed, whose threads race on every access, ran 2.2 times slower per
+            # schedule with it for a tenth fewer schedules. Judged later than the trial
+            # above because what it merges grows with the search: in their first 64 runs it
+            # merged 24 points of stack_fixed and 29 of circular_buffer_fixed, kept on it
+            # exhausts them in 1,838 and 613 schedules instead of 16,461 and 4,211.
+            self.reduce = (self.skipped + self.pruned) * 20 >= self.kept
+
     def _expand(self, run: Run, choices: tuple[int, ...], position: int, asleep: dict[int, Any],
-                guess: dict[int, Any], touched: list[Any] | None) -> None:
+                guess: dict[int, Any], touched: list[Any] | None,
+                names: dict[int, tuple[int, int]] | None = None) -> None:
         """Push the work item of the alternatives at choice ``position`` of ``run``, if any is within reach."""
         enabled, _default, kind = (run.log or [])[position]
         if len(enabled) < 2:
@@ -340,29 +400,32 @@ class DfsStrategy(Strategy):
         if cost > self.bound + (1 if self.deepen else 0):
             return
         alternatives = tuple(alternative for alternative in _alternatives(enabled, choices[position],
-                                                                       run.unstarted.get(position))
+                                                                       run.classes.get(position))
                              if alternative not in asleep)
         if not alternatives:
             return
-        sleepers = tuple(asleep.items())
+        count = run.marks[position][0] if touched is not None else 0
+        sleepers = tuple((thread, mine, _named(thread, names, count)) for thread, mine in asleep.items())
         if touched is not None and kind != FREE:
             # The thread that was going on sleeps in the preemptions tried here (at a free
             # point, running it first would cost a preemption more: no sleep there).
-            mine = touched[run.marks[position][0]]
+            mine = touched[count]
             if mine is not None and mine is not SKIP:
-                sleepers = (*sleepers, (choices[position], mine))
+                chosen = choices[position]
+                sleepers = (*sleepers, (chosen, mine, _named(chosen, names, count)))
         item = (other, free, cost, self.pushed, choices, position, alternatives, 0,
                 tuple(guess.get(alternative) for alternative in alternatives), sleepers)
         if cost <= self.bound:
             heapq.heappush(self.heap, item)
             if touched is not None:
-                # Within the bound only: the reduction's trial weighs what it cut against the
-                # work it could have cut (counting auto's items kept for the next bound, it
-                # saw a tenth too little on arithmetic_prog_fixed and switched itself off).
-                self.kept += 1
+                self.kept += 1  # work the reduction let through (within the bound), beside what it cut
         else:
             self.over.append(item)
         self.pushed += 1
+
+
+def _named(thread: int, names: dict[int, tuple[int, int]] | None, count: int) -> int:
+    return thread if names is None else sleep_label(thread, names, count)
 
 
 def _wake(asleep: dict[int, Any], touched: list[Any], cursor: int, until: int) -> int:
@@ -375,7 +438,7 @@ def _wake(asleep: dict[int, Any], touched: list[Any], cursor: int, until: int) -
     return max(cursor, until)
 
 
-def _alternatives(enabled: tuple[int, ...], chosen: int, fresh: dict[int, int] | None) -> list[int]:
+def _alternatives(enabled: tuple[int, ...], chosen: int, fresh: dict[int, Hashable] | None) -> list[int]:
     """The threads to try instead of ``chosen`` at a choice point."""
     if not fresh:
         return [alternative for alternative in enabled if alternative != chosen]
@@ -392,95 +455,6 @@ def _alternatives(enabled: tuple[int, ...], chosen: int, fresh: dict[int, int] |
             seen.add(fresh[alternative])
         alternatives.append(alternative)
     return alternatives
-
-
-class AutoStrategy(Strategy):
-    """A portfolio: ``dfs`` alone for the first schedules, then dfs, pos, pct and random in turn.
-
-    dfs finds the usual one- and two-preemption bugs in a handful of schedules, so
-    it runs alone for the first :attr:`WARMUP`. After that the schedules go round
-    :attr:`CYCLE`: a quarter to dfs, half to pos, an eighth each to pct and
-    random. pos finds in tens to hundreds of schedules what dfs only reaches
-    after thousands: a bug that needs one preemption before a read among many
-    threads (where dfs first works through the orders of the threads' starts),
-    or three preemptions (the work-stealing queue of SCTBench); pct and random
-    stay in for the bugs they find in a different shape of schedule. Measured on
-    the SCTBench port (``benchmarks/sctbench.py``, ``docs/explore.md``). dfs
-    raises its bound by one once the bounded space is exhausted (``exhausted``
-    still speaks of the bound asked for) and its turns go to the others once it
-    has nothing left; pos, pct and random share the seed, each with its own
-    random generator.
-    """
-
-    name = "auto"
-    needs_log = True
-    WARMUP = 20
-    CYCLE = ("dfs", "pos", "pct", "pos", "dfs", "pos", "random", "pos")
-
-    def __init__(self, bound: int, seed: int) -> None:
-        self.dfs = DfsStrategy(bound, deepen=True)
-        self.members: dict[str, Strategy] = {
-            "pos": PosStrategy(seed), "pct": PctStrategy(seed), "random": RandomStrategy(seed)}
-        self.active: Strategy = self.dfs
-        self.served = 0
-        self.extra = 0
-        self.exhausted = False
-        self.dfs_done = False
-        self.going_on = False
-
-    def go_on(self) -> bool:
-        """Past the budget, run dfs alone until it has exhausted the bound asked for.
-
-        Without this a fixed program's report would say "none found in 1,000"
-        when a few hundred more dfs schedules would clear the whole bounded space
-        (the caller caps it in seconds). dfs no longer deepens then: it stops when
-        the bound is exhausted.
-        """
-        if self.dfs.exhausted or self.dfs_done:
-            return False
-        self.going_on = True
-        self.dfs.deepen = False
-        return True
-
-    def next(self) -> Chooser | None:
-        if self.going_on:
-            self.active = self.dfs
-            chooser = self.dfs.next()
-            if chooser is None:
-                # The last items may all have been skipped, with no run to report it.
-                self.exhausted = bool(self.dfs.exhausted)
-            return chooser
-        self.served += 1
-        turn = self.served - self.WARMUP
-        member = "dfs" if turn <= 0 else self.CYCLE[(turn - 1) % len(self.CYCLE)]
-        if member == "dfs" and not self.dfs_done:
-            chooser = self.dfs.next()
-            if chooser is not None:
-                self.active = self.dfs
-                return chooser
-            self.dfs_done = True
-        self.extra += 1
-        if member == "dfs":
-            # dfs has nothing left: its turn goes to pos, pct and random in turn.
-            member = ("pos", "pct", "pos", "random")[self.extra % 4]
-        self.active = self.members[member]
-        return self.active.next()
-
-    def feedback(self, run: Run) -> None:
-        self.active.feedback(run)
-        self.exhausted = bool(self.dfs.exhausted)
-
-
-def make_strategy(name: str, *, seed: int, preemptions: int) -> Strategy:
-    if name == "random":
-        return RandomStrategy(seed)
-    if name == "pct":
-        return PctStrategy(seed)
-    if name == "pos":
-        return PosStrategy(seed)
-    if name == "dfs":
-        return DfsStrategy(preemptions)
-    return AutoStrategy(preemptions, seed)
 
 
 def deviations(run: Run) -> dict[int, int]:

@@ -61,7 +61,7 @@ class Worker:
 
     __slots__ = ("run", "index", "name", "label", "func", "gate", "state", "waiting_on",
                  "deadline", "timed_out", "reason", "held", "frame", "streak", "ident",
-                 "pool_thread", "saved_trace", "parked")
+                 "pool_thread", "saved_trace", "parked", "last_wait")
 
     def __init__(self, run: Run, index: int, label: str, func: Callable[[], Any]) -> None:
         self.run = run
@@ -85,6 +85,8 @@ class Worker:
         self.saved_trace: Any = None
         # Logged runs: parked before a visible instruction it has not run (not inside a primitive).
         self.parked = False
+        # What it was last blocked on (``_symmetry``: two woken waiters are alike only if it is the same).
+        self.last_wait: Any = None
 
     def __repr__(self) -> str:
         return f"<Worker {self.name} {self.state}>"
