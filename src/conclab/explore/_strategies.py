@@ -198,11 +198,13 @@ class DfsStrategy(Strategy):
 
     name = "dfs"
     needs_log = True
-    #: Schedules run before the partial-order reduction starts, and how many it then gets
-    #: to show that it pays. Its log and keys cost a run about 1.5 times its CPU, but the
-    #: work items pushed by unreduced runs carry no sleep sets nor guessed keys: starting
-    #: it after 64 schedules took 3 to 4 times more schedules to exhaust small programs
-    #: (account_fixed 511 against 149), more than the log saves.
+    #: Schedules run before the partial-order reduction starts, then when it is judged:
+    #: at :attr:`POR_TRIAL`, whether the space can be exhausted at all, at :attr:`POR_PAYS`,
+    #: whether it has merged enough (``_judge_reduction``). Its log and keys cost a run
+    #: about 1.5 times its CPU, but the work items pushed by unreduced runs carry no sleep
+    #: sets nor guessed keys: starting it after 64 schedules took 3 to 4 times more
+    #: schedules to exhaust small programs (account_fixed 511 against 149), more than the
+    #: log saves.
     POR_AFTER = 0
     POR_TRIAL = 64
     POR_PAYS = 256
@@ -376,11 +378,12 @@ class DfsStrategy(Strategy):
             self.reduce = pending <= 50 * self.served
         if self.reduce and self.served == self.POR_AFTER + self.POR_PAYS:
             # Where it has merged almost nothing by then, the log costs more than it saves:
-            # wsq_fixed, whose threads race on every access, ran 2.2 times slower per
-            # schedule with it for a tenth fewer schedules. Judged later than the trial
-            # above because what it merges grows with the search: in their first 64 runs it
-            # merged 24 points of stack_fixed and 29 of circular_buffer_fixed, kept on it
-            # exhausts them in 1,838 and 613 schedules instead of 16,461 and 4,211.
+            # wsq_fixed, whose threads race on every access, merged 19 points in 256 runs,
+            # and kept on it needs 3,774 schedules instead of 4,325, each 2.2 times
+            # slower. Judged later than the trial above because what it merges grows with
+            # the search: in their first 64 runs it merged 30 points of stack_fixed and 35
+            # of circular_buffer_fixed (a tenth of the work was the old bar), by 256 runs 203
+            # and 302; kept on, it exhausts them in 1,346 and 465 schedules, not 16,461 and 4,211.
             self.reduce = (self.skipped + self.pruned) * 20 >= self.kept
 
     def _expand(self, run: Run, choices: tuple[int, ...], position: int, asleep: dict[int, Any],
