@@ -95,9 +95,7 @@ class PosChooser:
         elif last >= 0:
             priority[last] = draw()
             if done is not START:
-                for thread in enabled:
-                    if thread != last and races(done, self._access(thread)):
-                        priority[thread] = draw()
+                self._redraw_racing(enabled, last, done)
         for thread in enabled:
             if thread not in priority:
                 priority[thread] = draw()
@@ -105,6 +103,30 @@ class PosChooser:
         self.last = chosen
         self.last_access = START if tasks else self._access(chosen)
         return chosen
+
+    def _redraw_racing(self, enabled: list[int], last: int, done: tuple[int, Any]) -> None:
+        """New priorities for the threads whose next step races with ``done``, the step ``last`` ran.
+
+        :func:`races` inline, in the order of ``enabled`` (the draws stay the same): among
+        20 threads this loop was a third of a schedule's time.
+        """
+        priority, draw, pending = self.priority, self.rng.random, self.pending
+        unknown = done is UNKNOWN
+        where = None if unknown else done[1]
+        writes = not unknown and done[0] == WRITE
+        for thread in enabled:
+            if thread == last:
+                continue
+            access = pending.get(thread)
+            if access is None:
+                access = self._access(thread)
+            if access is START:
+                continue
+            if unknown or access is UNKNOWN:
+                if access is done:
+                    priority[thread] = draw()
+            elif access[1] == where and (writes or access[0] == WRITE):
+                priority[thread] = draw()
 
     def _access(self, thread: int) -> tuple[int, Any]:
         found = self.pending.get(thread)
