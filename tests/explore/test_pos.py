@@ -9,7 +9,7 @@ import pytest
 
 from conclab import explore
 from conclab.explore._events import READ, START, WRITE
-from conclab.explore._pos import UNKNOWN, races
+from conclab.explore._pos import UNKNOWN, PosChooser, races
 
 from .helpers import scenario
 
@@ -28,6 +28,20 @@ def test_two_steps_race_on_one_location_when_one_writes() -> None:
     assert races((WRITE, head), (WRITE, head))
     assert not races((READ, head), (READ, head))
     assert not races((WRITE, head), (READ, tail))
+
+
+def test_the_chooser_redraws_exactly_the_threads_whose_step_races() -> None:
+    """``PosChooser`` checks races inline (it is the hot loop among many threads): same answers as :func:`races`."""
+    import random
+
+    steps = [START, UNKNOWN, (READ, ("g", "x")), (WRITE, ("g", "x")), (READ, ("a", "y")), (WRITE, ("i",))]
+    for done in steps[1:]:
+        chooser = PosChooser(random.Random(0))
+        chooser.pending = dict(enumerate(steps, start=1))
+        chooser.priority = {}
+        chooser._redraw_racing(list(range(len(steps) + 1)), 0, done)
+        expected = {thread for thread, step in chooser.pending.items() if races(done, step)}
+        assert set(chooser.priority) == expected, done
 
 
 def test_calls_race_with_calls_only_and_a_start_with_nothing() -> None:
