@@ -18,39 +18,15 @@ import os
 import platform
 import sys
 import tempfile
-import textwrap
 import types
 from pathlib import Path
 from typing import Any
 
 from conclab import explore
+from explore import TEN_LINES  # benchmarks/explore.py, beside this file
 
 HERE = Path(__file__).resolve().parent
-TWO = textwrap.dedent("""
-    import threading
-
-    lock = threading.Lock()
-    total = 0
-    items = []
-
-
-    def worker():
-        global total
-        local = 0
-        for i in range(3):
-            local += i
-        with lock:
-            total += local
-            items.append(local)
-        return len(items)
-
-
-    THREADS = [worker, worker]
-
-
-    def check():
-        assert total == 6
-""")
+TWO = TEN_LINES  # the two-thread scenario of ``benchmarks/explore.py``
 PROGRAMS = ["wronglock_fixed", "reorder_10_fixed", "twostage_10_fixed", "reorder_20_fixed", "fsbench_fixed"]
 
 
