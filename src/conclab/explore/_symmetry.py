@@ -220,11 +220,6 @@ def key(worker: Worker, filename: str, entry: types.CodeType, constants: frozens
     return tuple(stack)
 
 
-def started(value: Hashable) -> bool:
-    """Whether a key is that of a thread that has run (not only of one not started yet)."""
-    return isinstance(value, tuple) and value[:1] != ("fresh",)
-
-
 def classes(workers: list[Worker], candidates: list[int], cache: dict[int, Hashable],
             filename: str, entry: types.CodeType, started: bool,
             constants: frozenset[str]) -> dict[int, Hashable] | None:
