@@ -115,9 +115,7 @@ def _walk(code: types.CodeType) -> dict[int, int] | None:
         jumps = instr.opcode in dis.hasjrel or instr.opcode in dis.hasjabs
         if jumps and isinstance(instr.argval, int) and instr.argval in where:
             todo.append((where[instr.argval], depth + dis.stack_effect(instr.opcode, instr.arg, jump=True)))
-            if name.startswith("JUMP") and "IF" not in name and "NO_INTERRUPT" not in name:
-                continue
-            if name in ("JUMP_BACKWARD_NO_INTERRUPT",):
+            if name.startswith("JUMP") and "IF" not in name:  # unconditional: no fall-through
                 continue
             todo.append((index + 1, depth + dis.stack_effect(instr.opcode, instr.arg, jump=False)))
         else:
